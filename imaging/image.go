@@ -1,0 +1,103 @@
+// Package imaging holds the project's pixels: a planar float image, decoding
+// with EXIF orientation, the one resizer and colour-space conversions.
+package imaging
+
+import (
+	"fmt"
+	"image"
+)
+
+// RGB is a colour image of sRGB-encoded samples in [0, 1], stored as three
+// planes (R, then G, then B), each W·H values in row order. The planar order
+// is the channel-major layout of the network's input map, so an RGB's Pix can
+// feed the engine without reshuffling.
+type RGB struct {
+	W, H int
+	Pix  []float32
+}
+
+// NewRGB returns a black w×h image.
+func NewRGB(w, h int) *RGB {
+	return &RGB{W: w, H: h, Pix: make([]float32, 3*w*h)}
+}
+
+// Plane returns channel c (0 = R, 1 = G, 2 = B).
+func (m *RGB) Plane(c int) []float32 { n := m.W * m.H; return m.Pix[c*n : (c+1)*n] }
+
+// At returns the three samples of pixel (x, y).
+func (m *RGB) At(x, y int) (r, g, b float32) {
+	n, i := m.W*m.H, y*m.W+x
+	return m.Pix[i], m.Pix[n+i], m.Pix[2*n+i]
+}
+
+// Set sets pixel (x, y).
+func (m *RGB) Set(x, y int, r, g, b float32) {
+	n, i := m.W*m.H, y*m.W+x
+	m.Pix[i], m.Pix[n+i], m.Pix[2*n+i] = r, g, b
+}
+
+// Clone returns a deep copy.
+func (m *RGB) Clone() *RGB {
+	return &RGB{W: m.W, H: m.H, Pix: append([]float32(nil), m.Pix...)}
+}
+
+// FromImage converts any image to an RGB, dropping alpha (composited on black
+// as premultiplied colour already is).
+func FromImage(img image.Image) *RGB {
+	b := img.Bounds()
+	m := NewRGB(b.Dx(), b.Dy())
+	n := m.W * m.H
+	if src, ok := img.(*image.NRGBA); ok {
+		for y := 0; y < m.H; y++ {
+			row := src.Pix[y*src.Stride:]
+			for x := 0; x < m.W; x++ {
+				i := y*m.W + x
+				m.Pix[i] = float32(row[4*x]) / 255
+				m.Pix[n+i] = float32(row[4*x+1]) / 255
+				m.Pix[2*n+i] = float32(row[4*x+2]) / 255
+			}
+		}
+		return m
+	}
+	for y := 0; y < m.H; y++ {
+		for x := 0; x < m.W; x++ {
+			r, g, bb, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			i := y*m.W + x
+			m.Pix[i] = float32(r) / 65535
+			m.Pix[n+i] = float32(g) / 65535
+			m.Pix[2*n+i] = float32(bb) / 65535
+		}
+	}
+	return m
+}
+
+// NRGBA converts to an opaque 8-bit image, clamping to [0, 1] and rounding.
+func (m *RGB) NRGBA() *image.NRGBA {
+	out := image.NewNRGBA(image.Rect(0, 0, m.W, m.H))
+	n := m.W * m.H
+	for i := 0; i < n; i++ {
+		out.Pix[4*i] = to8(m.Pix[i])
+		out.Pix[4*i+1] = to8(m.Pix[n+i])
+		out.Pix[4*i+2] = to8(m.Pix[2*n+i])
+		out.Pix[4*i+3] = 255
+	}
+	return out
+}
+
+func to8(v float32) uint8 {
+	switch {
+	case !(v > 0): // also NaN
+		return 0
+	case v >= 1:
+		return 255
+	}
+	return uint8(v*255 + 0.5)
+}
+
+// Validate reports whether the image's buffer matches its dimensions.
+func (m *RGB) Validate() error {
+	if m.W <= 0 || m.H <= 0 || len(m.Pix) != 3*m.W*m.H {
+		return fmt.Errorf("imaging: %d×%d image with %d samples", m.W, m.H, len(m.Pix))
+	}
+	return nil
+}
