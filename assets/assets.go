@@ -61,8 +61,8 @@ func Path(dir, rel string) (string, error) {
 
 // A Remote is a file with a canonical download address and its sha256.
 type Remote struct {
-	Rel    string // path inside the assets folder, such as "models/squeezenet_v1.1.bin"
-	URL    string
+	Rel string // path inside the assets folder, such as "models/squeezenet_v1.1.bin"
+	URL string
 	// SHA256 is the hex digest, or a prefix of it where only that is
 	// published (torchvision names its files with the first 8 digits).
 	SHA256 string
