@@ -1,0 +1,156 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Cache blocking: a kcBlock×ncBlock block of B (512 KiB) is packed at a
+// time; one panel of it (nr·kcBlock values) stays in L1 while every row
+// panel of A streams past it.
+const (
+	kcBlock = 256
+	ncBlock = 512
+)
+
+// parallelFlops is the size of product (in multiply-adds) from which
+// splitting across goroutines pays for starting them.
+const parallelFlops = 1 << 20
+
+// operandB describes the right matrix: B(r, c) is data[r·ld + c], or
+// data[c·ld + r] when trans is set.
+type operandB struct {
+	data  []float32
+	ld    int
+	trans bool
+}
+
+// Mul computes C = A·B, or C += A·B when accumulate is set, where A is the
+// packed M×K matrix and B is row-major K×N; C is row-major M×N.
+// It is safe to call concurrently, also on the same Packed.
+// It panics if b or c is too short.
+func (p *Packed) Mul(c, b []float32, n int, accumulate bool) {
+	checkDims("Mul (B)", len(b), p.k, n)
+	checkDims("Mul (C)", len(c), p.m, n)
+	p.mul(c, operandB{data: b, ld: n}, n, accumulate)
+}
+
+// Mul computes C = A·B, or C += A·B when accumulate is set, with A
+// row-major m×k, B row-major k×n and C row-major m×n. It packs A for this
+// call only; pack it once with Pack when it is reused.
+// It panics if a slice is too short.
+func Mul(c, a, b []float32, m, k, n int, accumulate bool) {
+	checkDims("Mul (A)", len(a), m, k)
+	checkDims("Mul (B)", len(b), k, n)
+	checkDims("Mul (C)", len(c), m, n)
+	p := packTemp(a, m, k)
+	p.mul(c, operandB{data: b, ld: n}, n, accumulate)
+	putScratch(p.data)
+}
+
+// MulABt computes C = A·Bᵀ, or C += A·Bᵀ when accumulate is set, with A
+// row-major m×k, B row-major n×k and C row-major m×n. With B = A it is
+// the Gram matrix of A's rows, whose k is long (a feature map's H·W).
+// It panics if a slice is too short.
+func MulABt(c, a, b []float32, m, k, n int, accumulate bool) {
+	checkDims("MulABt (A)", len(a), m, k)
+	checkDims("MulABt (B)", len(b), n, k)
+	checkDims("MulABt (C)", len(c), m, n)
+	p := packTemp(a, m, k)
+	p.mul(c, operandB{data: b, ld: k, trans: true}, n, accumulate)
+	putScratch(p.data)
+}
+
+// packTemp packs A into scratch memory, to be released by the caller.
+func packTemp(a []float32, m, k int) Packed {
+	p := Packed{m: m, k: k, data: getScratch(panels(m, mr) * mr * k)}
+	packA(p.data, a, k, false, m, k)
+	return p
+}
+
+// mul dispatches the product, splitting it across goroutines when it is
+// large and more than one thread can run it.
+func (p *Packed) mul(c []float32, b operandB, n int, accumulate bool) {
+	m, k := p.m, p.k
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		if !accumulate {
+			clear(c[:m*n])
+		}
+		return
+	}
+	workers := 1
+	if runtime.GOARCH != "wasm" && m*n*k >= parallelFlops {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	rowPanels := panels(m, mr)
+	colPanels := panels(n, nr)
+	if workers <= 1 {
+		p.mulRange(c, n, b, 0, rowPanels, 0, n, accumulate)
+		return
+	}
+	var wg sync.WaitGroup
+	// Split the longer of the two dimensions, in whole panels, so that each
+	// worker packs only its own share of B or reads only its rows of A.
+	if colPanels >= rowPanels {
+		workers = min(workers, colPanels)
+		for w := 0; w < workers; w++ {
+			j0 := colPanels * w / workers * nr
+			j1 := min(n, colPanels*(w+1)/workers*nr)
+			wg.Go(func() { p.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate) })
+		}
+	} else {
+		workers = min(workers, rowPanels)
+		for w := 0; w < workers; w++ {
+			p0 := rowPanels * w / workers
+			p1 := rowPanels * (w + 1) / workers
+			wg.Go(func() { p.mulRange(c, n, b, p0, p1, 0, n, accumulate) })
+		}
+	}
+	wg.Wait()
+}
+
+// mulRange computes the rows of C in row panels [p0, p1) and its columns
+// [j0, j1); ldc is C's row stride.
+func (p *Packed) mulRange(c []float32, ldc int, b operandB, p0, p1, j0, j1 int, accumulate bool) {
+	m, k := p.m, p.k
+	buf := getScratch(kcBlock * ncBlock)
+	defer putScratch(buf)
+	var tile [mr * nr]float32
+	for jc := j0; jc < j1; jc += ncBlock {
+		nc := min(ncBlock, j1-jc)
+		for pc := 0; pc < k; pc += kcBlock {
+			kc := min(kcBlock, k-pc)
+			packB(buf, b.data, b.ld, b.trans, pc, kc, jc, nc)
+			store := pc == 0 && !accumulate
+			for jp := 0; jp < panels(nc, nr); jp++ {
+				bp := buf[jp*nr*kc : (jp+1)*nr*kc]
+				col := jc + jp*nr
+				w := min(nr, jc+nc-col)
+				for ip := p0; ip < p1; ip++ {
+					ap := p.data[ip*mr*k+mr*pc : ip*mr*k+mr*(pc+kc)]
+					row := ip * mr
+					h := min(mr, m-row)
+					if w == nr && h == mr {
+						kernel(ap, bp, c[row*ldc+col:], ldc, store)
+						continue
+					}
+					// Edge tile: compute in full, then keep the part inside C.
+					kernel(ap, bp, tile[:], nr, true)
+					for i := 0; i < h; i++ {
+						dst := c[(row+i)*ldc+col : (row+i)*ldc+col+w]
+						for j := range dst {
+							if store {
+								dst[j] = tile[i*nr+j]
+							} else {
+								dst[j] += tile[i*nr+j]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

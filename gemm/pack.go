@@ -1,0 +1,112 @@
+package gemm
+
+import "fmt"
+
+// Register block of the micro-kernel: mr rows of A by nr columns of B.
+const (
+	mr = 2
+	nr = 4
+)
+
+// Packed is a left matrix A (M×K) packed once into panels of mr rows,
+// interleaved along k, for repeated products with Mul.
+type Packed struct {
+	m, k int
+	// data holds ceil(m/mr) panels of mr·k values; element (i, j) of panel
+	// p sits at p·mr·k + mr·j + i. Rows past m are zero.
+	data []float32
+}
+
+// Pack packs A, given row-major with m rows and k columns.
+// It panics if len(a) < m·k or a dimension is negative.
+func Pack(a []float32, m, k int) *Packed {
+	checkDims("Pack", len(a), m, k)
+	p := &Packed{m: m, k: k, data: make([]float32, panels(m, mr)*mr*k)}
+	packA(p.data, a, k, false, m, k)
+	return p
+}
+
+// PackTransposed packs Aᵀ (k×m) given A stored row-major with m rows and
+// k columns; a convolution's input gradient needs the transposed weights.
+// It panics if len(a) < m·k or a dimension is negative.
+func PackTransposed(a []float32, m, k int) *Packed {
+	checkDims("PackTransposed", len(a), m, k)
+	p := &Packed{m: k, k: m, data: make([]float32, panels(k, mr)*mr*m)}
+	packA(p.data, a, k, true, k, m)
+	return p
+}
+
+// Rows returns M, the number of rows of the packed matrix.
+func (p *Packed) Rows() int { return p.m }
+
+// Cols returns K, the number of columns of the packed matrix.
+func (p *Packed) Cols() int { return p.k }
+
+func checkDims(fn string, n, rows, cols int) {
+	if rows < 0 || cols < 0 || n < rows*cols {
+		panic(fmt.Sprintf("gemm: %s: %d values cannot hold %d×%d", fn, n, rows, cols))
+	}
+}
+
+// panels returns ceil(n/w).
+func panels(n, w int) int { return (n + w - 1) / w }
+
+// packA writes the rows×k matrix X into dst in panels of mr rows. X(i, j)
+// is src[i·ld + j], or src[j·ld + i] when trans is set.
+func packA(dst, src []float32, ld int, trans bool, rows, k int) {
+	for p := 0; p < panels(rows, mr); p++ {
+		d := dst[p*mr*k : (p+1)*mr*k]
+		i0 := p * mr
+		h := min(mr, rows-i0)
+		if h < mr {
+			clear(d)
+		}
+		for i := 0; i < h; i++ {
+			if trans {
+				for j := 0; j < k; j++ {
+					d[mr*j+i] = src[j*ld+i0+i]
+				}
+				continue
+			}
+			row := src[(i0+i)*ld : (i0+i)*ld+k]
+			for j, v := range row {
+				d[mr*j+i] = v
+			}
+		}
+	}
+}
+
+// packB writes the kc×nc block of B starting at row pc, column jc into dst
+// in panels of nr columns, interleaved along k, zero beyond column nc.
+// B(r, c) is src[r·ld + c], or src[c·ld + r] when trans is set.
+func packB(dst, src []float32, ld int, trans bool, pc, kc, jc, nc int) {
+	for p := 0; p < panels(nc, nr); p++ {
+		d := dst[p*nr*kc : (p+1)*nr*kc]
+		j0 := jc + p*nr
+		w := min(nr, jc+nc-j0)
+		if trans {
+			if w < nr {
+				clear(d)
+			}
+			for j := 0; j < w; j++ {
+				row := src[(j0+j)*ld+pc : (j0+j)*ld+pc+kc]
+				for r, v := range row {
+					d[nr*r+j] = v
+				}
+			}
+			continue
+		}
+		if w == nr {
+			for r := 0; r < kc; r++ {
+				s := src[(pc+r)*ld+j0 : (pc+r)*ld+j0+nr]
+				q := d[nr*r : nr*r+nr]
+				q[0], q[1], q[2], q[3] = s[0], s[1], s[2], s[3]
+			}
+			continue
+		}
+		clear(d)
+		for r := 0; r < kc; r++ {
+			copy(d[nr*r:nr*r+w], src[(pc+r)*ld+j0:(pc+r)*ld+j0+w])
+		}
+	}
+}

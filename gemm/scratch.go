@@ -1,0 +1,57 @@
+package gemm
+
+import "sync"
+
+// scratch keeps released buffers for reuse. Unlike sync.Pool it survives
+// garbage collections: an optimization calls the multiply hundreds of times
+// with the same sizes, and reallocating after every collection is the churn
+// we want to avoid in WebAssembly.
+var scratch struct {
+	sync.Mutex
+	free [][]float32
+}
+
+// maxFree bounds the buffers kept, so memory stays at the peak concurrency.
+const maxFree = 64
+
+// getScratch returns a buffer of length n with unspecified contents.
+func getScratch(n int) []float32 {
+	scratch.Lock()
+	defer scratch.Unlock()
+	// Best fit: the smallest free buffer that is large enough.
+	best := -1
+	for i, s := range scratch.free {
+		if cap(s) >= n && (best < 0 || cap(s) < cap(scratch.free[best])) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return make([]float32, n)
+	}
+	s := scratch.free[best]
+	last := len(scratch.free) - 1
+	scratch.free[best] = scratch.free[last]
+	scratch.free[last] = nil
+	scratch.free = scratch.free[:last]
+	return s[:n]
+}
+
+// putScratch releases a buffer from getScratch.
+func putScratch(s []float32) {
+	scratch.Lock()
+	defer scratch.Unlock()
+	if len(scratch.free) < maxFree {
+		scratch.free = append(scratch.free, s)
+		return
+	}
+	// Full: replace the smallest buffer so that large ones are kept.
+	small := 0
+	for i, t := range scratch.free {
+		if cap(t) < cap(scratch.free[small]) {
+			small = i
+		}
+	}
+	if cap(s) > cap(scratch.free[small]) {
+		scratch.free[small] = s
+	}
+}
