@@ -55,3 +55,13 @@ func putScratch(s []float32) {
 		scratch.free[small] = s
 	}
 }
+
+// Buffer returns scratch memory of length n with unspecified contents, for
+// the operands of products that callers build around them (a
+// convolution's im2col columns, for instance). Release it when done: it is
+// then reused by later calls instead of becoming garbage.
+func Buffer(n int) []float32 { return getScratch(n) }
+
+// Release returns a buffer from Buffer for reuse. The caller must not use
+// it afterwards.
+func Release(buf []float32) { putScratch(buf) }

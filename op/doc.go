@@ -1,6 +1,7 @@
 // Package op holds the differentiable operators of the engine: convolution,
-// batch norm, ReLU, channel concat, pooling and the Gram matrix, each run
-// through spago's ag.NewOperator so that they join a spago graph.
+// batch norm, ReLU, channel concat, pooling, the Gram matrix and the squared
+// distance of the losses, each run through spago's ag.NewOperator so that
+// they join a spago graph.
 //
 // # Layout
 //
@@ -22,4 +23,13 @@
 // would kill a WebAssembly instance. Every constructor and every Apply
 // function therefore checks shapes itself and returns an error before
 // building a node; Forward and Backward never fail on a node that was built.
+//
+// # Memory and concurrency
+//
+// spago runs the backward passes of different nodes concurrently, and one
+// operator (a Conv) may appear several times in a graph. Operators are
+// therefore immutable after construction; temporary buffers (im2col
+// columns, input gradients before spago adds them up) come from
+// gemm.Buffer and go back with gemm.Release, so that the hundreds of
+// passes of an optimization reuse them instead of making garbage.
 package op

@@ -1,0 +1,215 @@
+package op
+
+import (
+	"fmt"
+
+	"github.com/nlpodyssey/spago/mat"
+
+	"sentiment/gemm"
+)
+
+// Conv is a 2-D convolution with constant weights, zero padding and an
+// optional bias. It is lowered to im2col and one packed GEMM:
+// y = W·cols(x) with W of shape Cout×(Cin·KH·KW); its input gradient is
+// col2im(Wᵀ·dy). A Conv is immutable and may be applied any number of times,
+// concurrently and within one graph.
+type Conv struct {
+	cout, cin, kh, kw, stride, pad int
+	w, wt                          *gemm.Packed
+	bias                           []float32
+}
+
+// NewConv returns a convolution from weights w in torchvision's OIHW order
+// (cout×cin×kh×kw values) and bias b (cout values, or nil for none). The
+// weights are packed once, directly and transposed, and not retained.
+func NewConv(w, b []float32, cout, cin, kh, kw, stride, pad int) (*Conv, error) {
+	if cout <= 0 || cin <= 0 || kh <= 0 || kw <= 0 {
+		return nil, fmt.Errorf("op: conv dimensions %d×%d×%d×%d must be positive", cout, cin, kh, kw)
+	}
+	if stride <= 0 || pad < 0 {
+		return nil, fmt.Errorf("op: conv stride %d must be positive and padding %d non-negative", stride, pad)
+	}
+	k := cin * kh * kw
+	if len(w) != cout*k {
+		return nil, fmt.Errorf("op: conv weights have %d values, want %d×%d×%d×%d = %d", len(w), cout, cin, kh, kw, cout*k)
+	}
+	if b != nil && len(b) != cout {
+		return nil, fmt.Errorf("op: conv bias has %d values, want %d", len(b), cout)
+	}
+	c := &Conv{
+		cout: cout, cin: cin, kh: kh, kw: kw, stride: stride, pad: pad,
+		w:  gemm.Pack(w, cout, k),
+		wt: gemm.PackTransposed(w, cout, k),
+	}
+	if b != nil {
+		c.bias = append([]float32(nil), b...)
+	}
+	return c, nil
+}
+
+// OutSize returns the output height and width for an h×w input:
+// floor((h+2·pad−kh)/stride)+1, likewise for w. They are not positive when
+// the kernel does not fit.
+func (c *Conv) OutSize(h, w int) (oh, ow int) {
+	return (h+2*c.pad-c.kh)/c.stride + 1, (w+2*c.pad-c.kw)/c.stride + 1
+}
+
+// Apply convolves x, which must have the Conv's input channel count.
+func (c *Conv) Apply(x Map) (Map, error) {
+	if err := x.check(); err != nil {
+		return Map{}, err
+	}
+	if x.C != c.cin {
+		return Map{}, fmt.Errorf("op: conv expects %d input channels, map is %v", c.cin, x)
+	}
+	if x.H+2*c.pad < c.kh || x.W+2*c.pad < c.kw {
+		return Map{}, fmt.Errorf("op: conv kernel %d×%d (padding %d) does not fit map %v", c.kh, c.kw, c.pad, x)
+	}
+	oh, ow := c.OutSize(x.H, x.W)
+	return newMap(run(&convFn{c: c, x: x, oh: oh, ow: ow}), c.cout, oh, ow), nil
+}
+
+// pointwise reports whether cols(x) is x itself, so im2col can be skipped.
+func (c *Conv) pointwise() bool {
+	return c.kh == 1 && c.kw == 1 && c.stride == 1 && c.pad == 0
+}
+
+// convFn is one application of a Conv in a graph.
+type convFn struct {
+	c      *Conv
+	x      Map
+	oh, ow int
+}
+
+func (f *convFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
+
+func (f *convFn) Forward() (mat.Tensor, error) {
+	c := f.c
+	n := f.oh * f.ow
+	out := make([]float32, c.cout*n)
+	if c.bias != nil {
+		for o, b := range c.bias {
+			row := out[o*n : (o+1)*n]
+			for i := range row {
+				row[i] = b
+			}
+		}
+	}
+	x := values(f.x.Node)
+	if c.pointwise() {
+		c.w.Mul(out, x, n, c.bias != nil)
+	} else {
+		cols := gemm.Buffer(c.w.Cols() * n)
+		im2col(cols, x, c, f.x.H, f.x.W, f.oh, f.ow)
+		c.w.Mul(out, cols, n, c.bias != nil)
+		gemm.Release(cols)
+	}
+	return dense(out, c.cout, n), nil
+}
+
+func (f *convFn) Backward(gy mat.Tensor) error {
+	if !f.x.Node.RequiresGrad() {
+		return nil
+	}
+	c := f.c
+	n := f.oh * f.ow
+	hw := f.x.H * f.x.W
+	dy := values(gy)
+	dx := gemm.Buffer(c.cin * hw)
+	defer gemm.Release(dx)
+	if c.pointwise() {
+		c.wt.Mul(dx, dy, n, false)
+	} else {
+		dcols := gemm.Buffer(c.wt.Rows() * n)
+		c.wt.Mul(dcols, dy, n, false)
+		clear(dx)
+		col2im(dx, dcols, c, f.x.H, f.x.W, f.oh, f.ow)
+		gemm.Release(dcols)
+	}
+	accGrad(f.x.Node, dx, c.cin, hw)
+	return nil
+}
+
+// validRange returns the output positions [lo, hi) of one axis whose input
+// position o·stride − pad + k falls inside [0, size).
+func validRange(k, stride, pad, size, out int) (lo, hi int) {
+	// o·stride ≥ pad − k, and o·stride ≤ size − 1 + pad − k.
+	if d := pad - k; d > 0 {
+		lo = (d + stride - 1) / stride
+	}
+	if d := size - 1 + pad - k; d >= 0 {
+		hi = d/stride + 1
+	}
+	return min(lo, out), max(min(hi, out), min(lo, out))
+}
+
+// im2col writes the columns of x: row (ci, ky, kx), column (oy, ox) holds
+// x[ci, oy·s−p+ky, ox·s−p+kx], or zero in the padding.
+func im2col(cols, x []float32, c *Conv, h, w, oh, ow int) {
+	n := oh * ow
+	s, p := c.stride, c.pad
+	row := 0
+	for ci := 0; ci < c.cin; ci++ {
+		plane := x[ci*h*w : (ci+1)*h*w]
+		for ky := 0; ky < c.kh; ky++ {
+			y0, y1 := validRange(ky, s, p, h, oh)
+			for kx := 0; kx < c.kw; kx++ {
+				x0, x1 := validRange(kx, s, p, w, ow)
+				dst := cols[row*n : (row+1)*n]
+				row++
+				clear(dst[:y0*ow])
+				clear(dst[y1*ow:])
+				for oy := y0; oy < y1; oy++ {
+					d := dst[oy*ow : (oy+1)*ow]
+					src := plane[(oy*s-p+ky)*w:]
+					clear(d[:x0])
+					clear(d[x1:])
+					ix := x0*s - p + kx
+					if s == 1 {
+						copy(d[x0:x1], src[ix:ix+x1-x0])
+						continue
+					}
+					for ox := x0; ox < x1; ox++ {
+						d[ox] = src[ix]
+						ix += s
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im adds the columns back onto the input positions they were read
+// from: the adjoint of im2col.
+func col2im(dx, cols []float32, c *Conv, h, w, oh, ow int) {
+	n := oh * ow
+	s, p := c.stride, c.pad
+	row := 0
+	for ci := 0; ci < c.cin; ci++ {
+		plane := dx[ci*h*w : (ci+1)*h*w]
+		for ky := 0; ky < c.kh; ky++ {
+			y0, y1 := validRange(ky, s, p, h, oh)
+			for kx := 0; kx < c.kw; kx++ {
+				x0, x1 := validRange(kx, s, p, w, ow)
+				src := cols[row*n : (row+1)*n]
+				row++
+				for oy := y0; oy < y1; oy++ {
+					sr := src[oy*ow+x0 : oy*ow+x1]
+					d := plane[(oy*s-p+ky)*w:]
+					ix := x0*s - p + kx
+					if s == 1 {
+						d = d[ix : ix+len(sr)]
+						for i, v := range sr {
+							d[i] += v
+						}
+						continue
+					}
+					for _, v := range sr {
+						d[ix] += v
+						ix += s
+					}
+				}
+			}
+		}
+	}
+}
