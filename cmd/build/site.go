@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// The engine and the page: the first and the last steps, so that the page
+// step can describe every file the others wrote.
+func init() {
+	register(step{10, "wasm", buildWasm})
+	register(step{90, "page", buildPage})
+}
+
+// moduleRoot returns the folder of the go.mod that the go command in use
+// sees, where wasm/, web/ and index.html are.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("run the build inside the module (no go.mod found)")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// buildWasm compiles ./wasm for the browser, stripped, and copies the
+// wasm_exec.js of the same Go installation (the two must match).
+func buildWasm(s *site) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(s.out, "engine.wasm"), "./wasm")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build ./wasm: %w", err)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return copyFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), filepath.Join(s.out, "wasm_exec.js"))
+}
+
+// siteFile is a file the page downloads with a progress bar and checks.
+type siteFile struct {
+	URL    string `json:"url"` // relative to the site folder
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// siteBackbone is one network the page offers.
+type siteBackbone struct {
+	Name     string   `json:"name"`
+	Manifest string   `json:"manifest"` // URL of the weights manifest, passed to the engine as is
+	Weights  siteFile `json:"weights"`
+}
+
+// siteInfo is site.json, the page's table of contents: what the build
+// produced, with sizes for the progress bar and hashes for the checks.
+type siteInfo struct {
+	Engine    siteFile       `json:"engine"`
+	Index     *siteFile      `json:"index"`
+	Backbones []siteBackbone `json:"backbones"`
+}
+
+// buildPage copies the page, writes site.json and precompresses every
+// compressible file of the site.
+func buildPage(s *site) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	if err := copyFile(filepath.Join(root, "index.html"), filepath.Join(s.out, "index.html")); err != nil {
+		return err
+	}
+	web := filepath.Join(root, "web")
+	err = filepath.WalkDir(web, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(web, p)
+		// The browser tests and dot files are not part of the site.
+		if rel == "e2e" || (rel != "." && strings.HasPrefix(d.Name(), ".")) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		return copyFile(p, filepath.Join(s.out, "web", rel))
+	})
+	if err != nil {
+		return err
+	}
+	info, err := describe(s.out)
+	if err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(info, "", "  ") // plain data: cannot fail
+	if err := os.WriteFile(filepath.Join(s.out, "site.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	if info.Index == nil {
+		fmt.Println("build: page: no refs/index.bin, the page will say that retrieval is missing")
+	}
+	if len(info.Backbones) == 0 {
+		fmt.Println("build: page: no weights in models/, the page will say that the transfer is missing")
+	}
+	return precompress(s.out)
+}
+
+// describe lists the engine, the index and each weights file that has a
+// manifest (models/*.json of format "sentiment-weights").
+func describe(out string) (*siteInfo, error) {
+	info := &siteInfo{Backbones: []siteBackbone{}}
+	var err error
+	if info.Engine, err = hashFile(out, "engine.wasm"); err != nil {
+		return nil, err
+	}
+	if f, err := hashFile(out, "refs/index.bin"); err == nil {
+		info.Index = &f
+	}
+	manifests, _ := filepath.Glob(filepath.Join(out, "models", "*.json"))
+	sort.Strings(manifests)
+	for _, m := range manifests {
+		data, err := os.ReadFile(m)
+		if err != nil {
+			return nil, err
+		}
+		// The fields of weights.Manifest that the page needs.
+		var man struct {
+			Format, Backbone, File, SHA256 string
+			Size                           int64
+		}
+		if json.Unmarshal(data, &man) != nil || man.Format != "sentiment-weights" {
+			continue
+		}
+		rel := "models/" + filepath.ToSlash(filepath.Clean(man.File))
+		f, err := hashFile(out, rel)
+		if err != nil {
+			return nil, fmt.Errorf("%s names %s: %w", filepath.Base(m), man.File, err)
+		}
+		if f.SHA256 != man.SHA256 || f.Size != man.Size {
+			return nil, fmt.Errorf("%s does not match %s (rebuild the weights)", rel, filepath.Base(m))
+		}
+		info.Backbones = append(info.Backbones, siteBackbone{Name: man.Backbone, Manifest: "models/" + filepath.Base(m), Weights: f})
+	}
+	// SqueezeNet first: it is the default (small and fast).
+	sort.SliceStable(info.Backbones, func(i, j int) bool { return info.Backbones[i].Name == "squeezenet" && info.Backbones[j].Name != "squeezenet" })
+	return info, nil
+}
+
+func hashFile(out, rel string) (siteFile, error) {
+	data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(rel)))
+	if err != nil {
+		return siteFile{}, err
+	}
+	sum := sha256.Sum256(data)
+	return siteFile{URL: rel, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+// gzipped are the extensions worth compressing; photos already are.
+var gzipped = map[string]bool{
+	".html": true, ".js": true, ".css": true, ".json": true, ".svg": true, ".txt": true,
+	".wasm": true, ".bin": true, ".weights": true,
+}
+
+// precompress writes name.gz beside each compressible file where that saves
+// at least 5%, and removes a .gz that is stale or not worth it, so that
+// serve.go (or any static host configured for it) sends the smaller file.
+func precompress(out string) error {
+	return filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !gzipped[strings.ToLower(filepath.Ext(p))] {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression) // a valid level: cannot fail
+		zw.Write(data)
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		if z.Len() > len(data)*95/100 {
+			if err := os.Remove(p + ".gz"); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			return nil
+		}
+		return os.WriteFile(p+".gz", z.Bytes(), 0o644)
+	})
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}

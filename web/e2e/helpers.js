@@ -1,0 +1,83 @@
+// Shared pieces of the browser tests: the browser, a page that logs every
+// request it and its worker make, the assets folder, and image headers.
+import { chromium } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SITE = process.env.SITE_URL;
+if (!SITE) throw new Error('SITE_URL is not set: run the tests with web/e2e/run.sh');
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** assetPath returns the path of rel inside the assets folder. */
+export function assetPath(rel) {
+  const roots = [process.env.SENTIMENT_ASSETS, path.join(repo, '..', 'shared', 'assets')].filter(Boolean);
+  for (const r of roots) {
+    const p = path.join(r, rel);
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`${rel} is in no assets folder (${roots.join(', ')}); set SENTIMENT_ASSETS`);
+}
+
+/** launch starts Chromium headless with a fresh profile. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * open makes a new page in context (or a fresh context of browser) that
+ * records every request, the worker's included, into log: {method, url,
+ * postData, bytes} where bytes is the response's encoded body size.
+ */
+export async function open(browserOrContext, log = [], viewport = { width: 1280, height: 900 }) {
+  const context = browserOrContext.newContext ? await browserOrContext.newContext({ viewport, acceptDownloads: true }) : browserOrContext;
+  const page = await context.newPage();
+  const pending = [];
+  context.on('requestfinished', (req) => {
+    pending.push(req.sizes().then((s) => log.push({
+      method: req.method(), url: req.url(), postData: req.postDataBuffer(), bytes: s.responseBodySize, headers: s.responseHeadersSize, status: null,
+    })).catch(() => {}));
+  });
+  context.on('requestfailed', (req) => log.push({ method: req.method(), url: req.url(), postData: req.postDataBuffer(), bytes: 0, failed: true }));
+  page.settle = () => Promise.all(pending);
+  page.on('pageerror', (e) => { page.errors = [...(page.errors || []), e]; });
+  return { context, page };
+}
+
+/** ready loads the site and waits for the engine. */
+export async function ready(page, url = SITE) {
+  await page.goto(url);
+  await page.waitForSelector('#engine.ready, #engine.failed', { timeout: 120_000 });
+  const failed = await page.$('#engine.failed');
+  if (failed) throw new Error(`engine failed: ${await page.textContent('#engine-text')}`);
+}
+
+/** imageSize reads the width and height from a PNG or JPEG's header. */
+export function imageSize(buf) {
+  if (buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+    return { type: 'png', w: buf.readUInt32BE(16), h: buf.readUInt32BE(20) };
+  }
+  if (buf[0] === 0xff && buf[1] === 0xd8) {
+    let i = 2;
+    while (i + 9 < buf.length) {
+      if (buf[i] !== 0xff) throw new Error(`JPEG: no marker at ${i}`);
+      const m = buf[i + 1];
+      const len = buf.readUInt16BE(i + 2);
+      if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+        return { type: 'jpeg', h: buf.readUInt16BE(i + 5), w: buf.readUInt16BE(i + 7) };
+      }
+      i += 2 + len;
+    }
+  }
+  throw new Error('not a PNG or JPEG');
+}
+
+/** jpegSize is imageSize of a file. */
+export function fileSize(p) {
+  return imageSize(readFileSync(p));
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The browser end-to-end tests: build the site into a temporary folder,
+# serve it with serve.go on a free loopback port, drive Debian's Chromium
+# with playwright-core under node's own test runner, stop the server.
+# .ci/run installs Chromium and `npm ci`s this folder.
+set -euo pipefail
+e2e="$(cd "$(dirname "$0")" && pwd)"
+cd "$e2e/../.."
+
+if [ ! -d "$e2e/node_modules/playwright-core" ]; then
+  echo "web/e2e: playwright-core is not installed: run (cd web/e2e && npm ci)" >&2
+  exit 1
+fi
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  echo "web/e2e: no Chromium at $CHROMIUM: apt-get install chromium" >&2
+  exit 1
+fi
+
+tmp="$(mktemp -d)"
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+go run ./cmd/build -out "$tmp/dist"
+go build -o "$tmp/serve" serve.go
+"$tmp/serve" -addr 127.0.0.1:0 -dir "$tmp/dist" >"$tmp/serve.log" 2>&1 &
+pid=$!
+# serve prints its address once it listens.
+for _ in $(seq 100); do
+  url="$(sed -n 's/^serving .* at \(http:[^ ]*\)$/\1/p' "$tmp/serve.log")"
+  [ -n "$url" ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$tmp/serve.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "web/e2e: the server did not start" >&2; exit 1; }
+echo "web/e2e: testing $url"
+
+export SITE_URL="$url" SITE_DIR="$tmp/dist"
+node --test --test-concurrency=1 "$e2e"/*.test.js

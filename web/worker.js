@@ -1,0 +1,236 @@
+// The engine's worker: it downloads and starts the WebAssembly engine, holds
+// the full-size photo, and answers the page's requests. Pixels come and go
+// as transferable buffers; the page's thread never waits on the engine.
+//
+// Requests are {id, type, ...}; answers {id, ok, result} or {id, ok: false,
+// error}. Events the page did not ask for are {event, ...}: 'load' (download
+// progress) and 'progress' (a transfer's iterations and previews).
+import '../wasm_exec.js';
+import { fetchVerified, DownloadError } from './assets.js';
+
+const base = new URL('../', import.meta.url); // the site folder
+let site = null; // site.json
+let engine = null; // the Go bridge (wasm/main.go)
+let vocabulary = null;
+const backbones = new Map(); // name → true once loaded into the engine
+let full = null; // the photo at full size (ImageBitmap), held once
+let work = null; // {w, h, size}: the working copy the engine has
+let screen = null; // {w, h, rgba}: the display copy that strength previews use
+let reference = null; // what the engine has as reference
+let transferring = false;
+
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+
+// call invokes a bridge function, turning its Error results into throws.
+function call(name, ...args) {
+  if (!engine) throw new Error('The engine is not running.');
+  const r = engine[name](...args);
+  if (r instanceof Error) throw r;
+  return r;
+}
+
+// Every handler returns [result, transferables] or a result.
+const handlers = {
+  async load({ reload }) {
+    if (!engine) await startEngine(reload);
+    return { vocabulary, backbones: site.backbones.map((b) => b.name), hasIndex: !!site.index };
+  },
+
+  async photo({ bitmap, screenW, screenH }) {
+    if (transferring) throw new Error('A transfer is running; cancel it first.');
+    full?.close();
+    full = bitmap;
+    work = null;
+    reference = reference?.own ? reference : null;
+    screen = { w: screenW, h: screenH, rgba: await pixels(full, screenW, screenH) };
+    return { w: full.width, h: full.height };
+  },
+
+  async retrieve({ adjective, noun, k, size }) {
+    await ensureWork(size);
+    const t = performance.now();
+    const matches = call('retrieve', { adjective, noun: noun || '', k });
+    return { matches, ms: performance.now() - t };
+  },
+
+  async reference({ file, bitmap }) {
+    let bm = bitmap;
+    if (file) {
+      const res = await fetch(new URL(file, base));
+      if (!res.ok) throw new Error(`Could not load the reference picture ${file} (${res.status}).`);
+      bm = await createImageBitmap(await res.blob());
+    }
+    // A reference needs no more detail than the working size the engine
+    // compares at; the build ships them at 512 px already.
+    const [w, h] = fit(bm.width, bm.height, 512);
+    const rgba = await pixels(bm, w, h);
+    bm.close();
+    call('setReference', rgba, w, h);
+    reference = { file, own: !file };
+    return { w, h };
+  },
+
+  async transfer({ backbone, size, iterations, previewEvery }) {
+    if (!full) throw new Error('Choose a photo first.');
+    if (!reference) throw new Error('Choose a reference first.');
+    await ensureBackbone(backbone);
+    await ensureWork(size);
+    transferring = true;
+    const t = performance.now();
+    try {
+      const r = await call('transfer', { backbone, iterations, previewEvery }, onProgress);
+      const out = call('apply', screen.rgba, screen.w, screen.h, 1);
+      return [{ ...r, ms: performance.now() - t, w: screen.w, h: screen.h, rgba: out }, [out.buffer]];
+    } finally {
+      transferring = false;
+    }
+  },
+
+  async strength({ value }) {
+    const t = performance.now();
+    const out = call('apply', screen.rgba, screen.w, screen.h, value);
+    return [{ w: screen.w, h: screen.h, rgba: out, ms: performance.now() - t }, [out.buffer]];
+  },
+
+  async export({ format, quality, strength }) {
+    const t = performance.now();
+    const { width: w, height: h } = full;
+    const rgba = await pixels(full, w, h);
+    const out = call('apply', rgba, w, h, strength);
+    const canvas = new OffscreenCanvas(w, h);
+    canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(out.buffer, out.byteOffset, out.length), w, h), 0, 0);
+    const blob = await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
+    return { blob, w, h, ms: performance.now() - t };
+  },
+
+  async lut({ strength }) {
+    return { text: call('lut', strength) };
+  },
+};
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  if (m.type === 'cancel') {
+    // Handled at once, between two iterations of a running transfer (the
+    // engine yields to this event loop after each).
+    if (transferring && engine) engine.cancel();
+    return;
+  }
+  const h = handlers[m.type];
+  try {
+    if (!h) throw new Error(`unknown request ${m.type}`);
+    let r = await h(m);
+    let transfer = [];
+    if (Array.isArray(r)) [r, transfer] = r;
+    post({ id: m.id, ok: true, result: r }, transfer);
+  } catch (err) {
+    post({
+      id: m.id, ok: false, error: err?.message || String(err),
+      kind: err instanceof DownloadError ? 'download' : err?.name === 'Cancelled' ? 'cancelled' : 'engine',
+    });
+  }
+};
+
+// onProgress gets each iteration from the engine and returns a promise that
+// settles after the event loop has turned once, so that a 'cancel' message
+// waiting in the queue is seen before the next iteration starts.
+function onProgress(p) {
+  const msg = { event: 'progress', iteration: p.iteration, total: p.total, loss: p.loss };
+  const transfer = [];
+  if (p.preview) {
+    msg.preview = { w: p.w, h: p.h, rgba: p.preview };
+    transfer.push(p.preview.buffer);
+  }
+  post(msg, transfer);
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(0);
+  });
+}
+
+async function startEngine(reload) {
+  const res = await fetch(new URL('site.json', base), { cache: 'no-cache' });
+  if (!res.ok) throw new DownloadError(`Could not read site.json (${res.status}): the site is not built completely.`);
+  site = await res.json();
+  // One progress bar over everything the first visit downloads.
+  const want = [{ key: 'engine', file: site.engine, label: 'engine' }];
+  if (site.index) want.push({ key: 'index', file: site.index.url ? site.index : null, label: 'reference index' });
+  const first = site.backbones[0];
+  if (first) want.push({ key: 'weights', file: first.weights, label: `${first.name} weights` });
+  const total = want.reduce((s, w) => s + w.file.size, 0);
+  let loaded = 0;
+  let cachedAll = true;
+  const tick = () => post({ event: 'load', loaded, total });
+  let last = 0;
+  const onBytes = (n) => {
+    loaded += n;
+    const now = performance.now();
+    if (now - last > 50 || loaded === total) { last = now; tick(); }
+  };
+  const got = await Promise.all(want.map(async (w) => {
+    const r = await fetchVerified(w.file, base, w.label, onBytes, reload);
+    cachedAll &&= r.cached;
+    return [w.key, r.bytes];
+  }));
+  const bytes = Object.fromEntries(got);
+
+  const go = new Go();
+  const { instance } = await WebAssembly.instantiate(bytes.engine, go.importObject);
+  go.run(instance).then(() => { engine = null; });
+  // main has run up to its first block, so the bridge is in place.
+  engine = globalThis.sentimentEngine;
+  if (!engine) throw new Error('The engine started but did not register itself.');
+  if (bytes.index) vocabulary = call('loadIndex', bytes.index);
+  if (bytes.weights) await loadBackbone(first, bytes.weights);
+  post({ event: 'load', loaded: total, total, cached: cachedAll });
+}
+
+async function loadBackbone(b, weights) {
+  const res = await fetch(new URL(b.manifest, base), { cache: 'no-cache' });
+  if (!res.ok) throw new DownloadError(`Could not read the ${b.name} manifest (${res.status}).`);
+  call('loadBackbone', b.name, weights, await res.text());
+  backbones.set(b.name, true);
+}
+
+async function ensureBackbone(name) {
+  if (backbones.has(name)) return;
+  const b = site.backbones.find((x) => x.name === name);
+  if (!b) throw new Error(`This site was built without the ${name} network.`);
+  let loaded = 0;
+  const r = await fetchVerified(b.weights, base, `${b.name} weights`, (n) => {
+    loaded += n;
+    post({ event: 'load', loaded, total: b.weights.size });
+  });
+  await loadBackbone(b, r.bytes);
+}
+
+// ensureWork gives the engine the working copy of the photo at size (long
+// side, pixels), made from the full-size photo by the browser's own
+// high-quality resampler.
+async function ensureWork(size) {
+  if (!full) throw new Error('Choose a photo first.');
+  if (work && work.size === size) return;
+  const [w, h] = fit(full.width, full.height, size);
+  call('setPhoto', await pixels(full, w, h), w, h);
+  work = { w, h, size };
+}
+
+// pixels returns the RGBA bytes of bitmap scaled to w×h.
+async function pixels(bitmap, w, h) {
+  let src = bitmap;
+  if (w !== bitmap.width || h !== bitmap.height) {
+    src = await createImageBitmap(bitmap, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
+  }
+  const c = new OffscreenCanvas(w, h);
+  const g = c.getContext('2d', { willReadFrequently: true });
+  g.drawImage(src, 0, 0);
+  if (src !== bitmap) src.close();
+  const d = g.getImageData(0, 0, w, h).data;
+  return new Uint8Array(d.buffer, d.byteOffset, d.length);
+}
+
+function fit(w, h, long) {
+  if (Math.max(w, h) <= long) return [w, h];
+  return w >= h ? [long, Math.max(1, Math.round((h * long) / w))] : [Math.max(1, Math.round((w * long) / h)), long];
+}
