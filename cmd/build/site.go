@@ -164,7 +164,9 @@ func describe(out string) (*siteInfo, error) {
 		info.Backbones = append(info.Backbones, siteBackbone{Name: man.Backbone, Manifest: "models/" + filepath.Base(m), Weights: f})
 	}
 	// SqueezeNet first: it is the default (small and fast).
-	sort.SliceStable(info.Backbones, func(i, j int) bool { return info.Backbones[i].Name == "squeezenet" && info.Backbones[j].Name != "squeezenet" })
+	sort.SliceStable(info.Backbones, func(i, j int) bool {
+		return info.Backbones[i].Name == "squeezenet" && info.Backbones[j].Name != "squeezenet"
+	})
 	return info, nil
 }
 
