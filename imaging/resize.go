@@ -37,28 +37,59 @@ func Resize(src *RGB, w, h int) *RGB {
 		return src.Clone()
 	}
 	out := NewRGB(w, h)
-	tx, ty := newTaps(src.W, w), newTaps(src.H, h)
+	r := newResizer(src.W, src.H, w, h)
 	sn, dn := src.W*src.H, w*h
-	// Cost of each order, in multiply-adds per channel.
-	colsFirst := src.H*w*tx.width + w*h*ty.width
-	rowsFirst := src.W*h*ty.width + w*h*tx.width
-	var tmp []float32
-	if colsFirst <= rowsFirst {
-		tmp = make([]float32, w*src.H)
-	} else {
-		tmp = make([]float32, src.W*h)
-	}
 	for c := 0; c < 3; c++ {
-		in, dst := src.Pix[c*sn:(c+1)*sn], out.Pix[c*dn:(c+1)*dn]
-		if colsFirst <= rowsFirst {
-			resizeRows(in, src.W, src.H, tmp, tx)
-			resizeCols(tmp, w, dst, ty)
-		} else {
-			resizeCols(in, src.W, tmp, ty)
-			resizeRows(tmp, src.W, h, dst, tx)
-		}
+		r.plane(src.Pix[c*sn:(c+1)*sn], out.Pix[c*dn:(c+1)*dn])
 	}
 	return out
+}
+
+// ResizePlane resamples one w×h plane of samples (row order) to dw×dh as
+// Resize does each channel.
+func ResizePlane(src []float32, w, h, dw, dh int) []float32 {
+	dw, dh = max(dw, 1), max(dh, 1)
+	out := make([]float32, dw*dh)
+	if w == dw && h == dh {
+		copy(out, src)
+		return out
+	}
+	newResizer(w, h, dw, dh).plane(src, out)
+	return out
+}
+
+// resizer holds the weights of both axes and the scratch plane between
+// the two passes.
+type resizer struct {
+	sw, sh, dw, dh int
+	tx, ty         taps
+	widthFirst     bool
+	tmp            []float32
+}
+
+func newResizer(sw, sh, dw, dh int) *resizer {
+	r := &resizer{sw: sw, sh: sh, dw: dw, dh: dh, tx: newTaps(sw, dw), ty: newTaps(sh, dh)}
+	// Cost of each order, in multiply-adds per channel.
+	widthFirst := sh*dw*r.tx.width + dw*dh*r.ty.width
+	heightFirst := sw*dh*r.ty.width + dw*dh*r.tx.width
+	r.widthFirst = widthFirst <= heightFirst
+	if r.widthFirst {
+		r.tmp = make([]float32, dw*sh)
+	} else {
+		r.tmp = make([]float32, sw*dh)
+	}
+	return r
+}
+
+// plane resamples one plane from in to out.
+func (r *resizer) plane(in, out []float32) {
+	if r.widthFirst {
+		resizeRows(in, r.sw, r.sh, r.tmp, r.tx)
+		resizeCols(r.tmp, r.dw, out, r.ty)
+	} else {
+		resizeCols(in, r.sw, r.tmp, r.ty)
+		resizeRows(r.tmp, r.sw, r.dh, out, r.tx)
+	}
 }
 
 // taps are the resampling weights of one axis: output i is the sum over k

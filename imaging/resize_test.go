@@ -248,3 +248,21 @@ func BenchmarkDecodeLarge(b *testing.B) {
 		}
 	}
 }
+
+func TestResizePlaneMatchesResize(t *testing.T) {
+	src := NewRGB(50, 31)
+	for i := range src.Pix {
+		src.Pix[i] = float32(i%13) / 12
+	}
+	for _, s := range [][2]int{{17, 9}, {80, 40}, {50, 31}, {25, 70}} {
+		m := Resize(src, s[0], s[1])
+		for c := 0; c < 3; c++ {
+			p := ResizePlane(src.Plane(c), 50, 31, s[0], s[1])
+			for i, v := range p {
+				if v != m.Plane(c)[i] {
+					t.Fatalf("%v channel %d: plane %v, Resize %v", s, c, v, m.Plane(c)[i])
+				}
+			}
+		}
+	}
+}
