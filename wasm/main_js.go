@@ -8,6 +8,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hack-pad/safejs"
@@ -34,6 +36,97 @@ func main() {
 		"cancel": func([]safejs.Value) (any, error) {
 			e.stop()
 			return nil, nil
+		},
+		"loadIndex": func(a []safejs.Value) (any, error) {
+			data, err := argBytes(a, 0)
+			if err != nil {
+				return nil, err
+			}
+			adjs, nouns, err := e.loadIndex(data)
+			if err != nil {
+				return nil, err
+			}
+			ja := make([]any, len(adjs))
+			for i, x := range adjs {
+				ja[i] = map[string]any{"name": x.name, "polarity": x.polarity, "count": x.count}
+			}
+			jn := make([]any, len(nouns))
+			for i, x := range nouns {
+				jn[i] = map[string]any{"name": x.name, "count": x.count}
+			}
+			return map[string]any{"adjectives": ja, "nouns": jn}, nil
+		},
+		"retrieve": func(a []safejs.Value) (any, error) {
+			q, err := arg(a, 0)
+			if err != nil {
+				return nil, err
+			}
+			adj, noun, k := field(q, "adjective").str(), field(q, "noun").str(), field(q, "k").num()
+			ms, err := e.retrieve(adj, noun, int(k))
+			if err != nil {
+				return nil, err
+			}
+			out := make([]any, len(ms))
+			for i, m := range ms {
+				out[i] = map[string]any{
+					"picture": m.picture, "file": m.file, "adjective": m.adjective, "noun": m.noun,
+					"polarity": m.polarity, "ssim": m.ssim, "author": m.author, "licence": m.licence,
+					"source": m.source, "description": m.description,
+				}
+			}
+			return out, nil
+		},
+		"loadBackbone": func(a []safejs.Value) (any, error) {
+			name, err := arg(a, 0)
+			if err != nil {
+				return nil, err
+			}
+			data, err := argBytes(a, 1)
+			if err != nil {
+				return nil, err
+			}
+			man, err := arg(a, 2)
+			if err != nil {
+				return nil, err
+			}
+			return nil, e.loadBackbone(field(name, "").str(), data, []byte(field(man, "").str()))
+		},
+		"transfer": func(a []safejs.Value) (any, error) {
+			o, err := arg(a, 0)
+			if err != nil {
+				return nil, err
+			}
+			report, err := arg(a, 1)
+			if err != nil || report.Type() != safejs.TypeFunction {
+				return nil, fmt.Errorf("argument 2: not a function")
+			}
+			opt := options{
+				backbone:     field(o, "backbone").str(),
+				iterations:   int(field(o, "iterations").num()),
+				previewEvery: int(field(o, "previewEvery").num()),
+			}
+			return runTransfer(e, opt, report)
+		},
+		"apply": func(a []safejs.Value) (any, error) {
+			pix, w, h, err := argImage(a, 0)
+			if err != nil {
+				return nil, err
+			}
+			s, err := arg(a, 3)
+			if err != nil {
+				return nil, err
+			}
+			if err := e.apply(pix, w, h, float32(field(s, "").num())); err != nil {
+				return nil, err
+			}
+			return bytesToJS(pix)
+		},
+		"lut": func(a []safejs.Value) (any, error) {
+			s, err := arg(a, 0)
+			if err != nil {
+				return nil, err
+			}
+			return e.lut(float32(field(s, "").num()))
 		},
 	} {
 		f, err := safejs.FuncOf(wrap(name, fn))
@@ -141,4 +234,126 @@ func bytesToJS(b []byte) (safejs.Value, error) {
 	}
 	_, err = safejs.CopyBytesToJS(v, b)
 	return v, err
+}
+
+// runTransfer starts the transfer in a goroutine and returns a Promise of
+// its summary. After each iteration the goroutine waits for the promise
+// that report returns: the worker's event loop turns meanwhile, so a cancel
+// request reaches e.stop between two iterations.
+func runTransfer(e *engine, opt options, report safejs.Value) (any, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := e.begin(cancel); err != nil {
+		cancel()
+		return nil, err
+	}
+	var resolve, reject safejs.Value
+	executor, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		resolve, reject = args[0], args[1]
+		return nil
+	})
+	if err != nil {
+		e.end()
+		return nil, err
+	}
+	defer executor.Release()
+	promiseCtor, err := safejs.Global().Get("Promise")
+	if err != nil {
+		e.end()
+		return nil, err
+	}
+	promise, err := promiseCtor.New(executor)
+	if err != nil {
+		e.end()
+		return nil, err
+	}
+	go func() {
+		defer e.end()
+		defer cancel()
+		sum, err := e.transfer(ctx, opt, func(p progress) {
+			msg := map[string]any{"iteration": p.iteration, "total": p.total, "loss": lossJS(p.loss)}
+			if p.preview != nil {
+				if px, err := bytesToJS(toRGBA(p.preview)); err == nil {
+					msg["preview"], msg["w"], msg["h"] = px, p.preview.W, p.preview.H
+				}
+			}
+			if ret, err := report.Invoke(msg); err == nil {
+				await(ret)
+			}
+		})
+		if err != nil {
+			jerr := jsError(err)
+			if errors.Is(err, context.Canceled) {
+				if v, ok := jerr.(safejs.Value); ok {
+					v.Set("name", "Cancelled")
+				}
+			}
+			reject.Invoke(jerr)
+			return
+		}
+		resolve.Invoke(map[string]any{"iterations": sum.iterations, "loss": lossJS(sum.loss)})
+	}()
+	return promise, nil
+}
+
+func lossJS(l map[string]float64) map[string]any {
+	out := make(map[string]any, len(l))
+	for k, v := range l {
+		out[k] = v
+	}
+	return out
+}
+
+// await blocks the calling goroutine until v, if it is a thenable,
+// settles. Go hands control back to JavaScript while it waits.
+func await(v safejs.Value) {
+	then, err := v.Get("then")
+	if err != nil || then.Type() != safejs.TypeFunction {
+		return
+	}
+	done := make(chan struct{})
+	settle, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		close(done)
+		return nil
+	})
+	if err != nil {
+		return
+	}
+	defer settle.Release()
+	if _, err := v.Call("then", settle, settle); err != nil {
+		return
+	}
+	<-done
+}
+
+// jsValue reads loosely typed fields of the page's option objects.
+type jsValue struct{ v safejs.Value }
+
+// field returns o[name], or o itself for name "".
+func field(o safejs.Value, name string) jsValue {
+	if name == "" {
+		return jsValue{o}
+	}
+	v, err := o.Get(name)
+	if err != nil {
+		return jsValue{safejs.Undefined()}
+	}
+	return jsValue{v}
+}
+
+// str returns the string, or "" for anything else.
+func (j jsValue) str() string {
+	if j.v.Type() != safejs.TypeString {
+		return ""
+	}
+	s, _ := j.v.String()
+	return s
+}
+
+// num returns the number, or 0 for anything else (NaN included).
+func (j jsValue) num() float64 {
+	if j.v.Type() != safejs.TypeNumber || j.v.IsNaN() {
+		return 0
+	}
+	f, _ := j.v.Float()
+	return f
 }

@@ -45,10 +45,11 @@ async function loadEngine(reload) {
     state.backbones = r.backbones;
     metrics.ready = performance.now() - metrics.start;
     box.classList.add('ready');
-    const what = [r.hasIndex ? 'reference index' : null, r.backbones.length ? 'model' : null].filter(Boolean).join(' and ');
+    const what = ['engine', r.backbones.length ? 'model' : null, r.hasIndex ? 'reference index' : null].filter(Boolean);
+    const list = what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what.at(-1)}` : what[0];
     $('engine-text').textContent = metrics.cached
-      ? `Ready. The engine${what ? ' and ' + what : ''} came from this device's storage; nothing was downloaded.`
-      : `Ready. The engine${what ? ' and ' + what : ''} are now stored on this device for next time.`;
+      ? `Ready. The ${list} came from this device's storage; nothing was downloaded.`
+      : `Ready. The ${list} ${what.length > 1 ? 'are' : 'is'} now stored on this device for next time.`;
     if (!r.hasIndex) $('engine-text').textContent += ' This site was built without the reference index: use your own reference picture.';
     if (!r.backbones.length) $('engine-text').textContent += ' It was built without model weights, so it cannot transfer.';
     renderMoods();
@@ -307,7 +308,7 @@ function size() {
 function renderBackbones() {
   const sel = $('backbone');
   sel.length = 0;
-  for (const b of state.backbones) sel.append(el('option', { value: b }, b === 'squeezenet' ? 'SqueezeNet 1.1 (fast)' : b === 'densenet121' ? 'DenseNet121 (the paper’s; slower)' : b));
+  for (const b of state.backbones) sel.append(el('option', { value: b }, b.startsWith('squeezenet') ? 'SqueezeNet 1.1 (fast)' : b === 'densenet121' ? 'DenseNet121 (the paper’s; slower)' : b));
   $('backbone-field').hidden = state.backbones.length < 2;
 }
 

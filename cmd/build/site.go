@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"sentiment/weights"
 )
 
 // The engine and the page: the first and the last steps, so that the page
@@ -128,7 +130,7 @@ func buildPage(s *site) error {
 }
 
 // describe lists the engine, the index and each weights file that has a
-// manifest (models/*.json of format "sentiment-weights").
+// manifest (models/*.json that weights.ParseManifest accepts).
 func describe(out string) (*siteInfo, error) {
 	info := &siteInfo{Backbones: []siteBackbone{}}
 	var err error
@@ -145,13 +147,9 @@ func describe(out string) (*siteInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The fields of weights.Manifest that the page needs.
-		var man struct {
-			Format, Backbone, File, SHA256 string
-			Size                           int64
-		}
-		if json.Unmarshal(data, &man) != nil || man.Format != "sentiment-weights" {
-			continue
+		man, err := weights.ParseManifest(data)
+		if err != nil {
+			continue // another kind of JSON
 		}
 		rel := "models/" + filepath.ToSlash(filepath.Clean(man.File))
 		f, err := hashFile(out, rel)
@@ -164,9 +162,8 @@ func describe(out string) (*siteInfo, error) {
 		info.Backbones = append(info.Backbones, siteBackbone{Name: man.Backbone, Manifest: "models/" + filepath.Base(m), Weights: f})
 	}
 	// SqueezeNet first: it is the default (small and fast).
-	sort.SliceStable(info.Backbones, func(i, j int) bool {
-		return info.Backbones[i].Name == "squeezenet" && info.Backbones[j].Name != "squeezenet"
-	})
+	squeeze := func(i int) bool { return strings.HasPrefix(info.Backbones[i].Name, "squeezenet") }
+	sort.SliceStable(info.Backbones, func(i, j int) bool { return squeeze(i) && !squeeze(j) })
 	return info, nil
 }
 

@@ -5,12 +5,13 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sentiment/weights"
 )
 
 func write(t *testing.T, dir, rel string, data []byte) {
@@ -37,12 +38,11 @@ func TestDescribe(t *testing.T) {
 	write(t, out, "models/squeezenet.weights", sq)
 	write(t, out, "models/densenet121.weights", dn)
 	man := func(backbone, file string, data []byte) []byte {
-		b, _ := json.Marshal(map[string]any{"format": "sentiment-weights", "version": 1, "backbone": backbone, "file": file, "size": len(data), "sha256": hexSum(data)})
-		return b
+		return weights.NewManifest(file, backbone, data).Marshal()
 	}
 	// densenet sorts first by name; squeezenet must still come first.
 	write(t, out, "models/densenet121.json", man("densenet121", "densenet121.weights", dn))
-	write(t, out, "models/squeezenet.json", man("squeezenet", "squeezenet.weights", sq))
+	write(t, out, "models/squeezenet.json", man("squeezenet_v1.1", "squeezenet.weights", sq))
 	write(t, out, "models/other.json", []byte(`{"format":"something else"}`))
 
 	info, err := describe(out)
@@ -55,7 +55,7 @@ func TestDescribe(t *testing.T) {
 	if info.Index == nil || *info.Index != (siteFile{"refs/index.bin", int64(len(index)), hexSum(index)}) {
 		t.Errorf("index: %+v", info.Index)
 	}
-	if len(info.Backbones) != 2 || info.Backbones[0].Name != "squeezenet" || info.Backbones[1].Name != "densenet121" {
+	if len(info.Backbones) != 2 || info.Backbones[0].Name != "squeezenet_v1.1" || info.Backbones[1].Name != "densenet121" {
 		t.Fatalf("backbones: %+v", info.Backbones)
 	}
 	if b := info.Backbones[0]; b.Manifest != "models/squeezenet.json" || b.Weights != (siteFile{"models/squeezenet.weights", int64(len(sq)), hexSum(sq)}) {
