@@ -54,6 +54,7 @@ async function loadEngine(reload) {
     if (!r.backbones.length) $('engine-text').textContent += ' It was built without model weights, so it cannot transfer.';
     renderMoods();
     renderBackbones();
+    setDefaults(r.defaults);
     if (state.file && !state.photo) await setPhoto(state.file);
     updateButtons();
   } catch (e) {
@@ -312,6 +313,22 @@ function renderBackbones() {
   $('backbone-field').hidden = state.backbones.length < 2;
 }
 
+// setDefaults puts the network's default working size and iterations in
+// the form and marks them as the defaults.
+function setDefaults(d) {
+  if (!d) return;
+  const sel = $('size');
+  for (const o of sel.options) o.textContent = o.textContent.replace(' (default)', '');
+  let opt = [...sel.options].find((o) => Number(o.value) === d.size);
+  if (!opt) {
+    opt = el('option', { value: d.size }, `${d.size} px`);
+    sel.append(opt);
+  }
+  opt.textContent += ' (default)';
+  sel.value = String(d.size);
+  $('iterations').value = d.iterations;
+}
+
 function updateButtons() {
   const canRun = state.ready && state.photo && state.reference && state.backbones.length > 0 && !state.running;
   $('start').disabled = !canRun;
@@ -349,7 +366,7 @@ async function startTransfer() {
     state.strength = 1;
     $('strength').value = 100;
     $('strength-out').value = '100%';
-    $('run-progress').value = 1;
+    $('run-progress').value = $('run-progress').max;
     $('run-text').textContent = `Done: ${r.iterations} iterations in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {

@@ -12,7 +12,7 @@ const base = new URL('../', import.meta.url); // the site folder
 let site = null; // site.json
 let engine = null; // the Go bridge (wasm/main.go)
 let vocabulary = null;
-const backbones = new Map(); // name → true once loaded into the engine
+const backbones = new Map(); // name → its default settings, once loaded into the engine
 let full = null; // the photo at full size (ImageBitmap), held once
 let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba}: the display copy that strength previews use
@@ -33,7 +33,13 @@ function call(name, ...args) {
 const handlers = {
   async load({ reload }) {
     if (!engine) await startEngine(reload);
-    return { vocabulary, backbones: site.backbones.map((b) => b.name), hasIndex: !!site.index };
+    const first = site.backbones[0];
+    return {
+      vocabulary,
+      backbones: site.backbones.map((b) => b.name),
+      defaults: first ? backbones.get(first.name) : null,
+      hasIndex: !!site.index,
+    };
   },
 
   async photo({ bitmap, screenW, screenH }) {
@@ -78,7 +84,7 @@ const handlers = {
     transferring = true;
     const t = performance.now();
     try {
-      const r = await call('transfer', { backbone, iterations, previewEvery }, onProgress);
+      const r = await call('transfer', { backbone, size, iterations, previewEvery }, onProgress);
       const out = call('apply', screen.rgba, screen.w, screen.h, 1);
       return [{ ...r, ms: performance.now() - t, w: screen.w, h: screen.h, rgba: out }, [out.buffer]];
     } finally {
@@ -155,7 +161,7 @@ async function startEngine(reload) {
   site = await res.json();
   // One progress bar over everything the first visit downloads.
   const want = [{ key: 'engine', file: site.engine, label: 'engine' }];
-  if (site.index) want.push({ key: 'index', file: site.index.url ? site.index : null, label: 'reference index' });
+  if (site.index) want.push({ key: 'index', file: site.index, label: 'reference index' });
   const first = site.backbones[0];
   if (first) want.push({ key: 'weights', file: first.weights, label: `${first.name} weights` });
   const total = want.reduce((s, w) => s + w.file.size, 0);
@@ -189,8 +195,7 @@ async function startEngine(reload) {
 async function loadBackbone(b, weights) {
   const res = await fetch(new URL(b.manifest, base), { cache: 'no-cache' });
   if (!res.ok) throw new DownloadError(`Could not read the ${b.name} manifest (${res.status}).`);
-  call('loadBackbone', b.name, weights, await res.text());
-  backbones.set(b.name, true);
+  backbones.set(b.name, call('loadBackbone', b.name, weights, await res.text()));
 }
 
 async function ensureBackbone(name) {
