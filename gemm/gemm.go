@@ -17,6 +17,10 @@ const (
 // splitting across goroutines pays for starting them.
 const parallelFlops = 1 << 20
 
+// groupPanels is the number of column panels of B that mulRange keeps in
+// L1 while row panels of A pass by.
+const groupPanels = 8
+
 // operandB describes the right matrix: B(r, c) is data[r·ld + c], or
 // data[c·ld + r] when trans is set.
 type operandB struct {
@@ -114,43 +118,64 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate bool) {
 
 // mulRange computes the rows of C in row panels [p0, p1) and its columns
 // [j0, j1); ldc is C's row stride.
+//
+// Within a packed block of B, it takes groupPanels column panels at a time
+// (32 KiB of B at full depth, kept in L1) past every row panel of A. C is
+// then written in runs of groupPanels·nr values along its rows; walking down
+// single columns instead strides by ldc, often a power of two, which
+// thrashes the cache, while whole rows of the block would push B out of L1.
 func (p *Packed) mulRange(c []float32, ldc int, b operandB, p0, p1, j0, j1 int, accumulate bool) {
 	m, k := p.m, p.k
 	buf := getScratch(kcBlock * ncBlock)
 	defer putScratch(buf)
-	var tile [mr * nr]float32
+	// A short last row panel (m odd) and a short last column panel (n not a
+	// multiple of nr) are computed in full into edge, then clipped into C.
+	fullRows := min(p1, m/mr)
+	var edge []float32
+	if fullRows < p1 || (j1-j0)%nr != 0 {
+		edge = getScratch(mr * (ncBlock + nr))
+		defer putScratch(edge)
+	}
 	for jc := j0; jc < j1; jc += ncBlock {
 		nc := min(ncBlock, j1-jc)
+		full := nc / nr // column panels that lie inside C
 		for pc := 0; pc < k; pc += kcBlock {
 			kc := min(kcBlock, k-pc)
 			packB(buf, b.data, b.ld, b.trans, pc, kc, jc, nc)
 			store := pc == 0 && !accumulate
-			for jp := 0; jp < panels(nc, nr); jp++ {
-				bp := buf[jp*nr*kc : (jp+1)*nr*kc]
-				col := jc + jp*nr
-				w := min(nr, jc+nc-col)
-				for ip := p0; ip < p1; ip++ {
-					ap := p.data[ip*mr*k+mr*pc : ip*mr*k+mr*(pc+kc)]
-					row := ip * mr
-					h := min(mr, m-row)
-					if w == nr && h == mr {
-						kernel(ap, bp, c[row*ldc+col:], ldc, store)
-						continue
-					}
-					// Edge tile: compute in full, then keep the part inside C.
-					kernel(ap, bp, tile[:], nr, true)
-					for i := 0; i < h; i++ {
-						dst := c[(row+i)*ldc+col : (row+i)*ldc+col+w]
-						for j := range dst {
-							if store {
-								dst[j] = tile[i*nr+j]
-							} else {
-								dst[j] += tile[i*nr+j]
-							}
-						}
-					}
+			for jg := 0; jg < full; jg += groupPanels {
+				g := min(groupPanels, full-jg)
+				for ip := p0; ip < fullRows; ip++ {
+					kernel(p.panel(ip, pc, kc), buf[jg*nr*kc:], c[ip*mr*ldc+jc+jg*nr:], ldc, g, store)
 				}
 			}
+			if full*nr < nc {
+				for ip := p0; ip < fullRows; ip++ {
+					kernel(p.panel(ip, pc, kc), buf[full*nr*kc:], edge, nr, 1, true)
+					clip(c[ip*mr*ldc+jc+full*nr:], ldc, edge, nr, mr, nc-full*nr, store)
+				}
+			}
+			if fullRows < p1 {
+				ip := fullRows
+				cols := panels(nc, nr)
+				kernel(p.panel(ip, pc, kc), buf, edge, cols*nr, cols, true)
+				clip(c[ip*mr*ldc+jc:], ldc, edge, cols*nr, m-ip*mr, nc, store)
+			}
+		}
+	}
+}
+
+// clip stores (or adds) the top-left h×w corner of src, rows lds apart,
+// into c, rows ldc apart.
+func clip(c []float32, ldc int, src []float32, lds, h, w int, store bool) {
+	for i := 0; i < h; i++ {
+		dst, s := c[i*ldc:i*ldc+w], src[i*lds:i*lds+w]
+		if store {
+			copy(dst, s)
+			continue
+		}
+		for j, v := range s {
+			dst[j] += v
 		}
 	}
 }

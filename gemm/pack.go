@@ -12,8 +12,9 @@ const (
 // interleaved along k, for repeated products with Mul.
 type Packed struct {
 	m, k int
-	// data holds ceil(m/mr) panels of mr·k values; element (i, j) of panel
-	// p sits at p·mr·k + mr·j + i. Rows past m are zero.
+	// data holds the matrix by blocks of kcBlock columns, each in
+	// ceil(m/mr) panels of mr rows interleaved along k (see panel); rows
+	// past m are zero.
 	data []float32
 }
 
@@ -51,29 +52,43 @@ func checkDims(fn string, n, rows, cols int) {
 // panels returns ceil(n/w).
 func panels(n, w int) int { return (n + w - 1) / w }
 
-// packA writes the rows×k matrix X into dst in panels of mr rows. X(i, j)
-// is src[i·ld + j], or src[j·ld + i] when trans is set.
+// packA writes the rows×k matrix X into dst, block by block of kcBlock
+// columns, each block in panels of mr rows interleaved along k; see
+// Packed.panel. X(i, j) is src[i·ld + j], or src[j·ld + i] when trans is set.
 func packA(dst, src []float32, ld int, trans bool, rows, k int) {
-	for p := 0; p < panels(rows, mr); p++ {
-		d := dst[p*mr*k : (p+1)*mr*k]
-		i0 := p * mr
-		h := min(mr, rows-i0)
-		if h < mr {
-			clear(d)
-		}
-		for i := 0; i < h; i++ {
-			if trans {
-				for j := 0; j < k; j++ {
-					d[mr*j+i] = src[j*ld+i0+i]
-				}
-				continue
+	np := panels(rows, mr)
+	for pc := 0; pc < k; pc += kcBlock {
+		kc := min(kcBlock, k-pc)
+		for p := 0; p < np; p++ {
+			d := dst[np*mr*pc+p*mr*kc : np*mr*pc+(p+1)*mr*kc]
+			i0 := p * mr
+			h := min(mr, rows-i0)
+			if h < mr {
+				clear(d)
 			}
-			row := src[(i0+i)*ld : (i0+i)*ld+k]
-			for j, v := range row {
-				d[mr*j+i] = v
+			for i := 0; i < h; i++ {
+				if trans {
+					for j := 0; j < kc; j++ {
+						d[mr*j+i] = src[(pc+j)*ld+i0+i]
+					}
+					continue
+				}
+				row := src[(i0+i)*ld+pc : (i0+i)*ld+pc+kc]
+				for j, v := range row {
+					d[mr*j+i] = v
+				}
 			}
 		}
 	}
+}
+
+// panel returns row panel ip of the k-block starting at column pc, kc
+// columns deep. Blocks are stored one after another, and the panels of a
+// block are contiguous, so that a block's panels are read in sequence
+// rather than at a large power-of-two stride that would thrash the cache.
+func (p *Packed) panel(ip, pc, kc int) []float32 {
+	off := panels(p.m, mr)*mr*pc + ip*mr*kc
+	return p.data[off : off+mr*kc]
 }
 
 // packB writes the kc×nc block of B starting at row pc, column jc into dst
