@@ -112,7 +112,7 @@ var gramShapes = []struct {
 	{"densenet/block2", 512, 32 * 32},
 }
 
-// BenchmarkGram times MulABt computing F·Fᵀ.
+// BenchmarkGram times MulAAt computing F·Fᵀ.
 func BenchmarkGram(b *testing.B) {
 	r := rand.New(rand.NewPCG(2, 2))
 	for _, s := range gramShapes {
@@ -120,7 +120,7 @@ func BenchmarkGram(b *testing.B) {
 			f, g := random(r, s.c*s.n), make([]float32, s.c*s.c)
 			fm := meter(b, 2*float64(s.c*s.c*s.n))
 			for range b.N {
-				MulABt(g, f, f, s.c, s.n, s.c, false)
+				MulAAt(g, f, s.c, s.n)
 			}
 			fm.report()
 		})

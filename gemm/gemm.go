@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"math"
 	"runtime"
 	"sync"
 )
@@ -36,7 +37,7 @@ type operandB struct {
 func (p *Packed) Mul(c, b []float32, n int, accumulate bool) {
 	checkDims("Mul (B)", len(b), p.k, n)
 	checkDims("Mul (C)", len(c), p.m, n)
-	p.mul(c, operandB{data: b, ld: n}, n, accumulate)
+	p.mul(c, operandB{data: b, ld: n}, n, accumulate, false)
 }
 
 // Mul computes C = A·B, or C += A·B when accumulate is set, with A
@@ -48,7 +49,7 @@ func Mul(c, a, b []float32, m, k, n int, accumulate bool) {
 	checkDims("Mul (B)", len(b), k, n)
 	checkDims("Mul (C)", len(c), m, n)
 	p := packTemp(a, m, k)
-	p.mul(c, operandB{data: b, ld: n}, n, accumulate)
+	p.mul(c, operandB{data: b, ld: n}, n, accumulate, false)
 	putScratch(p.data)
 }
 
@@ -61,8 +62,25 @@ func MulABt(c, a, b []float32, m, k, n int, accumulate bool) {
 	checkDims("MulABt (B)", len(b), n, k)
 	checkDims("MulABt (C)", len(c), m, n)
 	p := packTemp(a, m, k)
-	p.mul(c, operandB{data: b, ld: k, trans: true}, n, accumulate)
+	p.mul(c, operandB{data: b, ld: k, trans: true}, n, accumulate, false)
 	putScratch(p.data)
+}
+
+// MulAAt computes the m×m Gram matrix C = A·Aᵀ of the rows of A,
+// row-major m×k. It computes the upper triangle only and mirrors it, which
+// halves the work of MulABt(c, a, a, m, k, m, false).
+// It panics if a slice is too short.
+func MulAAt(c, a []float32, m, k int) {
+	checkDims("MulAAt (A)", len(a), m, k)
+	checkDims("MulAAt (C)", len(c), m, m)
+	p := packTemp(a, m, k)
+	p.mul(c, operandB{data: a, ld: k, trans: true}, m, false, true)
+	putScratch(p.data)
+	for i := 1; i < m; i++ {
+		for j := 0; j < i; j++ {
+			c[i*m+j] = c[j*m+i]
+		}
+	}
 }
 
 // packTemp packs A into scratch memory, to be released by the caller.
@@ -74,7 +92,7 @@ func packTemp(a []float32, m, k int) Packed {
 
 // mul dispatches the product, splitting it across goroutines when it is
 // large and more than one thread can run it.
-func (p *Packed) mul(c []float32, b operandB, n int, accumulate bool) {
+func (p *Packed) mul(c []float32, b operandB, n int, accumulate, upper bool) {
 	m, k := p.m, p.k
 	if m == 0 || n == 0 {
 		return
@@ -92,25 +110,38 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate bool) {
 	rowPanels := panels(m, mr)
 	colPanels := panels(n, nr)
 	if workers <= 1 {
-		p.mulRange(c, n, b, 0, rowPanels, 0, n, accumulate)
+		p.mulRange(c, n, b, 0, rowPanels, 0, n, accumulate, upper)
 		return
 	}
 	var wg sync.WaitGroup
-	// Split the longer of the two dimensions, in whole panels, so that each
-	// worker packs only its own share of B or reads only its rows of A.
-	if colPanels >= rowPanels {
+	switch {
+	case upper:
+		// The work left of column j grows as j²: split at n·sqrt(w/workers)
+		// so that each worker has the same share of the triangle.
+		workers = min(workers, colPanels)
+		bound := func(w int) int {
+			return min(n, int(float64(colPanels)*math.Sqrt(float64(w)/float64(workers))+0.5)*nr)
+		}
+		for w := 0; w < workers; w++ {
+			j0, j1 := bound(w), bound(w+1)
+			wg.Go(func() { p.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate, upper) })
+		}
+	case colPanels >= rowPanels:
+		// Split the longer of the two dimensions, in whole panels, so that
+		// each worker packs only its own share of B or reads only its rows
+		// of A.
 		workers = min(workers, colPanels)
 		for w := 0; w < workers; w++ {
 			j0 := colPanels * w / workers * nr
 			j1 := min(n, colPanels*(w+1)/workers*nr)
-			wg.Go(func() { p.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate) })
+			wg.Go(func() { p.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate, upper) })
 		}
-	} else {
+	default:
 		workers = min(workers, rowPanels)
 		for w := 0; w < workers; w++ {
 			p0 := rowPanels * w / workers
 			p1 := rowPanels * (w + 1) / workers
-			wg.Go(func() { p.mulRange(c, n, b, p0, p1, 0, n, accumulate) })
+			wg.Go(func() { p.mulRange(c, n, b, p0, p1, 0, n, accumulate, upper) })
 		}
 	}
 	wg.Wait()
@@ -124,7 +155,10 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate bool) {
 // then written in runs of groupPanels·nr values along its rows; walking down
 // single columns instead strides by ldc, often a power of two, which
 // thrashes the cache, while whole rows of the block would push B out of L1.
-func (p *Packed) mulRange(c []float32, ldc int, b operandB, p0, p1, j0, j1 int, accumulate bool) {
+//
+// With upper set, row panels that lie wholly below the diagonal of C are
+// skipped, group by group: their values are left for the caller to fill.
+func (p *Packed) mulRange(c []float32, ldc int, b operandB, p0, p1, j0, j1 int, accumulate, upper bool) {
 	m, k := p.m, p.k
 	buf := getScratch(kcBlock * ncBlock)
 	defer putScratch(buf)
@@ -145,7 +179,12 @@ func (p *Packed) mulRange(c []float32, ldc int, b operandB, p0, p1, j0, j1 int, 
 			store := pc == 0 && !accumulate
 			for jg := 0; jg < full; jg += groupPanels {
 				g := min(groupPanels, full-jg)
-				for ip := p0; ip < fullRows; ip++ {
+				rows := fullRows
+				if upper {
+					last := jc + (jg+g)*nr - 1 // the group's last column
+					rows = min(rows, last/mr+1)
+				}
+				for ip := p0; ip < rows; ip++ {
 					kernel(p.panel(ip, pc, kc), buf[jg*nr*kc:], c[ip*mr*ldc+jc+jg*nr:], ldc, g, store)
 				}
 			}

@@ -126,6 +126,19 @@ func TestMulABt(t *testing.T) {
 	}
 }
 
+func TestMulAAt(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, m := range []int{1, 2, 3, 5, 8, 33, 130, 515} {
+		for _, k := range []int{1, 7, 300} {
+			a := random(r, m*k)
+			want := naive(nil, func(i, l int) float32 { return a[i*k+l] }, func(l, j int) float32 { return a[j*k+l] }, m, k, m)
+			c := random(r, m*m) // garbage that must be overwritten
+			MulAAt(c, a, m, k)
+			compare(t, c, want, k)
+		}
+	}
+}
+
 func TestZeroK(t *testing.T) {
 	c := []float32{1, 2, 3, 4}
 	Mul(c, nil, nil, 2, 0, 2, true)

@@ -23,7 +23,7 @@ func (f *gramFn) Forward() (mat.Tensor, error) {
 	c, n := s[0], s[1]
 	x := values(f.x)
 	g := make([]float32, c*c)
-	gemm.MulABt(g, x, x, c, n, c, false)
+	gemm.MulAAt(g, x, c, n)
 	return dense(g, c, c), nil
 }
 

@@ -1,0 +1,107 @@
+package op
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+)
+
+// stack is a small backbone-like stack: conv 3×3 → batch norm → ReLU → max
+// pool 3×3/2 → fire-like 1×1 squeeze and 1×1 + 3×3 expand → concat →
+// Gram → squared distance to a target, on a 3×64×64 input.
+type stack struct {
+	conv1, squeeze, expand1, expand3 *Conv
+	bn                               *ChannelAffine
+	target                           []float32
+}
+
+func newStack(r *rand.Rand) *stack {
+	must := func(c *Conv, err error) *Conv {
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	s := &stack{
+		conv1:   must(NewConv(normals(r, 32*3*9), normals(r, 32), 32, 3, 3, 3, 1, 1)),
+		squeeze: must(NewConv(normals(r, 16*32), normals(r, 16), 16, 32, 1, 1, 1, 0)),
+		expand1: must(NewConv(normals(r, 32*16), normals(r, 32), 32, 16, 1, 1, 1, 0)),
+		expand3: must(NewConv(normals(r, 32*16*9), normals(r, 32), 32, 16, 3, 3, 1, 1)),
+		target:  normals(r, 64*64),
+	}
+	s.bn, _ = BatchNormAffine(normals(r, 32), normals(r, 32), normals(r, 32), make([]float32, 32), 1e-5)
+	return s
+}
+
+// pass runs forward and backward and returns the input gradient.
+func (s *stack) pass(x Map) (mat.Tensor, error) {
+	y, err := s.conv1.Apply(x)
+	if err != nil {
+		return nil, err
+	}
+	y, _ = s.bn.Apply(y)
+	y, _ = MaxPool(ReLU(y), 3, 2, 1)
+	q, _ := s.squeeze.Apply(y)
+	q = ReLU(q)
+	e1, _ := s.expand1.Apply(q)
+	e3, _ := s.expand3.Apply(q)
+	cat, _ := Concat(ReLU(e1), ReLU(e3))
+	loss, err := SquaredDistance(Gram(cat), s.target)
+	if err != nil {
+		return nil, err
+	}
+	if err := ag.Backward(loss); err != nil {
+		return nil, err
+	}
+	return x.Node.Grad(), nil
+}
+
+// BenchmarkConvStack times one forward and input-gradient pass of the
+// stack, the unit of work of an image optimization.
+func BenchmarkConvStack(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	s := newStack(r)
+	x := normals(r, 3*64*64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.pass(leaf(b, x, 3, 64, 64, true)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGramPass times Gram forward and backward on a 256×(32·32) map
+// (a DenseNet block-2 output at 256×256 input), with our operator.
+func BenchmarkGramPass(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	f := normals(r, 256*1024)
+	target := make([]float32, 256*256)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		x := leaf(b, f, 256, 32, 32, true)
+		loss, _ := SquaredDistance(Gram(x), target)
+		if err := ag.Backward(loss); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSpagoGramPass does the same with spago's ag.Mul(f, ag.T(f)).
+func BenchmarkSpagoGramPass(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	f := normals(r, 256*1024)
+	target := make([]float32, 256*256)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		x := leaf(b, f, 256, 32, 32, true)
+		loss, _ := SquaredDistance(ag.Mul(x.Node, ag.T(x.Node)), target)
+		if err := ag.Backward(loss); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
