@@ -109,22 +109,18 @@ func Fit(in, target *imaging.RGB, cfg GridConfig) (*Grid, error) {
 	n := float64(in.W * in.H)
 	wt := weights{xy: cfg.Smooth, z: cfg.LumSmooth, pull: cfg.Pull}
 
-	global := newLattice(1, 1, 1)
-	if err := global.splat(in, target, 1/n); err != nil {
-		return nil, err
-	}
-	affine := global.solve(identity(1), weights{pull: globalRidge})
-
-	curve := newLattice(1, 1, cfg.Bins+1)
-	if err := curve.splat(in, target, 1/n); err != nil {
-		return nil, err
-	}
-	cc := curve.solve(repeat(affine, cfg.Bins+1), weights{z: cfg.LumSmooth, pull: globalRidge})
-
+	// One pass over the pixels; the coarser levels' moments are sums of
+	// the grid's, because the tent weights of a pixel's spatial corners
+	// sum to one.
 	grid := newLattice(cx+1, cy+1, cfg.Bins+1)
 	if err := grid.splat(in, target, float64(cx*cy)/n); err != nil {
 		return nil, err
 	}
+	curve := grid.collapse(1, 1/float64(cx*cy))
+	global := curve.collapse(cfg.Bins+1, 1)
+
+	affine := global.solve(identity(1), weights{pull: globalRidge})
+	cc := curve.solve(repeat(affine, cfg.Bins+1), weights{z: cfg.LumSmooth, pull: globalRidge})
 	gc := grid.solve(repeat(cc, (cx+1)*(cy+1)), wt)
 
 	return &Grid{cx: cx, cy: cy, bins: cfg.Bins, coef: to32(gc), curve: &Curve{bins: cfg.Bins, coef: to32(cc)}}, nil
@@ -229,18 +225,30 @@ func (g *Grid) ApplyTo(dst, src *imaging.RGB, strength float32) error {
 			}
 			fz := min(max(z-float32(iz), 0), 1)
 			fx := colF[x]
-			c := row[int(colI[x])+iz*12:]
-			// the four models around (x, luma), weighted; c[stride:] is the
-			// next vertex column, c[12:] the next luminance.
+			// The four models around (x, luma): the vertex columns ix and
+			// ix+1 (stride apart), each at luminance iz and iz+1 (12 apart).
+			o := int(colI[x]) + iz*12
+			c0 := (*[24]float32)(row[o : o+24])
+			c1 := (*[24]float32)(row[o+stride : o+stride+24])
 			w00, w01 := (1-fx)*(1-fz), (1-fx)*fz
 			w10, w11 := fx*(1-fz), fx*fz
-			var m [12]float32
-			for k := range m {
-				m[k] = w00*c[k] + w01*c[12+k] + w10*c[stride+k] + w11*c[stride+12+k]
-			}
-			or := m[0]*r + m[1]*gg + m[2]*bb + m[3]
-			og := m[4]*r + m[5]*gg + m[6]*bb + m[7]
-			ob := m[8]*r + m[9]*gg + m[10]*bb + m[11]
+			// Unrolled into locals: WebAssembly keeps them in registers,
+			// an array would live in memory.
+			m0 := w00*c0[0] + w01*c0[12] + w10*c1[0] + w11*c1[12]
+			m1 := w00*c0[1] + w01*c0[13] + w10*c1[1] + w11*c1[13]
+			m2 := w00*c0[2] + w01*c0[14] + w10*c1[2] + w11*c1[14]
+			m3 := w00*c0[3] + w01*c0[15] + w10*c1[3] + w11*c1[15]
+			m4 := w00*c0[4] + w01*c0[16] + w10*c1[4] + w11*c1[16]
+			m5 := w00*c0[5] + w01*c0[17] + w10*c1[5] + w11*c1[17]
+			m6 := w00*c0[6] + w01*c0[18] + w10*c1[6] + w11*c1[18]
+			m7 := w00*c0[7] + w01*c0[19] + w10*c1[7] + w11*c1[19]
+			m8 := w00*c0[8] + w01*c0[20] + w10*c1[8] + w11*c1[20]
+			m9 := w00*c0[9] + w01*c0[21] + w10*c1[9] + w11*c1[21]
+			m10 := w00*c0[10] + w01*c0[22] + w10*c1[10] + w11*c1[22]
+			m11 := w00*c0[11] + w01*c0[23] + w10*c1[11] + w11*c1[23]
+			or := m0*r + m1*gg + m2*bb + m3
+			og := m4*r + m5*gg + m6*bb + m7
+			ob := m8*r + m9*gg + m10*bb + m11
 			dr[x] = clamp(r + strength*(or-r))
 			dg[x] = clamp(gg + strength*(og-gg))
 			db[x] = clamp(bb + strength*(ob-bb))

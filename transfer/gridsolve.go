@@ -125,6 +125,24 @@ func (l *lattice) splat(in, target *imaging.RGB, rho float64) error {
 	return nil
 }
 
+// collapse returns the moments summed over all spatial vertices and over
+// groups of zGroup consecutive luminance vertices (1 keeps luminance,
+// nz drops it), scaled by scale: the moments the pixels would have given a
+// lattice without those axes.
+func (l *lattice) collapse(zGroup int, scale float64) *lattice {
+	out := newLattice(1, 1, l.nz/zGroup)
+	for v := range l.nx * l.ny * l.nz {
+		o := (v % l.nz) / zGroup
+		for k := range 10 {
+			out.m[10*o+k] += scale * l.m[10*v+k]
+		}
+		for k := range 12 {
+			out.b[12*o+k] += scale * l.b[12*v+k]
+		}
+	}
+	return out
+}
+
 // weights of the regularization terms of one solve.
 type weights struct {
 	xy, z, pull float64
@@ -239,32 +257,34 @@ func (l *lattice) apply(dst, src []float64, wt weights) {
 				d[2] = m[2]*a[0] + m[5]*a[1] + m[7]*a[2] + m[8]*a[3] + wt.pull*a[2]
 				d[3] = m[3]*a[0] + m[6]*a[1] + m[8]*a[2] + m[9]*a[3] + wt.pull*a[3]
 				// graph Laplacian: Σ w·(a_v − a_u)
-				edge := func(u int, w float64) {
-					b := src[4*u : 4*u+4]
-					for k := range 4 {
-						d[k] += w * (a[k] - b[k])
-					}
-				}
 				if ix > 0 {
-					edge(v-sx, wt.xy)
+					edge(d, a, src[4*(v-sx):], wt.xy)
 				}
 				if ix < l.nx-1 {
-					edge(v+sx, wt.xy)
+					edge(d, a, src[4*(v+sx):], wt.xy)
 				}
 				if iy > 0 {
-					edge(v-sy, wt.xy)
+					edge(d, a, src[4*(v-sy):], wt.xy)
 				}
 				if iy < l.ny-1 {
-					edge(v+sy, wt.xy)
+					edge(d, a, src[4*(v+sy):], wt.xy)
 				}
 				if iz > 0 {
-					edge(v-1, wt.z)
+					edge(d, a, src[4*(v-1):], wt.z)
 				}
 				if iz < nz-1 {
-					edge(v+1, wt.z)
+					edge(d, a, src[4*(v+1):], wt.z)
 				}
 			}
 		}
+	}
+}
+
+// edge adds w·(a − b) to d, for the first four values of each.
+func edge(d, a, b []float64, w float64) {
+	d, a, b = d[:4], a[:4], b[:4]
+	for k := range 4 {
+		d[k] += w * (a[k] - b[k])
 	}
 }
 
