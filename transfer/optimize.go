@@ -1,0 +1,266 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+	"github.com/nlpodyssey/spago/nn"
+	"github.com/nlpodyssey/spago/optimizers/adam"
+
+	"sentiment/backbone"
+	"sentiment/imaging"
+	"sentiment/op"
+)
+
+// Losses are the weighted terms of the loss at one iterate.
+type Losses struct {
+	Content float64 `json:"content"`
+	Style   float64 `json:"style"`
+}
+
+// Total is the whole loss.
+func (l Losses) Total() float64 { return l.Content + l.Style }
+
+// Progress reports one iteration of a run.
+type Progress struct {
+	Iteration, Total int
+	Losses
+	// Preview, every Options.PreviewEvery iterations and at the end, is the
+	// working-size input with the current iterate's refitted look: what
+	// the user would get if the run stopped here.
+	Preview *imaging.RGB
+}
+
+// Options are the settings of a run besides its preset.
+type Options struct {
+	Preset
+	// Grid configures the refit; the zero value means DefaultGrid.
+	Grid GridConfig
+	// PreviewEvery is how often Progress carries a preview; 0 means never
+	// (but for the last iteration).
+	PreviewEvery int
+}
+
+// Result is a finished run at working size; its Grid carries the look to
+// any size of the input.
+type Result struct {
+	// Input is the input at working size, Optimized the raw optimized
+	// image (with the optimizer's texture), Grid the look refitted from
+	// one to the other.
+	Input, Optimized *imaging.RGB
+	Grid             *Grid
+	// Start and End are the loss terms at the first and last iterate.
+	Start, End Losses
+	Iterations int
+	Elapsed    time.Duration
+}
+
+// Run optimizes the input toward the reference's look on net with the
+// given options, then refits that look as a bilateral grid. The input and
+// reference may have any size; both are resized to the preset's working
+// size (long side). ctx cancels the run between iterations; progress, if
+// not nil, is called after every iteration.
+func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o Options, progress func(Progress)) (*Result, error) {
+	start := time.Now()
+	p := o.Preset
+	if err := p.validate(net); err != nil {
+		return nil, err
+	}
+	if err := input.Validate(); err != nil {
+		return nil, fmt.Errorf("transfer: input: %w", err)
+	}
+	if err := ref.Validate(); err != nil {
+		return nil, fmt.Errorf("transfer: reference: %w", err)
+	}
+	grid := o.Grid
+	if grid == (GridConfig{}) {
+		grid = DefaultGrid
+	}
+	in := working(input, p.Size)
+	rf := working(ref, p.Size)
+
+	l, err := newLoss(net, p, in, rf)
+	if err != nil {
+		return nil, err
+	}
+	first := in
+	if p.Start == "reinhard" {
+		if first, err = Reinhard(in, rf); err != nil {
+			return nil, err
+		}
+	}
+	x := nn.NewParam(mat.NewDense[float32](mat.WithShape(3, in.W*in.H), mat.WithBacking(first.Pix)))
+	pix := mat.Data[float32](x.Value())
+	opt := adam.New(adam.Config{StepSize: p.Rate, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8})
+
+	res := &Result{Input: in}
+	iterate := &imaging.RGB{W: in.W, H: in.H, Pix: pix}
+	for it := 1; it <= p.Iterations; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		losses, err := l.step(x, in.W, in.H)
+		if err != nil {
+			return nil, err
+		}
+		if it == 1 {
+			res.Start = losses
+		}
+		res.End = losses
+		if !x.HasGrad() {
+			return nil, fmt.Errorf("transfer: the loss has no gradient with respect to the image")
+		}
+		if err := opt.OptimizeParams(x); err != nil {
+			return nil, err
+		}
+		opt.IncExample()
+		clamp01(pix) // keep pixels valid: the refit and the user see [0, 1]
+		res.Iterations = it
+		if progress != nil {
+			pr := Progress{Iteration: it, Total: p.Iterations, Losses: losses}
+			if it == p.Iterations || (o.PreviewEvery > 0 && it%o.PreviewEvery == 0) {
+				if pr.Preview, err = preview(in, iterate, grid); err != nil {
+					return nil, err
+				}
+			}
+			progress(pr)
+		}
+	}
+	res.Optimized = iterate.Clone()
+	if res.Grid, err = Fit(in, res.Optimized, grid); err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// working returns m resized so that its long side is size.
+func working(m *imaging.RGB, size int) *imaging.RGB {
+	w, h := imaging.Fit(m.W, m.H, size)
+	if w == m.W && h == m.H {
+		return m.Clone()
+	}
+	return imaging.Resize(m, w, h)
+}
+
+func preview(in, iterate *imaging.RGB, cfg GridConfig) (*imaging.RGB, error) {
+	g, err := Fit(in, iterate, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return g.Apply(in, 1)
+}
+
+func clamp01(v []float32) {
+	for i, x := range v {
+		if x < 0 || x != x {
+			v[i] = 0
+		} else if x > 1 {
+			v[i] = 1
+		}
+	}
+}
+
+// loss holds the constant targets of a run: the input's content features
+// and the reference's Gram matrices, pre-scaled so that each term is one
+// op.SquaredDistance node times a constant.
+type loss struct {
+	net     backbone.Network
+	p       Preset
+	taps    []string
+	content []float32
+	// grams[i] is N·G(fᵢ(ref)) with N = C·H·W of the iterate's map: the
+	// iterate's unnormalized Gram is compared with it directly, and the
+	// difference scaled by 1/N² (see step).
+	grams [][]float32
+	norms []float64 // N of each style tap at the iterate's size
+}
+
+func newLoss(net backbone.Network, p Preset, in, rf *imaging.RGB) (*loss, error) {
+	l := &loss{net: net, p: p}
+	l.taps = (backbone.Taps{Content: p.Content, Style: p.Style}).Names()
+	fin, err := constFeatures(net, in, l.taps)
+	if err != nil {
+		return nil, fmt.Errorf("transfer: input: %w", err)
+	}
+	fref, err := constFeatures(net, rf, p.Style)
+	if err != nil {
+		return nil, fmt.Errorf("transfer: reference: %w", err)
+	}
+	l.content = append([]float32(nil), fin[p.Content].Data()...)
+	for _, t := range p.Style {
+		fr, fi := fref[t], fin[t]
+		g := append([]float32(nil), op.Gram(fr).Value().(*mat.Dense[float32]).Data().F32()...)
+		// Normalize by the reference map's size, rescale to the iterate's.
+		nRef := float64(fr.C * fr.H * fr.W)
+		nIn := float64(fi.C * fi.H * fi.W)
+		for i := range g {
+			g[i] = float32(float64(g[i]) / nRef * nIn)
+		}
+		l.grams = append(l.grams, g)
+		l.norms = append(l.norms, nIn)
+	}
+	return l, nil
+}
+
+// constFeatures runs net on img without gradients.
+func constFeatures(net backbone.Network, img *imaging.RGB, taps []string) (backbone.Features, error) {
+	node := mat.NewDense[float32](mat.WithShape(3, img.W*img.H), mat.WithBacking(img.Pix))
+	x, err := op.NewMap(node, 3, img.H, img.W)
+	if err != nil {
+		return nil, err
+	}
+	return net.Features(x, taps...)
+}
+
+// step computes the loss at x, back-propagates it into x's gradient and
+// returns its terms.
+func (l *loss) step(x *nn.Param, w, h int) (Losses, error) {
+	xm, err := op.NewMap(x, 3, h, w)
+	if err != nil {
+		return Losses{}, err
+	}
+	f, err := l.net.Features(xm, l.taps...)
+	if err != nil {
+		return Losses{}, err
+	}
+	fc := f[l.p.Content]
+	cd, err := op.SquaredDistance(fc.Node, l.content)
+	if err != nil {
+		return Losses{}, err
+	}
+	terms := []mat.Tensor{scale(cd, l.p.Alpha/float64(len(l.content)))}
+	for i, t := range l.p.Style {
+		fs := f[t]
+		sd, err := op.SquaredDistance(op.Gram(fs), l.grams[i])
+		if err != nil {
+			return Losses{}, err
+		}
+		k := l.p.Beta * l.p.Weights[i] / (l.norms[i] * l.norms[i])
+		if l.p.StyleMean {
+			k /= float64(fs.C * fs.C)
+		}
+		terms = append(terms, scale(sd, k))
+	}
+	total := ag.Sum(terms...)
+	if err := ag.Backward(total); err != nil {
+		return Losses{}, err
+	}
+	var out Losses
+	out.Content = float64(terms[0].Value().Item().F32())
+	for _, t := range terms[1:] {
+		out.Style += float64(t.Value().Item().F32())
+	}
+	if math.IsNaN(out.Total()) || math.IsInf(out.Total(), 0) {
+		return out, fmt.Errorf("transfer: the loss diverged (%g)", out.Total())
+	}
+	return out, nil
+}
+
+func scale(x mat.Tensor, k float64) mat.Tensor {
+	return ag.ProdScalar(x, mat.Scalar(float32(k)))
+}

@@ -1,0 +1,128 @@
+package transfer
+
+import (
+	"fmt"
+
+	"sentiment/backbone"
+)
+
+// Preset is a complete setting of the optimization: which feature maps it
+// reads, how the loss weighs them, and how long and fast Adam runs.
+//
+// The loss is
+//
+//	L = Alpha · mean((f_c(x) − f_c(input))²)
+//	  + Beta · Σᵢ wᵢ · Σ((G(fᵢ(x)) − G(fᵢ(ref)))²) [/ Cᵢ² with StyleMean]
+//
+// with G(f) = f·fᵀ / (C·H·W) for f of shape C×(H·W). The content term is a
+// mean and the Gram matrix is normalized by the map's size, so the loss of
+// an image does not grow with its pixel count: a preset means the same at
+// any working size. With StyleMean these are the normalizations of
+// PyTorch's neural-style tutorial, whose α = 1, β = 10⁶ the paper reports;
+// without it the style sums are CS231n's, whose per-layer weights assume
+// sums.
+type Preset struct {
+	Name string
+	// Content is the content tap; Style the style taps with their
+	// Weights (wᵢ, same length).
+	Content string
+	Style   []string
+	Weights []float64
+	Alpha   float64
+	Beta    float64
+	// StyleMean averages each style term over its C² Gram entries instead
+	// of summing them.
+	StyleMean bool
+	// Iterations of Adam, with step size Rate in units of pixel values
+	// ([0, 1]).
+	Iterations int
+	Rate       float64
+	// Size is the long side of the working size, in pixels.
+	Size int
+	// Start chooses the first iterate: "reinhard" starts from the input
+	// after a global CIELAB colour match to the reference, "input" from the
+	// input itself.
+	Start string
+}
+
+// Presets names the settings a user can pick: "default" for the backbone
+// at hand and "paper" for the paper's.
+var presetNames = []string{"default", "paper"}
+
+// PresetFor returns the named preset ("default" or "paper") for a backbone.
+func PresetFor(name string, net backbone.Network) (Preset, error) {
+	switch name {
+	case "", "default":
+		if net.Name() == backbone.SqueezeNetName {
+			return squeezeDefault, nil
+		}
+		p := paperPreset(net)
+		p.Name = "default"
+		p.Iterations = 150
+		p.Start = "reinhard"
+		return p, nil
+	case "paper":
+		return paperPreset(net), nil
+	}
+	return Preset{}, fmt.Errorf("transfer: unknown preset %q (want one of %v)", name, presetNames)
+}
+
+// paperPreset is the paper's setting on net: equal weights over the
+// network's style taps (DenseNet121's five pooling stages), content at its
+// content tap (f4), α = 1, β = 10⁶, 500 iterations, starting from the input.
+func paperPreset(net backbone.Network) Preset {
+	taps := net.DefaultTaps()
+	w := make([]float64, len(taps.Style))
+	for i := range w {
+		w[i] = 1 / float64(len(w))
+	}
+	return Preset{
+		Name: "paper", Content: taps.Content, Style: taps.Style, Weights: w,
+		Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: "input",
+	}
+}
+
+// squeezeDefault is the SqueezeNet setting the demo ships; see the package
+// documentation for the measurements behind each choice.
+var squeezeDefault = Preset{
+	Name:    "default",
+	Content: "fire2",
+	Style:   []string{"conv1", "fire3", "fire4", "fire5"},
+	// CS231n's style weights (20000, 500, 12, 1) for these taps, which
+	// balance their very different Gram magnitudes.
+	Weights:    []float64{20000, 500, 12, 1},
+	Alpha:      1,
+	Beta:       1,
+	Iterations: 150,
+	Rate:       0.01,
+	Size:       256,
+	Start:      "reinhard",
+}
+
+func (p Preset) validate(net backbone.Network) error {
+	if len(p.Style) != len(p.Weights) || len(p.Style) == 0 {
+		return fmt.Errorf("transfer: preset %q has %d style taps and %d weights", p.Name, len(p.Style), len(p.Weights))
+	}
+	if p.Iterations < 0 || p.Iterations > 10000 {
+		return fmt.Errorf("transfer: %d iterations, want 0 to 10000", p.Iterations)
+	}
+	if p.Size < 32 || p.Size > 2048 {
+		return fmt.Errorf("transfer: working size %d, want 32 to 2048", p.Size)
+	}
+	if !(p.Rate > 0) {
+		return fmt.Errorf("transfer: step size %g must be positive", p.Rate)
+	}
+	if p.Start != "input" && p.Start != "reinhard" {
+		return fmt.Errorf("transfer: start %q, want \"input\" or \"reinhard\"", p.Start)
+	}
+	taps := map[string]bool{}
+	for _, t := range net.Taps() {
+		taps[t] = true
+	}
+	for _, t := range append([]string{p.Content}, p.Style...) {
+		if !taps[t] {
+			return fmt.Errorf("transfer: %s has no tap %q (taps: %v)", net.Name(), t, net.Taps())
+		}
+	}
+	return nil
+}
