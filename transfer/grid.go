@@ -70,8 +70,8 @@ const maxVertices = 1 << 20
 // A Grid is a bilateral grid of affine colour models: an edge-aware colour
 // transform that varies smoothly over the image and with luminance, so
 // that it can differ on the two sides of an edge between light and dark
-// without bleeding across it (Chen, Adams, Paris et al., "Bilateral guided
-// upsampling", SIGGRAPH Asia 2016). Fitted at a working size, it applies to
+// without bleeding across it (Chen, Adams, Wadhwa and Hasinoff, "Bilateral
+// guided upsampling", ACM TOG 35(6), SIGGRAPH Asia 2016). Fitted at a working size, it applies to
 // the same photo at any size, keeping all of the photo's own detail: the
 // output at each pixel is an affine function of that pixel's colour.
 //
@@ -86,9 +86,11 @@ type Grid struct {
 }
 
 // Fit returns the grid that best maps in onto target (the same size: the
-// working-size input and its optimized result). It fits, each level pulled
-// toward the one before: one global affine (a tiny ridge toward identity),
-// a curve of affines over luminance (the Global look), and the grid.
+// working-size input and its optimized result). It fits three levels, each
+// the prior of the next: one global affine (a tiny ridge toward identity),
+// a curve of affines over luminance (the Global look; smoothed along
+// luminance, pulled toward the affine by the same tiny ridge, since it has
+// the whole image's data), and the grid (weights from cfg).
 func Fit(in, target *imaging.RGB, cfg GridConfig) (*Grid, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
