@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"sync"
 
+	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/transfer"
+	"sentiment/weights"
 )
 
 // engine is what the page works on: the working-size photo and reference,
@@ -17,6 +21,8 @@ type engine struct {
 	mu     sync.Mutex
 	photo  *imaging.RGB // the working-size copy of the user's photo
 	ref    *imaging.RGB // the reference whose look is borrowed
+	nets   map[string]backbone.Network
+	result *transfer.Result // the last finished transfer
 	cancel context.CancelFunc
 }
 
@@ -77,8 +83,14 @@ func (e *engine) stop() {
 // options are the page's transfer settings.
 type options struct {
 	backbone     string
-	iterations   int
+	size         int // working size (long side); 0 for the preset's
+	iterations   int // 0 for the preset's
 	previewEvery int // iterations between previews; 0 for none
+}
+
+// defaults are a network's default transfer settings, for the page's form.
+type defaults struct {
+	size, iterations int
 }
 
 // progress is one iteration of a running transfer.
@@ -125,29 +137,122 @@ func (e *engine) retrieve(adj, noun string, k int) ([]match, error) {
 	return nil, fmt.Errorf("retrieval: %w", errMissing)
 }
 
-// loadBackbone checks a weights file against its manifest and builds the
-// network.
-func (e *engine) loadBackbone(name string, data, manifest []byte) error {
-	return fmt.Errorf("networks: %w", errMissing)
+// loadBackbone checks a weights file against its manifest, builds the
+// network and returns its default settings.
+func (e *engine) loadBackbone(name string, data, manifest []byte) (defaults, error) {
+	m, err := weights.ParseManifest(manifest)
+	if err != nil {
+		return defaults{}, err
+	}
+	if m.Backbone != name {
+		return defaults{}, fmt.Errorf("the manifest is for %q, not %q", m.Backbone, name)
+	}
+	f, err := weights.Load(data, m)
+	if err != nil {
+		return defaults{}, err
+	}
+	net, err := backbone.Open(f)
+	if err != nil {
+		return defaults{}, err
+	}
+	p, err := transfer.PresetFor("default", net)
+	if err != nil {
+		return defaults{}, err
+	}
+	e.mu.Lock()
+	if e.nets == nil {
+		e.nets = map[string]backbone.Network{}
+	}
+	e.nets[name] = net
+	e.mu.Unlock()
+	return defaults{size: p.Size, iterations: p.Iterations}, nil
 }
 
 // transfer optimizes the working-size photo toward the reference's look
 // and keeps the fitted result for apply and lut. It stops with ctx's error
 // when ctx is cancelled.
 func (e *engine) transfer(ctx context.Context, opt options, report func(progress)) (summary, error) {
-	return summary{}, fmt.Errorf("transfer: %w", errMissing)
+	e.mu.Lock()
+	photo, ref, net := e.photo, e.ref, e.nets[opt.backbone]
+	e.mu.Unlock()
+	switch {
+	case photo == nil:
+		return summary{}, errors.New("transfer: no photo")
+	case ref == nil:
+		return summary{}, errors.New("transfer: no reference")
+	case net == nil:
+		return summary{}, fmt.Errorf("transfer: the network %q is not loaded", opt.backbone)
+	}
+	p, err := transfer.PresetFor("default", net)
+	if err != nil {
+		return summary{}, err
+	}
+	if opt.size > 0 {
+		p.Size = opt.size
+	}
+	if opt.iterations > 0 {
+		p.Iterations = opt.iterations
+	}
+	res, err := transfer.Run(ctx, net, photo, ref, transfer.Options{Preset: p, PreviewEvery: opt.previewEvery}, func(pr transfer.Progress) {
+		report(progress{iteration: pr.Iteration, total: pr.Total, loss: lossMap(pr.Losses), preview: pr.Preview})
+	})
+	if err != nil {
+		return summary{}, err
+	}
+	e.mu.Lock()
+	e.result = res
+	e.mu.Unlock()
+	return summary{iterations: res.Iterations, loss: lossMap(res.End)}, nil
+}
+
+func lossMap(l transfer.Losses) map[string]float64 {
+	return map[string]float64{"content": l.Content, "style": l.Style, "total": l.Total()}
+}
+
+// grid returns the last result's grid.
+func (e *engine) grid() (*transfer.Grid, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.result == nil {
+		return nil, errors.New("no result yet: run a transfer first")
+	}
+	return e.result.Grid, nil
 }
 
 // apply transforms the w×h RGBA pixels in place by the last result at
 // strength s in [0, 1].
 func (e *engine) apply(pix []byte, w, h int, s float32) error {
-	return fmt.Errorf("apply: %w", errMissing)
+	g, err := e.grid()
+	if err != nil {
+		return err
+	}
+	m, err := fromRGBA(pix, w, h)
+	if err != nil {
+		return err
+	}
+	// In place: a 12-megapixel photo needs its float copy and no more.
+	if err := g.ApplyTo(m, m, s); err != nil {
+		return err
+	}
+	copy(pix, toRGBA(m))
+	return nil
 }
 
 // lut returns the last result's global look at strength s as a .cube
 // file.
 func (e *engine) lut(s float32) (string, error) {
-	return "", fmt.Errorf("LUT: %w", errMissing)
+	g, err := e.grid()
+	if err != nil {
+		return "", err
+	}
+	if !(s >= 0 && s <= 1) {
+		return "", fmt.Errorf("strength %g, want 0 to 1", s)
+	}
+	var b strings.Builder
+	if err := transfer.WriteCube(&b, "sentiment transfer", g.Global().WithStrength(s).Map, transfer.CubeSize); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // begin registers the cancel function of a new transfer, refusing a second

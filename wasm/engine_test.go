@@ -2,8 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"os"
 	"strings"
 	"testing"
+
+	"sentiment/assets"
+	"sentiment/backbone"
+	"sentiment/imaging"
+	"sentiment/weights"
 )
 
 func TestRGBARoundTrip(t *testing.T) {
@@ -45,5 +53,141 @@ func TestFromRGBARefusesWrongSizes(t *testing.T) {
 	}
 	if e.photo != nil {
 		t.Error("a refused photo was kept")
+	}
+}
+
+// squeezeNet returns the encoded SqueezeNet weights and their manifest, as
+// the build writes them.
+func squeezeNet(t *testing.T) ([]byte, []byte) {
+	t.Helper()
+	p, err := assets.Fetch("", assets.SqueezeNet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := weights.FromKerasJS(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := f.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, weights.NewManifest("squeezenet.weights", f.Backbone, data).Marshal()
+}
+
+// photoRGBA returns an input photo from the assets as RGBA bytes.
+func photoRGBA(t *testing.T, rel string, long int) ([]byte, int, int) {
+	t.Helper()
+	p, err := assets.Path("", rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := imaging.DecodeFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := imaging.Fit(m.W, m.H, long)
+	m = imaging.Resize(m, w, h)
+	return toRGBA(m), w, h
+}
+
+func TestEngineTransfer(t *testing.T) {
+	data, man := squeezeNet(t)
+	e := &engine{}
+	name := backbone.SqueezeNetName
+	if _, err := e.loadBackbone(name, data, man); err != nil {
+		t.Fatal(err)
+	}
+	// A tampered file is refused, and says so.
+	bad := append([]byte(nil), data...)
+	bad[len(bad)/2] ^= 1
+	if _, err := e.loadBackbone(name, bad, man); !errors.Is(err, weights.ErrIntegrity) {
+		t.Errorf("tampered weights: %v", err)
+	}
+	if err := e.apply(make([]byte, 4), 1, 1, 1); err == nil {
+		t.Error("apply before any transfer succeeded")
+	}
+	ctx := context.Background()
+	opt := options{backbone: name, size: 96, iterations: 4, previewEvery: 2}
+	if _, err := e.transfer(ctx, opt, func(progress) {}); err == nil {
+		t.Error("a transfer without a photo succeeded")
+	}
+	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 96)
+	ref, rw, rh := photoRGBA(t, "refs/bud-desert.jpg", 128)
+	if err := e.setPhoto(photo, w, h); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.setReference(ref, rw, rh); err != nil {
+		t.Fatal(err)
+	}
+	var its, previews []int
+	sum, err := e.transfer(ctx, opt, func(p progress) {
+		its = append(its, p.iteration)
+		if p.total != 4 || !(p.loss["total"] > 0) {
+			t.Errorf("progress %+v", p)
+		}
+		if p.preview != nil {
+			previews = append(previews, p.iteration)
+			if p.preview.W != w || p.preview.H != h {
+				t.Errorf("preview %d×%d, want %d×%d", p.preview.W, p.preview.H, w, h)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.iterations != 4 || len(its) != 4 || len(previews) != 2 || previews[0] != 2 {
+		t.Errorf("summary %+v, iterations %v, previews at %v", sum, its, previews)
+	}
+
+	// Strength 0 gives the photo back; 1 changes it (a desert's look on a
+	// seascape) at any size, here a larger copy.
+	big, bw, bh := photoRGBA(t, "inputs/kodim16.jpg", 200)
+	same := append([]byte(nil), big...)
+	if err := e.apply(same, bw, bh, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(same, big) {
+		t.Error("strength 0 changed the photo")
+	}
+	changed := append([]byte(nil), big...)
+	if err := e.apply(changed, bw, bh, 1); err != nil {
+		t.Fatal(err)
+	}
+	diff := 0
+	for i := range big {
+		d := int(big[i]) - int(changed[i])
+		diff += max(d, -d)
+	}
+	if mean := float64(diff) / float64(3*bw*bh); mean < 2 {
+		t.Errorf("strength 1 changed the photo by %.2f levels on average", mean)
+	}
+	if err := e.apply(changed, bw, bh, 1.5); err == nil {
+		t.Error("strength 1.5 accepted")
+	}
+
+	cube, err := e.lut(0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(cube, "LUT_3D_SIZE 33") || strings.Count(cube, "\n") < 33*33*33 {
+		t.Errorf("LUT: %d lines, starting %q", strings.Count(cube, "\n"), cube[:min(80, len(cube))])
+	}
+
+	// A cancelled context stops the run before its next iteration.
+	cctx, cancel := context.WithCancel(ctx)
+	n := 0
+	_, err = e.transfer(cctx, options{backbone: name, size: 96, iterations: 50}, func(progress) {
+		n++
+		if n == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || n != 2 {
+		t.Errorf("cancelled after 2 iterations: %v after %d", err, n)
 	}
 }

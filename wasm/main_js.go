@@ -89,7 +89,11 @@ func main() {
 			if err != nil {
 				return nil, err
 			}
-			return nil, e.loadBackbone(field(name, "").str(), data, []byte(field(man, "").str()))
+			d, err := e.loadBackbone(field(name, "").str(), data, []byte(field(man, "").str()))
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"size": d.size, "iterations": d.iterations}, nil
 		},
 		"transfer": func(a []safejs.Value) (any, error) {
 			o, err := arg(a, 0)
@@ -102,6 +106,7 @@ func main() {
 			}
 			opt := options{
 				backbone:     field(o, "backbone").str(),
+				size:         int(field(o, "size").num()),
 				iterations:   int(field(o, "iterations").num()),
 				previewEvery: int(field(o, "previewEvery").num()),
 			}

@@ -76,6 +76,7 @@ function onEvent(m) {
     p.max = m.total || 1;
     p.value = m.loaded;
     if (m.cached !== undefined) metrics.cached = m.cached;
+    if (m.phases) metrics.phases = m.phases;
     if (m.loaded < m.total) {
       $('engine-text').textContent = `Downloading the engine and model (once): ${mb(m.loaded)} of ${mb(m.total)}`;
     }
@@ -362,6 +363,8 @@ async function startTransfer() {
     const r = await state.running;
     metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: run.perIteration };
     drawAfter(r.rgba, r.w, r.h);
+    state.fullPixels = new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length);
+    state.beforePixels = before.getContext('2d').getImageData(0, 0, before.width, before.height).data;
     state.result = true;
     state.strength = 1;
     $('strength').value = 100;
@@ -446,17 +449,33 @@ async function recover() {
 
 // ---- result -------------------------------------------------------------
 
+// The strength slider answers at once with a blend of the photo and the
+// full-strength result drawn here (the grid's blend is linear in strength,
+// so this is exact but where the full result was clipped), then the
+// worker's exact rendering at that strength replaces it.
 let strengthBusy = false;
 let strengthNext = null;
 $('strength').addEventListener('input', (e) => {
   const v = Number(e.target.value) / 100;
   $('strength-out').value = `${e.target.value}%`;
   state.strength = v;
+  blend(v);
   applyStrength(v);
 });
 
+function blend(v) {
+  const a = state.beforePixels;
+  const b = state.fullPixels;
+  if (!a || !b || a.length !== b.length) return;
+  const t = performance.now();
+  const out = new Uint8ClampedArray(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + v * (b[i] - a[i]);
+  after.getContext('2d').putImageData(new ImageData(out, after.width, after.height), 0, 0);
+  metrics.blendMs = performance.now() - t;
+}
+
 // applyStrength keeps one request in flight and sends the latest value
-// next, so the slider never queues up work.
+// next, so the slider never queues up work; a stale answer is not drawn.
 async function applyStrength(v) {
   if (strengthBusy) {
     strengthNext = v;
@@ -466,7 +485,7 @@ async function applyStrength(v) {
   try {
     const r = await engine.request('strength', { value: v });
     metrics.strengthMs = r.ms;
-    drawAfter(r.rgba, r.w, r.h);
+    if (v === state.strength) drawAfter(r.rgba, r.w, r.h);
   } catch (e) {
     showError('dl-error', e.message);
   } finally {
@@ -543,6 +562,7 @@ function showBefore() {
 
 function resetResult() {
   state.result = false;
+  state.fullPixels = state.beforePixels = null;
   after.hidden = true;
   setCompare(false);
   updateButtons();

@@ -156,6 +156,7 @@ function onProgress(p) {
 }
 
 async function startEngine(reload) {
+  const t0 = performance.now();
   const res = await fetch(new URL('site.json', base), { cache: 'no-cache' });
   if (!res.ok) throw new DownloadError(`Could not read site.json (${res.status}): the site is not built completely.`);
   site = await res.json();
@@ -180,16 +181,23 @@ async function startEngine(reload) {
     return [w.key, r.bytes];
   }));
   const bytes = Object.fromEntries(got);
+  const phases = { download: performance.now() - t0 };
 
+  let t = performance.now();
   const go = new Go();
   const { instance } = await WebAssembly.instantiate(bytes.engine, go.importObject);
+  phases.compile = performance.now() - t;
   go.run(instance).then(() => { engine = null; });
   // main has run up to its first block, so the bridge is in place.
   engine = globalThis.sentimentEngine;
   if (!engine) throw new Error('The engine started but did not register itself.');
+  t = performance.now();
   if (bytes.index) vocabulary = call('loadIndex', bytes.index);
+  phases.index = performance.now() - t;
+  t = performance.now();
   if (bytes.weights) await loadBackbone(first, bytes.weights);
-  post({ event: 'load', loaded: total, total, cached: cachedAll });
+  phases.network = performance.now() - t;
+  post({ event: 'load', loaded: total, total, cached: cachedAll, phases });
 }
 
 async function loadBackbone(b, weights) {

@@ -94,8 +94,9 @@ test('a corrupt JPEG and a text file get clear messages and the page stays usabl
   }
   // Still usable: a good photo replaces the message.
   await page.setInputFiles('#photo-input', photo);
-  await page.waitForSelector('#photo-error', { state: 'hidden' });
+  await page.waitForSelector('#photo-info:not([hidden])');
   assert.match(await page.textContent('#photo-info'), new RegExp(`${W} × ${H}`));
+  assert.ok(await page.isHidden('#photo-error'), 'the old message stayed');
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });

@@ -1,0 +1,104 @@
+// Measures the page in the browser and prints a Markdown table: bytes and
+// time of a first and a second visit, retrieval, and a default transfer of
+// a 12-megapixel photo (made in the page by enlarging the assets' large
+// photo, so no such file is needed on disk), with its full-size export.
+//
+//	SITE_URL=http://127.0.0.1:8080/ node web/e2e/measure.js [iterations]
+//
+// Without an iterations argument the transfer runs the network's default.
+// Not a test: figures depend on the machine.
+import { readFileSync } from 'node:fs';
+import { assetPath, launch, open, ready, SITE } from './helpers.js';
+
+const iterations = process.argv[2] ? Number(process.argv[2]) : 0;
+const rows = [];
+const row = (what, value) => {
+  rows.push([what, value]);
+  console.error(`${what}: ${value}`);
+};
+const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
+
+const browser = await launch();
+const log = [];
+const { context, page } = await open(browser, log);
+
+const t0 = Date.now();
+await ready(page);
+const readyWall = Date.now() - t0;
+await page.settle();
+const first = log.reduce((s, r) => s + (r.bytes || 0) + (r.headers || 0), 0);
+const m1 = await page.evaluate(() => window.sentimentMetrics);
+row('first visit: bytes transferred (bodies as sent, gzip, + headers)', `${kb(first)} in ${log.length} requests`);
+const ph = (m) => Object.entries(m.phases || {}).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+row('first visit: navigation to ready', `${readyWall} ms (module start to ready ${m1.ready.toFixed(0)} ms; in the worker, ms: ${ph(m1)})`);
+
+log.length = 0;
+const t1 = Date.now();
+await page.reload();
+await page.waitForSelector('#engine.ready', { timeout: 60_000 });
+const readyWall2 = Date.now() - t1;
+await page.settle();
+const second = log.reduce((s, r) => s + (r.bytes || 0) + (r.headers || 0), 0);
+const big = log.filter((r) => /\.(wasm|weights|bin)$/.test(r.url)).map((r) => r.url);
+row('second visit: bytes transferred', `${kb(second)} in ${log.length} requests (engine, weights, index fetched: ${big.length ? big.join(', ') : 'none'})`);
+row('second visit: navigation to ready', `${readyWall2} ms (in the worker, ms: ${ph(await page.evaluate(() => window.sentimentMetrics))})`);
+
+// A 12 MP JPEG made in the page from the large photo, dropped as a file.
+const large = readFileSync(assetPath('inputs/large/bud-zion-full.jpg')).toString('base64');
+const made = await page.evaluate(async (b64) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const src = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+  const w = 4243;
+  const h = Math.round((src.height * w) / src.width);
+  const c = new OffscreenCanvas(w, h);
+  c.getContext('2d').drawImage(src, 0, 0, w, h);
+  const blob = await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+  const dt = new DataTransfer();
+  dt.items.add(new File([blob], 'twelve-mp.jpg', { type: 'image/jpeg' }));
+  const t = performance.now();
+  document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  window.__dropAt = t;
+  return { w, h, size: blob.size };
+}, large);
+await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('twelve-mp'), null, { timeout: 60_000 });
+const decode = await page.evaluate(() => performance.now() - window.__dropAt);
+row('12 MP photo: decode, display copy, hand-over to the worker', `${decode.toFixed(0)} ms (${made.w}×${made.h}, ${(made.size / 1e6).toFixed(1)} MB JPEG)`);
+
+const hasIndex = await page.$('input[name=mood][value=misty]');
+if (hasIndex) {
+  await page.check('input[name=mood][value=misty]');
+  await page.waitForSelector('#refs .ref');
+  const m = await page.evaluate(() => window.sentimentMetrics);
+  row('retrieval (misty, all references of the adjective), in the worker', `${m.retrieval.toFixed(0)} ms`);
+} else {
+  await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
+  row('retrieval', 'not measured: this build has no reference index');
+}
+await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 60_000 });
+if (iterations) {
+  await page.click('.settings summary');
+  await page.fill('#iterations', String(iterations));
+}
+const settings = await page.evaluate(() => ({ size: document.querySelector('#size').value, iterations: document.querySelector('#iterations').value }));
+await page.click('#start');
+await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 60 * 60_000 });
+const m = await page.evaluate(() => window.sentimentMetrics);
+row(`transfer of the 12 MP photo, ${settings.iterations} iterations at ${settings.size} px`, `${(m.transfer.ms / 1000).toFixed(1)} s in all`);
+row('time per iteration (from the progress events)', `${m.transfer.perIteration.toFixed(0)} ms`);
+
+await page.fill('#strength', '50');
+await page.waitForFunction(() => window.sentimentMetrics.strengthMs !== undefined);
+await page.waitForTimeout(500);
+row('strength change (grid applied to the 1280 px display copy)', `${(await page.evaluate(() => window.sentimentMetrics.strengthMs)).toFixed(0)} ms`);
+for (const [id, name] of [['#dl-jpeg', 'JPEG'], ['#dl-png', 'PNG']]) {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10 * 60_000 }), page.click(id)]);
+  await dl.path();
+  row(`full-size ${name} export (grid at full size + browser encoder)`, `${(await page.evaluate(() => window.sentimentMetrics.exportMs)).toFixed(0)} ms`);
+}
+const mem = await page.evaluate(() => performance.memory?.usedJSHeapSize);
+if (mem) row('page heap after export (the worker is separate)', `${(mem / 1e6).toFixed(0)} MB`);
+
+await browser.close();
+console.log(`Measured at ${SITE} in ${process.env.CHROMIUM || '/usr/bin/chromium'} (headless).\n`);
+console.log('| what | figure |\n|---|---|');
+for (const [a, b] of rows) console.log(`| ${a} | ${b} |`);
