@@ -552,6 +552,7 @@ function showBefore() {
   const s = state.screen;
   if (!s) return;
   $('placeholder').hidden = true;
+  document.body.classList.add('has-photo');
   before.width = s.width;
   before.height = s.height;
   before.getContext('2d').drawImage(s, 0, 0);
