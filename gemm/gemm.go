@@ -20,7 +20,7 @@ const parallelFlops = 1 << 20
 
 // groupPanels is the number of column panels of B that mulRange keeps in
 // L1 while row panels of A pass by.
-const groupPanels = 8
+const groupPanels = 4
 
 // operandB describes the right matrix: B(r, c) is data[r·ld + c], or
 // data[c·ld + r] when trans is set.
@@ -151,7 +151,7 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate, upper bool) {
 // [j0, j1); ldc is C's row stride.
 //
 // Within a packed block of B, it takes groupPanels column panels at a time
-// (32 KiB of B at full depth, kept in L1) past every row panel of A. C is
+// (16 KiB of B at full depth, kept in L1) past every row panel of A. C is
 // then written in runs of groupPanels·nr values along its rows; walking down
 // single columns instead strides by ldc, often a power of two, which
 // thrashes the cache, while whole rows of the block would push B out of L1.

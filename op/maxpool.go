@@ -38,61 +38,100 @@ type maxPoolFn struct {
 	x              Map
 	k, stride, pad int
 	oh, ow         int
+	y              []float32 // the output, whose values Backward looks for
 }
 
 func (f *maxPoolFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
 
-// argmax returns the index within plane of the first maximum of the window
-// of output (oy, ox).
-func (f *maxPoolFn) argmax(plane []float32, oy, ox int) int {
-	w := f.x.W
-	y0, x0 := oy*f.stride-f.pad, ox*f.stride-f.pad
-	y1, x1 := min(y0+f.k, f.x.H), min(x0+f.k, w)
-	y0, x0 = max(y0, 0), max(x0, 0)
-	best, at := float32(math.Inf(-1)), y0*w+x0
-	for iy := y0; iy < y1; iy++ {
-		for ix, v := range plane[iy*w+x0 : iy*w+x1] {
-			// The first NaN wins, as in torch, so that NaNs propagate.
-			if v > best || (v != v && best == best) {
-				best, at = v, iy*w+x0+ix
-			}
-		}
-	}
-	return at
-}
-
+// Forward is separable: the maximum over a k×k window is the maximum over
+// k rows of the maxima over k columns. Each pass runs along a whole output
+// row, so the loops are long; a loop per window is slow in WebAssembly.
 func (f *maxPoolFn) Forward() (mat.Tensor, error) {
-	hw, n := f.x.H*f.x.W, f.oh*f.ow
+	h, w, hw, n := f.x.H, f.x.W, f.x.H*f.x.W, f.oh*f.ow
 	x := values(f.x.Node)
 	y := make([]float32, f.x.C*n)
+	// rows holds the column maxima of every input row of one channel.
+	rows := gemm.Buffer(h * f.ow)
+	defer gemm.Release(rows)
+	negInf := float32(math.Inf(-1))
 	for c := 0; c < f.x.C; c++ {
 		plane, out := x[c*hw:(c+1)*hw], y[c*n:(c+1)*n]
+		for iy := 0; iy < h; iy++ {
+			in, r := plane[iy*w:(iy+1)*w], rows[iy*f.ow:(iy+1)*f.ow]
+			for i := range r {
+				r[i] = negInf
+			}
+			for kx := 0; kx < f.k; kx++ {
+				lo, hi := validRange(kx, f.stride, f.pad, w, f.ow)
+				ix := lo*f.stride - f.pad + kx
+				for ox := lo; ox < hi; ox++ {
+					if v := in[ix]; v > r[ox] || v != v {
+						r[ox] = v
+					}
+					ix += f.stride
+				}
+			}
+		}
 		for oy := 0; oy < f.oh; oy++ {
-			for ox := 0; ox < f.ow; ox++ {
-				out[oy*f.ow+ox] = plane[f.argmax(plane, oy, ox)]
+			o := out[oy*f.ow : (oy+1)*f.ow]
+			for i := range o {
+				o[i] = negInf
+			}
+			for ky := 0; ky < f.k; ky++ {
+				iy := oy*f.stride - f.pad + ky
+				if iy < 0 || iy >= h {
+					continue
+				}
+				for ox, v := range rows[iy*f.ow : (iy+1)*f.ow] {
+					if v > o[ox] || v != v {
+						o[ox] = v
+					}
+				}
 			}
 		}
 	}
+	f.y = y
 	return dense(y, f.x.C, n), nil
 }
 
-// Backward finds the argmax again rather than storing it in Forward: it is
-// a few comparisons per output, and saves memory that would otherwise live
-// as long as the graph.
+// Backward routes each output's gradient to the first cell of its window,
+// in row-major order, that holds the output's value: the first maximum.
+// It searches again rather than storing argmaxes in Forward, pass by pass
+// along whole output rows like Forward.
 func (f *maxPoolFn) Backward(gy mat.Tensor) error {
 	if !f.x.Node.RequiresGrad() {
 		return nil
 	}
-	hw, n := f.x.H*f.x.W, f.oh*f.ow
+	h, w, hw, n := f.x.H, f.x.W, f.x.H*f.x.W, f.oh*f.ow
 	x, dy := values(f.x.Node), values(gy)
 	dx := gemm.Buffer(f.x.C * hw)
 	defer gemm.Release(dx)
 	clear(dx)
+	// found marks the outputs of the current row whose maximum is placed.
+	found := make([]bool, f.ow)
 	for c := 0; c < f.x.C; c++ {
-		plane, d, g := x[c*hw:(c+1)*hw], dx[c*hw:(c+1)*hw], dy[c*n:(c+1)*n]
+		plane, d := x[c*hw:(c+1)*hw], dx[c*hw:(c+1)*hw]
+		y, g := f.y[c*n:(c+1)*n], dy[c*n:(c+1)*n]
 		for oy := 0; oy < f.oh; oy++ {
-			for ox := 0; ox < f.ow; ox++ {
-				d[f.argmax(plane, oy, ox)] += g[oy*f.ow+ox]
+			yr, gr := y[oy*f.ow:(oy+1)*f.ow], g[oy*f.ow:(oy+1)*f.ow]
+			clear(found)
+			for ky := 0; ky < f.k; ky++ {
+				iy := oy*f.stride - f.pad + ky
+				if iy < 0 || iy >= h {
+					continue
+				}
+				in, dr := plane[iy*w:(iy+1)*w], d[iy*w:(iy+1)*w]
+				for kx := 0; kx < f.k; kx++ {
+					lo, hi := validRange(kx, f.stride, f.pad, w, f.ow)
+					ix := lo*f.stride - f.pad + kx
+					for ox := lo; ox < hi; ox++ {
+						if v := in[ix]; !found[ox] && (v == yr[ox] || v != v) {
+							found[ox] = true
+							dr[ix] += gr[ox]
+						}
+						ix += f.stride
+					}
+				}
 			}
 		}
 	}

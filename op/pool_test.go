@@ -154,3 +154,24 @@ func TestGlobalAvgPool(t *testing.T) {
 	closeTo(t, "global average pool", y.Data(), want, 1e-6)
 	checkGrad(t, "global average pool", mapOf(func(m Map) (Map, error) { return GlobalAvgPool(m), nil }), x, c, h, w, 1e-2, 1e-3)
 }
+
+// TestMaxPoolNaN checks that a NaN in a window gives NaN, as in torch, and
+// receives the window's gradient.
+func TestMaxPoolNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	x := leaf(t, []float32{1, nan, 3, 4}, 1, 2, 2, true)
+	y, err := MaxPool(x, 2, 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := y.Data()[0]; v == v {
+		t.Fatalf("max pool of a window with NaN is %g", v)
+	}
+	y.Node.AccGrad(dense([]float32{1}, 1, 1))
+	if err := backward(y.Node); err != nil {
+		t.Fatal(err)
+	}
+	if g := values(x.Node.Grad()); g[0] != 0 || g[1] != 1 || g[2] != 0 || g[3] != 0 {
+		t.Fatalf("gradient %v, want it at the NaN", g)
+	}
+}

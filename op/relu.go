@@ -21,9 +21,13 @@ func (f *reluFn) Operands() []mat.Tensor { return []mat.Tensor{f.x} }
 
 func (f *reluFn) Forward() (mat.Tensor, error) {
 	x := values(f.x)
-	y := make([]float32, len(x))
+	y := make([]float32, len(x)) // zeros
 	for i, v := range x {
-		y[i] = max(v, 0)
+		// Not the builtin max: in WebAssembly it is a call per value. NaN
+		// passes through, as in torch.
+		if !(v <= 0) {
+			y[i] = v
+		}
 	}
 	f.y = y
 	s := f.x.Shape()
