@@ -18,9 +18,9 @@ const (
 // splitting across goroutines pays for starting them.
 const parallelFlops = 1 << 20
 
-// groupPanels is the number of column panels of B that mulRange keeps in
-// L1 while row panels of A pass by.
-const groupPanels = 4
+// groupBytes is the size of the group of column panels of B that mulRange
+// keeps in L1 while row panels of A pass by.
+const groupBytes = 16 << 10
 
 // operandB describes the right matrix: B(r, c) is data[r·ld + c], or
 // data[c·ld + r] when trans is set.
@@ -150,9 +150,9 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate, upper bool) {
 // mulRange computes the rows of C in row panels [p0, p1) and its columns
 // [j0, j1); ldc is C's row stride.
 //
-// Within a packed block of B, it takes groupPanels column panels at a time
-// (16 KiB of B at full depth, kept in L1) past every row panel of A. C is
-// then written in runs of groupPanels·nr values along its rows; walking down
+// Within a packed block of B, it takes a group of column panels at a time
+// (groupBytes of B, kept in L1) past every row panel of A. C is then
+// written in runs of a group's width along its rows; walking down
 // single columns instead strides by ldc, often a power of two, which
 // thrashes the cache, while whole rows of the block would push B out of L1.
 //
@@ -177,8 +177,9 @@ func (p *Packed) mulRange(c []float32, ldc int, b operandB, p0, p1, j0, j1 int, 
 			kc := min(kcBlock, k-pc)
 			packB(buf, b.data, b.ld, b.trans, pc, kc, jc, nc)
 			store := pc == 0 && !accumulate
-			for jg := 0; jg < full; jg += groupPanels {
-				g := min(groupPanels, full-jg)
+			group := max(1, groupBytes/(4*nr*kc))
+			for jg := 0; jg < full; jg += group {
+				g := min(group, full-jg)
 				rows := fullRows
 				if upper {
 					last := jc + (jg+g)*nr - 1 // the group's last column

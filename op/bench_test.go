@@ -121,3 +121,43 @@ func BenchmarkSpagoGramPass(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkConvLayer times forward and input gradient of single layers at
+// their 256×256-input sizes: a DenseNet121 block-1 3×3 conv (128→32 on
+// 64×64) and 1×1 bottleneck (224→128), and SqueezeNet's conv1 (3→64,
+// 3×3/2 on 256×256).
+func BenchmarkConvLayer(b *testing.B) {
+	for _, l := range []struct {
+		name                         string
+		cin, h, cout, k, stride, pad int
+	}{
+		{"densenet-block1-3x3", 128, 64, 32, 3, 1, 1},
+		{"densenet-block1-1x1", 224, 64, 128, 1, 1, 0},
+		{"squeezenet-conv1", 3, 256, 64, 3, 2, 0},
+	} {
+		b.Run(l.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(3, 3))
+			conv, err := NewConv(normals(r, l.cout*l.cin*l.k*l.k), nil, l.cout, l.cin, l.k, l.k, l.stride, l.pad)
+			if err != nil {
+				b.Fatal(err)
+			}
+			x := normals(r, l.cin*l.h*l.h)
+			oh, _ := conv.OutSize(l.h, l.h)
+			dy := normals(r, l.cout*oh*oh)
+			b.ReportAllocs()
+			b.ResetTimer()
+			t0 := cpuTime()
+			for range b.N {
+				m := leaf(b, x, l.cin, l.h, l.h, true)
+				y, _ := conv.Apply(m)
+				y.Node.AccGrad(dense(dy, l.cout, oh*oh))
+				if err := ag.Backward(y.Node); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, t0)
+			flops := 2 * 2 * float64(l.cout*l.cin*l.k*l.k*oh*oh) * float64(b.N)
+			b.ReportMetric(flops/(cpuTime()-t0).Seconds()/1e9, "GFLOP/cpu-s")
+		})
+	}
+}

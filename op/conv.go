@@ -10,13 +10,21 @@ import (
 
 // Conv is a 2-D convolution with constant weights, zero padding and an
 // optional bias. It is lowered to im2col and one packed GEMM:
-// y = W·cols(x) with W of shape Cout×(Cin·KH·KW); its input gradient is
-// col2im(Wᵀ·dy). A Conv is immutable and may be applied any number of times,
-// concurrently and within one graph.
+// y = W·cols(x) with W of shape Cout×(Cin·KH·KW). Its input gradient is
+// col2im(Wᵀ·dy) in general; for a square kernel at stride 1 it is instead
+// the convolution of dy with the flipped, transposed kernel, which has a
+// deeper product (Cout·K² rather than Cout) and a smaller intermediate
+// (Cout·K² rather than Cin·K² rows of columns): DenseNet's 3×3 layers take
+// 128 channels to 32. A Conv is immutable and may be applied any number of
+// times, concurrently and within one graph.
 type Conv struct {
 	cout, cin, kh, kw, stride, pad int
-	w, wt                          *gemm.Packed
+	w                              *gemm.Packed
 	bias                           []float32
+	// The input gradient: flipped, the convolution that computes it, or
+	// else wt, Wᵀ for col2im.
+	flipped *Conv
+	wt      *gemm.Packed
 }
 
 // NewConv returns a convolution from weights w in torchvision's OIHW order
@@ -36,15 +44,38 @@ func NewConv(w, b []float32, cout, cin, kh, kw, stride, pad int) (*Conv, error) 
 	if b != nil && len(b) != cout {
 		return nil, fmt.Errorf("op: conv bias has %d values, want %d", len(b), cout)
 	}
-	c := &Conv{
-		cout: cout, cin: cin, kh: kh, kw: kw, stride: stride, pad: pad,
-		w:  gemm.Pack(w, cout, k),
-		wt: gemm.PackTransposed(w, cout, k),
-	}
+	c := newConv(w, cout, cin, kh, kw, stride, pad)
 	if b != nil {
 		c.bias = append([]float32(nil), b...)
 	}
+	switch {
+	case stride == 1 && kh == kw && kh > 1 && pad < kh:
+		// dx[i, y, x] = Σ W[o, i, ky, kx]·dy[o, y+pad−ky, x+pad−kx]: a
+		// convolution of dy with W'[i, o, ky', kx'] = W[o, i, K−1−ky', K−1−kx']
+		// and padding K−1−pad, whose output is the input's size.
+		wf := make([]float32, len(w))
+		for o := 0; o < cout; o++ {
+			for i := 0; i < cin; i++ {
+				for ky := 0; ky < kh; ky++ {
+					for kx := 0; kx < kw; kx++ {
+						wf[((i*cout+o)*kh+kh-1-ky)*kw+kw-1-kx] = w[((o*cin+i)*kh+ky)*kw+kx]
+					}
+				}
+			}
+		}
+		c.flipped = newConv(wf, cin, cout, kh, kw, 1, kh-1-pad)
+	default:
+		c.wt = gemm.PackTransposed(w, cout, k)
+	}
 	return c, nil
+}
+
+// newConv returns a checked convolution's forward part.
+func newConv(w []float32, cout, cin, kh, kw, stride, pad int) *Conv {
+	return &Conv{
+		cout: cout, cin: cin, kh: kh, kw: kw, stride: stride, pad: pad,
+		w: gemm.Pack(w, cout, cin*kh*kw),
+	}
 }
 
 // OutSize returns the output height and width for an h×w input:
@@ -85,8 +116,14 @@ func (f *convFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
 
 func (f *convFn) Forward() (mat.Tensor, error) {
 	c := f.c
-	n := f.oh * f.ow
-	out := make([]float32, c.cout*n)
+	out := make([]float32, c.cout*f.oh*f.ow)
+	c.forward(out, values(f.x.Node), f.x.H, f.x.W, f.oh, f.ow)
+	return dense(out, c.cout, f.oh*f.ow), nil
+}
+
+// forward computes the convolution of the h×w input x into out, oh×ow.
+func (c *Conv) forward(out, x []float32, h, w, oh, ow int) {
+	n := oh * ow
 	if c.bias != nil {
 		for o, b := range c.bias {
 			row := out[o*n : (o+1)*n]
@@ -95,16 +132,14 @@ func (f *convFn) Forward() (mat.Tensor, error) {
 			}
 		}
 	}
-	x := values(f.x.Node)
 	if c.pointwise() {
 		c.w.Mul(out, x, n, c.bias != nil)
-	} else {
-		cols := gemm.Buffer(c.w.Cols() * n)
-		im2col(cols, x, c, f.x.H, f.x.W, f.oh, f.ow)
-		c.w.Mul(out, cols, n, c.bias != nil)
-		gemm.Release(cols)
+		return
 	}
-	return dense(out, c.cout, n), nil
+	cols := gemm.Buffer(c.w.Cols() * n)
+	im2col(cols, x, c, h, w, oh, ow)
+	c.w.Mul(out, cols, n, c.bias != nil)
+	gemm.Release(cols)
 }
 
 func (f *convFn) Backward(gy mat.Tensor) error {
@@ -117,9 +152,12 @@ func (f *convFn) Backward(gy mat.Tensor) error {
 	dy := values(gy)
 	dx := gemm.Buffer(c.cin * hw)
 	defer gemm.Release(dx)
-	if c.pointwise() {
+	switch {
+	case c.flipped != nil:
+		c.flipped.forward(dx, dy, f.oh, f.ow, f.x.H, f.x.W)
+	case c.pointwise():
 		c.wt.Mul(dx, dy, n, false)
-	} else {
+	default:
 		dcols := gemm.Buffer(c.wt.Rows() * n)
 		c.wt.Mul(dcols, dy, n, false)
 		clear(dx)

@@ -51,6 +51,10 @@ var convCases = []convCase{
 	{"7x7 pad3 on 6x6", 2, 6, 6, 3, 7, 7, 1, 3, true},
 	{"3x2 pad2 on 3x3", 1, 3, 3, 2, 3, 2, 1, 2, false},
 	{"5x5 stride3 pad2", 2, 10, 12, 3, 5, 5, 3, 2, true},
+	{"3x3 valid", 3, 6, 7, 4, 3, 3, 1, 0, false},
+	{"5x5 pad1", 2, 9, 8, 3, 5, 5, 1, 1, true},
+	{"3x3 pad2", 2, 4, 5, 3, 3, 3, 1, 2, false},
+	{"3x3 pad3 (col2im)", 2, 4, 4, 2, 3, 3, 1, 3, false},
 }
 
 func (tc convCase) make(r *rand.Rand) (*Conv, []float32, []float32, []float32) {
