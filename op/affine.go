@@ -51,19 +51,28 @@ func BatchNormAffine(gamma, beta, mean, variance []float32, eps float32) (*Chann
 }
 
 // Apply maps each channel of x, which must have one channel per scale.
-func (a *ChannelAffine) Apply(x Map) (Map, error) {
+func (a *ChannelAffine) Apply(x Map) (Map, error) { return a.apply(x, false) }
+
+// ApplyReLU is ReLU(a.Apply(x)) in one operator: batch norm followed by
+// ReLU, as everywhere in DenseNet, without the intermediate map and its
+// gradient, and with one pass over the data instead of two.
+func (a *ChannelAffine) ApplyReLU(x Map) (Map, error) { return a.apply(x, true) }
+
+func (a *ChannelAffine) apply(x Map, relu bool) (Map, error) {
 	if err := x.check(); err != nil {
 		return Map{}, err
 	}
 	if x.C != len(a.scale) {
 		return Map{}, fmt.Errorf("op: channel affine of %d channels applied to map %v", len(a.scale), x)
 	}
-	return newMap(run(&affineFn{a: a, x: x}), x.C, x.H, x.W), nil
+	return newMap(run(&affineFn{a: a, x: x, relu: relu}), x.C, x.H, x.W), nil
 }
 
 type affineFn struct {
-	a *ChannelAffine
-	x Map
+	a    *ChannelAffine
+	x    Map
+	relu bool
+	y    []float32 // the output, for the ReLU's gradient
 }
 
 func (f *affineFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
@@ -75,10 +84,20 @@ func (f *affineFn) Forward() (mat.Tensor, error) {
 	for c, s := range f.a.scale {
 		t := f.a.shift[c]
 		yr, xr := y[c*n:(c+1)*n], x[c*n:(c+1)*n]
+		if !f.relu {
+			for i, v := range xr {
+				yr[i] = s*v + t
+			}
+			continue
+		}
 		for i, v := range xr {
-			yr[i] = s*v + t
+			// NaN passes, as in ReLU.
+			if v := s*v + t; !(v <= 0) {
+				yr[i] = v
+			}
 		}
 	}
+	f.y = y
 	return dense(y, f.x.C, n), nil
 }
 
@@ -92,8 +111,19 @@ func (f *affineFn) Backward(gy mat.Tensor) error {
 	defer gemm.Release(dx)
 	for c, s := range f.a.scale {
 		dr, gr := dx[c*n:(c+1)*n], dy[c*n:(c+1)*n]
+		if !f.relu {
+			for i, g := range gr {
+				dr[i] = s * g
+			}
+			continue
+		}
+		yr := f.y[c*n : (c+1)*n]
 		for i, g := range gr {
-			dr[i] = s * g
+			if yr[i] > 0 {
+				dr[i] = s * g
+			} else {
+				dr[i] = 0
+			}
 		}
 	}
 	accGrad(f.x.Node, dx, f.x.C, n)

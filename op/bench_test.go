@@ -42,8 +42,8 @@ func (s *stack) pass(x Map) (mat.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	y, _ = s.bn.Apply(y)
-	y, _ = MaxPool(ReLU(y), 3, 2, 1)
+	y, _ = s.bn.ApplyReLU(y)
+	y, _ = MaxPool(y, 3, 2, 1)
 	q, _ := s.squeeze.Apply(y)
 	q = ReLU(q)
 	e1, _ := s.expand1.Apply(q)
