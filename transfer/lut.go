@@ -106,7 +106,9 @@ func ReadCube(rd io.Reader) (*Cube, error) {
 				return nil, bad("LUT_3D_SIZE %q", fields[1])
 			}
 			c.Size = n
-			c.Table = make([]float32, 0, 3*n*n*n)
+			// Grow as lines arrive: a header alone must not reserve the
+			// 200 MB of a 256³ table.
+			c.Table = make([]float32, 0, 3*min(n, CubeSize)*min(n, CubeSize)*min(n, CubeSize))
 		case key == "LUT_1D_SIZE":
 			return nil, bad("1D LUTs are not supported")
 		case key == "DOMAIN_MIN" || key == "DOMAIN_MAX":
@@ -127,7 +129,7 @@ func ReadCube(rd io.Reader) (*Cube, error) {
 			if c.Size == 0 {
 				return nil, bad("table before LUT_3D_SIZE")
 			}
-			if len(c.Table) == cap(c.Table) {
+			if len(c.Table) == 3*c.Size*c.Size*c.Size {
 				return nil, bad("more than %d³ entries", c.Size)
 			}
 			c.Table = append(c.Table, v[0], v[1], v[2])

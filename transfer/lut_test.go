@@ -166,3 +166,24 @@ func TestReadCubeRejects(t *testing.T) {
 		t.Errorf("comments: %v", err)
 	}
 }
+
+// FuzzReadCube: any text gives a valid Cube or an error, never a panic.
+func FuzzReadCube(f *testing.F) {
+	var good bytes.Buffer
+	if err := WriteCube(&good, "seed", identityMap, 2); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good.String())
+	f.Add("LUT_3D_SIZE 2\nDOMAIN_MIN 0 0 0\n")
+	f.Add("LUT_1D_SIZE 2\n0 0 0\n1 1 1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := ReadCube(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		if c.Size < minCubeSize || c.Size > maxCubeSize || len(c.Table) != 3*c.Size*c.Size*c.Size {
+			t.Fatalf("accepted size %d with %d values", c.Size, len(c.Table))
+		}
+		c.Map(0.5, -1, 2) // must not panic
+	})
+}
