@@ -56,7 +56,11 @@ const handlers = {
     await ensureWork(size);
     const t = performance.now();
     const matches = call('retrieve', { adjective, noun: noun || '', k });
-    return { matches, ms: performance.now() - t };
+    const ms = performance.now() - t;
+    // The engine gives pictures relative to the index file.
+    const index = new URL(site.index.url, base);
+    for (const m of matches) m.picture = new URL(m.picture, index).href;
+    return { matches, ms };
   },
 
   async reference({ file, bitmap }) {

@@ -32,7 +32,7 @@ async function start(page) {
   await page.setInputFiles('#photo-input', photo);
   await page.waitForSelector('#photo-info:not([hidden])');
   if (site.index) {
-    await page.check('input[name=mood][value=misty]');
+    await page.click('label.chip:has(input[value=misty])');
     await page.waitForSelector('#refs .ref');
   } else {
     await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
