@@ -1,0 +1,163 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+
+	"sentiment/assets"
+	"sentiment/backbone"
+	"sentiment/imaging"
+	wfile "sentiment/weights"
+)
+
+var (
+	squeezeOnce sync.Once
+	squeezeNet  backbone.Network
+	squeezeErr  error
+)
+
+// squeeze returns the real SqueezeNet 1.1 from the assets.
+func squeeze(t testing.TB) backbone.Network {
+	t.Helper()
+	squeezeOnce.Do(func() {
+		var p string
+		if p, squeezeErr = assets.Fetch("", assets.SqueezeNet); squeezeErr != nil {
+			return
+		}
+		var data []byte
+		if data, squeezeErr = os.ReadFile(p); squeezeErr != nil {
+			return
+		}
+		var f *wfile.File
+		if f, squeezeErr = wfile.FromKerasJS(data); squeezeErr != nil {
+			return
+		}
+		squeezeNet, squeezeErr = backbone.NewSqueezeNet(f)
+	})
+	if squeezeErr != nil {
+		t.Fatal(squeezeErr)
+	}
+	return squeezeNet
+}
+
+func asset(t testing.TB, rel string) *imaging.RGB {
+	t.Helper()
+	p, err := assets.Path("", rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := imaging.DecodeFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestRunMovesTowardReference optimizes a real photo toward a contrasting
+// reference at a small working size and checks what the method promises:
+// the style loss falls, the result keeps the input's structure and takes
+// the reference's colour statistics, at the input's full size.
+func TestRunMovesTowardReference(t *testing.T) {
+	net := squeeze(t)
+	in := asset(t, "inputs/kodim16.jpg")
+	ref := asset(t, "refs/lxqt-fog.jpg")
+	p, err := PresetFor("default", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Size, p.Iterations = 128, 12
+	p.Start = "input" // so that the movement is the optimization's own
+	p.Rate = 0.01
+	var previews, calls int
+	res, err := Run(context.Background(), net, in, ref, Options{Preset: p, PreviewEvery: 5}, func(pr Progress) {
+		calls++
+		if pr.Iteration != calls || pr.Total != p.Iterations {
+			t.Errorf("progress %d/%d at call %d", pr.Iteration, pr.Total, calls)
+		}
+		if pr.Preview != nil {
+			previews++
+			if pr.Preview.W != 128 {
+				t.Errorf("preview is %d×%d, want working size", pr.Preview.W, pr.Preview.H)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 12 || previews != 3 { // at 5, 10 and the last
+		t.Errorf("%d progress calls with %d previews, want 12 with 3", calls, previews)
+	}
+	t.Logf("losses %+v → %+v", res.Start, res.End)
+	if !(res.End.Style < res.Start.Style/2) {
+		t.Errorf("style loss %g → %g: did not halve", res.Start.Style, res.End.Style)
+	}
+	out, err := res.Grid.Apply(in, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.W != in.W || out.H != in.H {
+		t.Fatalf("result %d×%d, input %d×%d", out.W, out.H, in.W, in.H)
+	}
+	sc, err := Score(in, out, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SSIM %.4f, movement %.3f", sc.SSIM, sc.Movement)
+	if sc.SSIM < 0.8 {
+		t.Errorf("SSIM to the input %.4f < 0.8: structure lost", sc.SSIM)
+	}
+	if !sc.MovementOK || sc.Movement < 0.2 {
+		t.Errorf("colour movement %.3f (ok %v): the look did not move toward the reference", sc.Movement, sc.MovementOK)
+	}
+	for _, v := range res.Optimized.Pix {
+		if !(v >= 0 && v <= 1) {
+			t.Fatalf("optimized pixel %g outside [0, 1]", v)
+		}
+	}
+}
+
+func TestRunCancel(t *testing.T) {
+	net := squeeze(t)
+	in := asset(t, "inputs/kodim16.jpg")
+	p, _ := PresetFor("default", net)
+	p.Size, p.Iterations = 64, 1000
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := Run(ctx, net, in, in, Options{Preset: p}, func(Progress) {
+		if n++; n == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || n != 2 {
+		t.Fatalf("after cancel at iteration 2: %d iterations, error %v", n, err)
+	}
+}
+
+func TestRunRejects(t *testing.T) {
+	net := squeeze(t)
+	in := asset(t, "inputs/kodim16.jpg")
+	good, _ := PresetFor("default", net)
+	for name, mod := range map[string]func(*Preset){
+		"unknown tap":   func(p *Preset) { p.Content = "fire42" },
+		"weights":       func(p *Preset) { p.Weights = p.Weights[:1] },
+		"tiny size":     func(p *Preset) { p.Size = 8 },
+		"zero rate":     func(p *Preset) { p.Rate = 0 },
+		"bad start":     func(p *Preset) { p.Start = "noise" },
+		"no iterations": func(p *Preset) { p.Iterations = -1 },
+	} {
+		p := good
+		mod(&p)
+		if _, err := Run(context.Background(), net, in, in, Options{Preset: p}, nil); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := Run(context.Background(), net, &imaging.RGB{W: 3, H: 3}, in, Options{Preset: good}, nil); err == nil {
+		t.Error("broken input accepted")
+	}
+	if _, err := PresetFor("fancy", net); err == nil {
+		t.Error("unknown preset accepted")
+	}
+}
