@@ -48,24 +48,16 @@ func classify(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	want := map[string]string{"squeezenet": backbone.SqueezeNetName, "densenet121": backbone.DenseNet121.Name}[*name]
-	if want == "" {
-		return fail(exitUsage, fmt.Errorf("unknown backbone %q (want squeezenet or densenet121)", *name))
+	if _, err := backboneName(*name); err != nil {
+		return fail(exitUsage, err)
 	}
 	img, _, err := imaging.DecodeFile(*in)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	f, err := loadWeights(*wfile, want, *dir, stderr)
+	net, code, err := openNetwork(*name, *wfile, *dir, stderr)
 	if err != nil {
-		return fail(exitFailed, err)
-	}
-	if f.Backbone != want {
-		return fail(exitUsage, fmt.Errorf("%s holds %s weights, not %s (set -backbone)", *wfile, f.Backbone, want))
-	}
-	net, err := backbone.Open(f)
-	if err != nil {
-		return fail(exitFailed, err)
+		return fail(code, err)
 	}
 	lpath, err := assets.Fetch(*dir, assets.Labels)
 	if err != nil {
@@ -87,6 +79,37 @@ func classify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%2d. %-40s %.4f\n", i+1, labels[c], probs[c])
 	}
 	return 0
+}
+
+// backboneName maps a -backbone flag value to the backbone name that
+// weights files carry.
+func backboneName(flagValue string) (string, error) {
+	want := map[string]string{"squeezenet": backbone.SqueezeNetName, "densenet121": backbone.DenseNet121.Name}[flagValue]
+	if want == "" {
+		return "", fmt.Errorf("unknown backbone %q (want squeezenet or densenet121)", flagValue)
+	}
+	return want, nil
+}
+
+// openNetwork builds the network a -backbone and -weights pair name, and
+// returns the exit code that fits its error.
+func openNetwork(name, wfile, dir string, stderr io.Writer) (backbone.Network, int, error) {
+	want, err := backboneName(name)
+	if err != nil {
+		return nil, exitUsage, err
+	}
+	f, err := loadWeights(wfile, want, dir, stderr)
+	if err != nil {
+		return nil, exitFailed, err
+	}
+	if f.Backbone != want {
+		return nil, exitUsage, fmt.Errorf("%s holds %s weights, not %s (set -backbone)", wfile, f.Backbone, want)
+	}
+	net, err := backbone.Open(f)
+	if err != nil {
+		return nil, exitFailed, err
+	}
+	return net, 0, nil
 }
 
 // loadWeights reads the weights of the named backbone: from path, whatever
