@@ -113,6 +113,9 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate, upper bool) {
 		p.mulRange(c, n, b, 0, rowPanels, 0, n, accumulate, upper)
 		return
 	}
+	// The goroutines share a copy of p, so that p itself does not escape
+	// and the serial path stays free of allocations.
+	q := *p
 	var wg sync.WaitGroup
 	switch {
 	case upper:
@@ -124,7 +127,7 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate, upper bool) {
 		}
 		for w := 0; w < workers; w++ {
 			j0, j1 := bound(w), bound(w+1)
-			wg.Go(func() { p.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate, upper) })
+			wg.Go(func() { q.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate, upper) })
 		}
 	case colPanels >= rowPanels:
 		// Split the longer of the two dimensions, in whole panels, so that
@@ -134,14 +137,14 @@ func (p *Packed) mul(c []float32, b operandB, n int, accumulate, upper bool) {
 		for w := 0; w < workers; w++ {
 			j0 := colPanels * w / workers * nr
 			j1 := min(n, colPanels*(w+1)/workers*nr)
-			wg.Go(func() { p.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate, upper) })
+			wg.Go(func() { q.mulRange(c, n, b, 0, rowPanels, j0, j1, accumulate, upper) })
 		}
 	default:
 		workers = min(workers, rowPanels)
 		for w := 0; w < workers; w++ {
 			p0 := rowPanels * w / workers
 			p1 := rowPanels * (w + 1) / workers
-			wg.Go(func() { p.mulRange(c, n, b, p0, p1, 0, n, accumulate, upper) })
+			wg.Go(func() { q.mulRange(c, n, b, p0, p1, 0, n, accumulate, upper) })
 		}
 	}
 	wg.Wait()

@@ -8,24 +8,33 @@ import "sync"
 // we want to avoid in WebAssembly.
 var scratch struct {
 	sync.Mutex
-	free [][]float32
+	free  [][]float32
+	bytes int // total capacity of free, in bytes
 }
 
-// maxFree bounds the buffers kept, so memory stays at the peak concurrency.
-const maxFree = 64
+// Bounds on what scratch keeps: buffers beyond them are left to the
+// garbage collector. The peak of a pass is a few buffers at a time (an
+// im2col matrix, a gradient), so this holds a backbone's working set
+// without keeping every size ever asked for.
+const (
+	maxFree      = 32
+	maxFreeBytes = 256 << 20
+)
 
 // getScratch returns a buffer of length n with unspecified contents.
 func getScratch(n int) []float32 {
 	scratch.Lock()
 	defer scratch.Unlock()
-	// Best fit: the smallest free buffer that is large enough.
+	// Best fit: the smallest free buffer that is large enough, but not a
+	// large buffer for a small request, which a later large request would
+	// then have to allocate again.
 	best := -1
 	for i, s := range scratch.free {
 		if cap(s) >= n && (best < 0 || cap(s) < cap(scratch.free[best])) {
 			best = i
 		}
 	}
-	if best < 0 {
+	if best < 0 || (cap(scratch.free[best]) > 4*n && n < 1<<16) {
 		return make([]float32, n)
 	}
 	s := scratch.free[best]
@@ -33,6 +42,7 @@ func getScratch(n int) []float32 {
 	scratch.free[best] = scratch.free[last]
 	scratch.free[last] = nil
 	scratch.free = scratch.free[:last]
+	scratch.bytes -= 4 * cap(s)
 	return s[:n]
 }
 
@@ -40,20 +50,11 @@ func getScratch(n int) []float32 {
 func putScratch(s []float32) {
 	scratch.Lock()
 	defer scratch.Unlock()
-	if len(scratch.free) < maxFree {
-		scratch.free = append(scratch.free, s)
+	if len(scratch.free) >= maxFree || scratch.bytes+4*cap(s) > maxFreeBytes {
 		return
 	}
-	// Full: replace the smallest buffer so that large ones are kept.
-	small := 0
-	for i, t := range scratch.free {
-		if cap(t) < cap(scratch.free[small]) {
-			small = i
-		}
-	}
-	if cap(s) > cap(scratch.free[small]) {
-		scratch.free[small] = s
-	}
+	scratch.free = append(scratch.free, s)
+	scratch.bytes += 4 * cap(s)
 }
 
 // Buffer returns scratch memory of length n with unspecified contents, for
