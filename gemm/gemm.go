@@ -6,9 +6,9 @@ import (
 	"sync"
 )
 
-// Cache blocking: a kcBlock×ncBlock block of B (512 KiB) is packed at a
-// time; one panel of it (nr·kcBlock values) stays in L1 while every row
-// panel of A streams past it.
+// Cache blocking: a kcBlock×ncBlock block of B (512 KiB, in L2) is packed
+// at a time, and A is packed in blocks of kcBlock columns to match; see
+// mulRange for the order within a block.
 const (
 	kcBlock = 256
 	ncBlock = 512
