@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"sentiment/imaging"
+	"sentiment/retrieval"
+)
+
+func init() { register(step{30, "index", buildIndex}) }
+
+// refQuality is the JPEG quality of the working-size references: they are
+// shown in the gallery and their colours are what the transfer borrows.
+const refQuality = 90
+
+// attribution is one line of refs/attribution.json: who made a reference
+// picture and under which licence, for every page that shows it.
+type attribution struct {
+	Picture     string `json:"picture"` // relative to refs/
+	Original    string `json:"original"`
+	Adjective   string `json:"adjective"`
+	Noun        string `json:"noun"`
+	Polarity    string `json:"polarity"`
+	Description string `json:"description"`
+	Author      string `json:"author"`
+	License     string `json:"license"`
+	Source      string `json:"source"`
+}
+
+// buildIndex writes refs/index.bin, the reference index of the assets'
+// refs/ folder, each reference at the working size as refs/NAME.jpg, and
+// refs/attribution.json.
+func buildIndex(s *site) error {
+	src, dst := filepath.Join(s.assets, "refs"), filepath.Join(s.out, "refs")
+	// A fresh folder: no picture of an earlier catalog lingers.
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	ix, err := retrieval.Build(src, func(e *retrieval.Entry, m *imaging.RGB) error {
+		name := strings.TrimSuffix(e.File, filepath.Ext(e.File)) + ".jpg"
+		var b bytes.Buffer
+		if err := imaging.EncodeJPEG(&b, m, refQuality); err != nil {
+			return err
+		}
+		e.Picture = name
+		return os.WriteFile(filepath.Join(dst, name), b.Bytes(), 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	data, err := ix.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dst, "index.bin"), data, 0o644); err != nil {
+		return err
+	}
+	attr := make([]attribution, len(ix.Entries))
+	for i, e := range ix.Entries {
+		attr[i] = attribution{
+			Picture: e.Picture, Original: e.File, Adjective: e.Adjective, Noun: e.Noun,
+			Polarity: e.Polarity.String(), Description: e.Description,
+			Author: e.Author, License: e.License, Source: e.Source,
+		}
+	}
+	j, _ := json.MarshalIndent(attr, "", "  ") // plain data: cannot fail
+	if err := os.WriteFile(filepath.Join(dst, "attribution.json"), append(j, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("build: index: %d references, %d adjectives, %d nouns, index %d bytes\n", len(ix.Entries), len(ix.Adjectives), len(ix.Nouns), len(data))
+	return nil
+}

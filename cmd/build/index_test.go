@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sentiment/assets"
+	"sentiment/imaging"
+	"sentiment/retrieval"
+)
+
+// writeRefs makes an assets folder with a refs/ catalog of synthetic
+// photos, one larger than the working size.
+func writeRefs(t *testing.T) string {
+	root := t.TempDir()
+	refs := filepath.Join(root, "refs")
+	if err := os.MkdirAll(refs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	catalog := "file\tadjective\tnoun\tpolarity\tdescription\tlicense\tauthor\tsource\n" +
+		"big.png\tdark\tcity\tnegative\tstripes\tCC0-1.0\tAnne\tsynthetic\n" +
+		"small.png\twarm\tlake\tpositive\tdots\tCC-BY-4.0\tBo\tsynthetic\n"
+	if err := os.WriteFile(filepath.Join(refs, "catalog.tsv"), []byte(catalog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, size := range map[string][2]int{"big.png": {1200, 800}, "small.png": {300, 200}} {
+		img := image.NewNRGBA(image.Rect(0, 0, size[0], size[1]))
+		for y := 0; y < size[1]; y++ {
+			for x := 0; x < size[0]; x++ {
+				v := uint8(40 + 160*((x/37+y/53)%2))
+				img.Set(x, y, color.NRGBA{v, v / 2, 255 - v, 255})
+			}
+		}
+		f, err := os.Create(filepath.Join(refs, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	return root
+}
+
+func TestBuildIndex(t *testing.T) {
+	s := &site{assets: writeRefs(t), out: t.TempDir()}
+	// A stale picture from an earlier build must go.
+	os.MkdirAll(filepath.Join(s.out, "refs"), 0o755)
+	os.WriteFile(filepath.Join(s.out, "refs", "old.jpg"), []byte("x"), 0o644)
+	if err := buildIndex(s); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(s.out, "refs")
+	if _, err := os.Stat(filepath.Join(dir, "old.jpg")); err == nil {
+		t.Error("stale picture kept")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "index.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.Entries) != 2 {
+		t.Fatalf("%d entries", len(ix.Entries))
+	}
+	for _, e := range ix.Entries {
+		m, format, err := imaging.DecodeFile(filepath.Join(dir, e.Picture))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 300 // the small one stays as it is
+		if e.File == "big.png" {
+			want = imaging.WorkingSize
+		}
+		if format != "jpeg" || !strings.HasSuffix(e.Picture, ".jpg") || max(m.W, m.H) != want {
+			t.Errorf("%s: %s %s %d×%d", e.File, e.Picture, format, m.W, m.H)
+		}
+	}
+	var attr []attribution
+	b, err := os.ReadFile(filepath.Join(dir, "attribution.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &attr); err != nil {
+		t.Fatal(err)
+	}
+	if len(attr) != 2 || attr[0].Picture != "big.jpg" || attr[0].Author != "Anne" || attr[1].License != "CC-BY-4.0" || attr[0].Polarity != "negative" {
+		t.Errorf("attribution %+v", attr)
+	}
+}
+
+func TestBuildIndexErrors(t *testing.T) {
+	root := writeRefs(t)
+	os.WriteFile(filepath.Join(root, "refs", "small.png"), []byte("not a picture"), 0o644)
+	if err := buildIndex(&site{assets: root, out: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "small.png") {
+		t.Errorf("broken photo: %v", err)
+	}
+	if err := buildIndex(&site{assets: t.TempDir(), out: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "catalog.tsv") {
+		t.Errorf("no catalog: %v", err)
+	}
+}
+
+func TestBuildIndexAssets(t *testing.T) {
+	root, err := assets.Root("")
+	if err != nil {
+		t.Skip(err)
+	}
+	s := &site{assets: root, out: t.TempDir()}
+	if err := buildIndex(s); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(s.out, "refs", "index.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 512<<10 || len(ix.Entries) != 63 {
+		t.Errorf("%d entries in %d bytes", len(ix.Entries), len(data))
+	}
+	pics, _ := filepath.Glob(filepath.Join(s.out, "refs", "*.jpg"))
+	if len(pics) != len(ix.Entries) {
+		t.Errorf("%d pictures for %d entries", len(pics), len(ix.Entries))
+	}
+}
