@@ -1,3 +1,11 @@
+// Package retrieval picks reference photos for a mood: the first step of
+// the paper. Every reference of the chosen adjective (or polarity) has its
+// edge map compared with the input's by SSIM, and the most alike in
+// structure win, so that the transfer borrows the mood of a photo with the
+// same kind of content. The references come as an Index: a compact,
+// versioned, checksummed file that cmd/build makes from a folder of photos
+// and its catalog.tsv, holding each reference's tags, attribution, edge map
+// and working-size picture path, and the vocabulary the page offers.
 package retrieval
 
 import (
