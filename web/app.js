@@ -54,7 +54,6 @@ async function loadEngine(reload) {
     if (!r.backbones.length) $('engine-text').textContent += ' It was built without model weights, so it cannot transfer.';
     renderMoods();
     renderBackbones();
-    setDefaults(r.defaults);
     if (state.file && !state.photo) await setPhoto(state.file);
     updateButtons();
   } catch (e) {
@@ -82,6 +81,9 @@ function onEvent(m) {
     }
   } else if (m.event === 'progress') {
     onProgress(m);
+  } else if (m.event === 'backbone') {
+    metrics.network = m.ms;
+    if (m.name === ($('backbone').value || state.backbones[0])) setDefaults(m.defaults);
   }
 }
 
@@ -235,7 +237,8 @@ async function retrieve() {
     const r = await engine.request('retrieve', { adjective: state.adjective, noun: state.noun, k: K, size: size() });
     if (seq !== retrieveSeq) return;
     metrics.retrieval = r.ms;
-    $('refs-time').textContent = `(${r.matches.length} of “${state.adjective}”${state.noun ? ', ' + state.noun + ' first' : ''}, ${r.ms.toFixed(0)} ms)`;
+    $('refs-time').textContent = `(${r.matches.length} of “${state.adjective}”${state.noun ? ', ' + state.noun + ' first' : ''}, ${r.ms.toFixed(0)} ms)` +
+      (state.ownRef ? ` — using your own: ${state.ownRef.name}` : '');
     renderRefs(r.matches);
     if (r.matches.length && !state.ownRef) await chooseRef(r.matches[0].picture);
   } catch (e) {
@@ -318,7 +321,8 @@ function renderBackbones() {
 // setDefaults puts the network's default working size and iterations in
 // the form and marks them as the defaults.
 function setDefaults(d) {
-  if (!d) return;
+  if (!d || setDefaults.done) return;
+  setDefaults.done = true; // once: later the user's choices stand
   const sel = $('size');
   for (const o of sel.options) o.textContent = o.textContent.replace(' (default)', '');
   let opt = [...sel.options].find((o) => Number(o.value) === d.size);

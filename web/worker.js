@@ -12,7 +12,9 @@ const base = new URL('../', import.meta.url); // the site folder
 let site = null; // site.json
 let engine = null; // the Go bridge (wasm/main.go)
 let vocabulary = null;
-const backbones = new Map(); // name → its default settings, once loaded into the engine
+// name → promise of the network's default settings once the engine has
+// built it (a failure stays as a rejected promise, retried on next use).
+const backbones = new Map();
 let full = null; // the photo at full size (ImageBitmap), held once
 let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba}: the display copy that strength previews use
@@ -33,11 +35,9 @@ function call(name, ...args) {
 const handlers = {
   async load({ reload }) {
     if (!engine) await startEngine(reload);
-    const first = site.backbones[0];
     return {
       vocabulary,
       backbones: site.backbones.map((b) => b.name),
-      defaults: first ? backbones.get(first.name) : null,
       hasIndex: !!site.index,
     };
   },
@@ -198,20 +198,37 @@ async function startEngine(reload) {
   t = performance.now();
   if (bytes.index) vocabulary = call('loadIndex', bytes.index);
   phases.index = performance.now() - t;
-  t = performance.now();
-  if (bytes.weights) await loadBackbone(first, bytes.weights);
-  phases.network = performance.now() - t;
   post({ event: 'load', loaded: total, total, cached: cachedAll, phases });
+  // The network is built after the page is ready (building takes a moment
+  // and only the transfer needs it); a transfer waits for it.
+  if (bytes.weights) {
+    const done = loadBackbone(first, bytes.weights);
+    backbones.set(first.name, done);
+    done.catch(() => backbones.delete(first.name));
+  }
 }
 
+// loadBackbone builds a network in the engine and tells the page its
+// default settings.
 async function loadBackbone(b, weights) {
   const res = await fetch(new URL(b.manifest, base), { cache: 'no-cache' });
   if (!res.ok) throw new DownloadError(`Could not read the ${b.name} manifest (${res.status}).`);
-  backbones.set(b.name, call('loadBackbone', b.name, weights, await res.text()));
+  const manifest = await res.text();
+  const t = performance.now();
+  const defaults = call('loadBackbone', b.name, weights, manifest);
+  post({ event: 'backbone', name: b.name, defaults, ms: performance.now() - t });
+  return defaults;
 }
 
 async function ensureBackbone(name) {
-  if (backbones.has(name)) return;
+  if (backbones.has(name)) return backbones.get(name);
+  const done = fetchBackbone(name);
+  backbones.set(name, done);
+  done.catch(() => backbones.delete(name));
+  return done;
+}
+
+async function fetchBackbone(name) {
   const b = site.backbones.find((x) => x.name === name);
   if (!b) throw new Error(`This site was built without the ${name} network.`);
   let loaded = 0;
@@ -219,7 +236,7 @@ async function ensureBackbone(name) {
     loaded += n;
     post({ event: 'load', loaded, total: b.weights.size });
   });
-  await loadBackbone(b, r.bytes);
+  return loadBackbone(b, r.bytes);
 }
 
 // ensureWork gives the engine the working copy of the photo at size (long

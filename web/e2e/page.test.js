@@ -75,6 +75,26 @@ test('a photo comes in by the file picker, by drag and drop and by pasting', asy
   await context.close();
 });
 
+test('EXIF orientation is honoured', async () => {
+  const { context, page } = await open(browser, log);
+  await ready(page);
+  // An APP1 segment saying "rotate 90° clockwise to display" (orientation
+  // 6), put right after the JPEG's start marker.
+  const tiff = Buffer.from([
+    0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF, IFD at 8
+    0x00, 0x01, // one entry
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, // Orientation SHORT 6
+    0x00, 0x00, 0x00, 0x00, // no next IFD
+  ]);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff]), body]);
+  const rotated = Buffer.concat([photoBytes.subarray(0, 2), app1, photoBytes.subarray(2)]);
+  await page.setInputFiles('#photo-input', { name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: rotated });
+  await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('rotated.jpg'));
+  assert.equal((await page.textContent('#photo-info')).split(' (')[0], `rotated.jpg — ${H} × ${W} px`);
+  await context.close();
+});
+
 test('a corrupt JPEG and a text file get clear messages and the page stays usable', async () => {
   const { context, page } = await open(browser, log);
   await ready(page);

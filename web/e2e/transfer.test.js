@@ -96,6 +96,11 @@ test('misty: a gallery of references with SSIM scores and attribution, the best 
     await page.waitForFunction(() => document.querySelectorAll('#refs input')[1].checked);
     await page.waitForFunction(() => !document.querySelector('#start').disabled);
   }
+  // Or the user's own reference.
+  await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
+  await page.waitForFunction(() => /your own: bud-desert\.jpg/.test(document.querySelector('#refs-time').textContent));
+  assert.equal(await page.$$eval('#refs input:checked', (r) => r.length), 0);
+  await page.waitForFunction(() => !document.querySelector('#start').disabled);
   await context.close();
 });
 
