@@ -10,6 +10,7 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
 )
@@ -21,14 +22,11 @@ type engine struct {
 	mu     sync.Mutex
 	photo  *imaging.RGB // the working-size copy of the user's photo
 	ref    *imaging.RGB // the reference whose look is borrowed
+	index  *retrieval.Index
 	nets   map[string]backbone.Network
 	result *transfer.Result // the last finished transfer
 	cancel context.CancelFunc
 }
-
-// errMissing is returned by the parts of the engine that are not in this
-// build yet.
-var errMissing = errors.New("this part of the engine is not built yet")
 
 // maxSide bounds each side of an image the page may hand over, so that a
 // wrong size fails here and not as an out-of-memory in the wasm heap.
@@ -126,15 +124,62 @@ type match struct {
 	author, licence, source, description, file string
 }
 
-// loadIndex reads the reference index and returns its vocabulary.
+// loadIndex reads the reference index and returns its vocabulary, each
+// word with the number of references tagged with it.
 func (e *engine) loadIndex(data []byte) ([]adjective, []noun, error) {
-	return nil, nil, fmt.Errorf("reference index: %w", errMissing)
+	ix, err := retrieval.Load(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	adjs := map[string]int{}
+	nouns := map[string]int{}
+	for _, en := range ix.Entries {
+		adjs[en.Adjective]++
+		nouns[en.Noun]++
+	}
+	va := make([]adjective, len(ix.Adjectives))
+	for i, a := range ix.Adjectives {
+		va[i] = adjective{name: a.Name, polarity: a.Polarity.String(), count: adjs[a.Name]}
+	}
+	vn := make([]noun, len(ix.Nouns))
+	for i, n := range ix.Nouns {
+		vn[i] = noun{name: n, count: nouns[n]}
+	}
+	e.mu.Lock()
+	e.index = ix
+	e.mu.Unlock()
+	return va, vn, nil
 }
 
-// retrieve returns the k references of the adjective (and the noun first,
-// if given) whose structure is most like the photo's.
+// retrieve returns the k references of the adjective (those of the noun
+// first, if one is given) whose structure is most like the photo's. Their
+// pictures are relative to the index file.
 func (e *engine) retrieve(adj, noun string, k int) ([]match, error) {
-	return nil, fmt.Errorf("retrieval: %w", errMissing)
+	e.mu.Lock()
+	ix, photo := e.index, e.photo
+	e.mu.Unlock()
+	switch {
+	case ix == nil:
+		return nil, errors.New("retrieval: no reference index")
+	case photo == nil:
+		return nil, errors.New("retrieval: no photo")
+	case adj == "":
+		return nil, errors.New("retrieval: no adjective")
+	}
+	ms, err := retrieval.Retrieve(ix, photo, retrieval.Query{Adjective: adj, Noun: noun, K: k})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]match, len(ms))
+	for i, m := range ms {
+		en := m.Entry
+		out[i] = match{
+			picture: en.Picture, file: en.File, adjective: en.Adjective, noun: en.Noun,
+			polarity: en.Polarity.String(), ssim: m.SSIM, author: en.Author, licence: en.License,
+			source: en.Source, description: en.Description,
+		}
+	}
+	return out, nil
 }
 
 // loadBackbone checks a weights file against its manifest, builds the

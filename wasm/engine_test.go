@@ -11,6 +11,7 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/retrieval"
 	"sentiment/weights"
 )
 
@@ -189,5 +190,63 @@ func TestEngineTransfer(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) || n != 2 {
 		t.Errorf("cancelled after 2 iterations: %v after %d", err, n)
+	}
+}
+
+func TestEngineRetrieve(t *testing.T) {
+	dir, err := assets.Path("", "refs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Build(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := ix.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &engine{}
+	if _, _, err := e.loadIndex(data[:len(data)/2]); !errors.Is(err, retrieval.ErrCorrupt) {
+		t.Errorf("truncated index: %v", err)
+	}
+	adjs, nouns, err := e.loadIndex(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The catalog has 8 misty references, a negative adjective.
+	found := false
+	for _, a := range adjs {
+		if a.name == "misty" {
+			found = a.polarity == "negative" && a.count == 8
+		}
+	}
+	if !found || len(nouns) == 0 {
+		t.Errorf("vocabulary: %+v, %d nouns", adjs, len(nouns))
+	}
+	if _, err := e.retrieve("misty", "", 4); err == nil {
+		t.Error("retrieval without a photo succeeded")
+	}
+	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 256)
+	if err := e.setPhoto(photo, w, h); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.retrieve("misty", "", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 4 {
+		t.Fatalf("%d matches", len(ms))
+	}
+	for i, m := range ms {
+		if m.adjective != "misty" || m.picture == "" || m.author == "" || m.licence == "" {
+			t.Errorf("match %d: %+v", i, m)
+		}
+		if i > 0 && m.ssim > ms[i-1].ssim {
+			t.Errorf("match %d scores %g after %g", i, m.ssim, ms[i-1].ssim)
+		}
+	}
+	if _, err := e.retrieve("no-such-mood", "", 4); err == nil {
+		t.Error("an unknown adjective retrieved something")
 	}
 }
