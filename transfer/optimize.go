@@ -87,10 +87,15 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	if err != nil {
 		return nil, err
 	}
-	first := in
-	if p.Start == "reinhard" {
-		if first, err = Reinhard(in, rf); err != nil {
+	first := in.Clone()
+	if p.Start > 0 {
+		matched, err := Reinhard(in, rf)
+		if err != nil {
 			return nil, err
+		}
+		s := float32(p.Start)
+		for i, v := range matched.Pix {
+			first.Pix[i] += s * (v - first.Pix[i])
 		}
 	}
 	x := nn.NewParam(mat.NewDense[float32](mat.WithShape(3, in.W*in.H), mat.WithBacking(first.Pix)))

@@ -69,7 +69,7 @@ func TestRunMovesTowardReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Size, p.Iterations = 128, 12
-	p.Start = "input" // so that the movement is the optimization's own
+	p.Start = 0 // so that the movement is the optimization's own
 	p.Rate = 0.01
 	var previews, calls int
 	res, err := Run(context.Background(), net, in, ref, Options{Preset: p, PreviewEvery: 5}, func(pr Progress) {
@@ -145,7 +145,7 @@ func TestRunRejects(t *testing.T) {
 		"weights":       func(p *Preset) { p.Weights = p.Weights[:1] },
 		"tiny size":     func(p *Preset) { p.Size = 8 },
 		"zero rate":     func(p *Preset) { p.Rate = 0 },
-		"bad start":     func(p *Preset) { p.Start = "noise" },
+		"bad start":     func(p *Preset) { p.Start = 1.5 },
 		"no iterations": func(p *Preset) { p.Iterations = -1 },
 	} {
 		p := good

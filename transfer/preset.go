@@ -39,10 +39,10 @@ type Preset struct {
 	Rate       float64
 	// Size is the long side of the working size, in pixels.
 	Size int
-	// Start chooses the first iterate: "reinhard" starts from the input
-	// after a global CIELAB colour match to the reference, "input" from the
-	// input itself.
-	Start string
+	// Start is how much of the global CIELAB colour match to the reference
+	// (Reinhard et al. 2001) the first iterate has: 0 starts from the input
+	// itself, 1 from the full match; between, the two are blended.
+	Start float64
 }
 
 // Presets names the settings a user can pick: "default" for the backbone
@@ -59,7 +59,7 @@ func PresetFor(name string, net backbone.Network) (Preset, error) {
 		p := paperPreset(net)
 		p.Name = "default"
 		p.Iterations = 150
-		p.Start = "reinhard"
+		p.Start = 0.5
 		return p, nil
 	case "paper":
 		return paperPreset(net), nil
@@ -78,7 +78,7 @@ func paperPreset(net backbone.Network) Preset {
 	}
 	return Preset{
 		Name: "paper", Content: taps.Content, Style: taps.Style, Weights: w,
-		Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: "input",
+		Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: 0,
 	}
 }
 
@@ -109,7 +109,7 @@ var squeezeDefault = Preset{
 	Iterations: 60,
 	Rate:       0.003,
 	Size:       256,
-	Start:      "reinhard",
+	Start:      0.5,
 }
 
 func (p Preset) validate(net backbone.Network) error {
@@ -125,8 +125,8 @@ func (p Preset) validate(net backbone.Network) error {
 	if !(p.Rate > 0) {
 		return fmt.Errorf("transfer: step size %g must be positive", p.Rate)
 	}
-	if p.Start != "input" && p.Start != "reinhard" {
-		return fmt.Errorf("transfer: start %q, want \"input\" or \"reinhard\"", p.Start)
+	if !(p.Start >= 0 && p.Start <= 1) {
+		return fmt.Errorf("transfer: start %g, want a fraction in [0, 1]", p.Start)
 	}
 	taps := map[string]bool{}
 	for _, t := range net.Taps() {

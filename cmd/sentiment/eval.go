@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"sentiment/assets"
+	"sentiment/evaluation"
+	"sentiment/imaging"
+	"sentiment/retrieval"
+	"sentiment/transfer"
+)
+
+func init() {
+	commands["eval"] = command{
+		summary: "reproduce the paper's Table II on a catalog of photos",
+		run:     func(args []string) int { return evalCmd(args, os.Stdout, os.Stderr) },
+	}
+}
+
+// evalCmd is `sentiment eval -inputs DIR -refs DIR [-backbone NAME] -out DIR`.
+func evalCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
+	inputs := fs.String("inputs", "", "folder of input photos with catalog.tsv (default: the assets' inputs)")
+	refs := fs.String("refs", "", "folder of reference photos with catalog.tsv (default: the assets' refs)")
+	out := fs.String("out", "", "folder for eval.md and sheet.png")
+	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
+	preset := fs.String("preset", "default", "default or paper")
+	size := fs.Int("size", 0, "working size (default: the preset's)")
+	iters := fs.Int("iters", -1, "iterations (default: the preset's)")
+	limit := fs.Int("limit", 0, "evaluate only the first N inputs")
+	seed := fs.Int64("seed", 1, "seed of the random-reference ablation")
+	start := fs.Float64("start", -1, "fraction of the global colour match to start from (default: the preset's)")
+	beta := fs.Float64("beta", -1, "style weight β (default: the preset's)")
+	rate := fs.Float64("rate", -1, "Adam step size (default: the preset's)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	fail := func(code int, err error) int {
+		fmt.Fprintln(stderr, "sentiment eval:", err)
+		return code
+	}
+	if *out == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	var err error
+	for _, d := range []struct {
+		p   *string
+		rel string
+	}{{inputs, "inputs"}, {refs, "refs"}} {
+		if *d.p == "" {
+			if *d.p, err = assets.Path(*dir, d.rel); err != nil {
+				return fail(exitUsage, err)
+			}
+		}
+	}
+	ix, err := retrieval.Build(*refs, nil)
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	net, code, err := openNetwork(*name, *wfile, *dir, stderr)
+	if err != nil {
+		return fail(code, err)
+	}
+	p, err := transfer.PresetFor(*preset, net)
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	if *size > 0 {
+		p.Size = *size
+	}
+	if *iters >= 0 {
+		p.Iterations = *iters
+	}
+	if *start >= 0 {
+		p.Start = *start
+	}
+	if *beta >= 0 {
+		p.Beta = *beta
+	}
+	if *rate > 0 {
+		p.Rate = *rate
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fail(exitFailed, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := evaluation.Run(ctx, evaluation.Config{
+		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Seed: *seed, Limit: *limit,
+		Log: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
+	})
+	if err != nil {
+		return fail(exitFailed, err)
+	}
+	md := rep.Markdown()
+	if err := os.WriteFile(filepath.Join(*out, "eval.md"), []byte(md), 0o644); err != nil {
+		return fail(exitFailed, err)
+	}
+	f, err := os.Create(filepath.Join(*out, "sheet.png"))
+	if err != nil {
+		return fail(exitFailed, err)
+	}
+	err = imaging.EncodePNG(f, imaging.FromImage(rep.ContactSheet(192)))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fail(exitFailed, err)
+	}
+	fmt.Fprint(stdout, md)
+	return 0
+}

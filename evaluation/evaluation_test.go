@@ -1,0 +1,89 @@
+package evaluation
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"sentiment/assets"
+	"sentiment/backbone"
+	"sentiment/retrieval"
+	"sentiment/transfer"
+	"sentiment/weights"
+)
+
+func TestRunOnTwoInputs(t *testing.T) {
+	inputs, err := assets.Path("", "inputs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs, err := assets.Path("", "refs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Build(refs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := assets.Fetch("", assets.SqueezeNet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := weights.FromKerasJS(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := backbone.NewSqueezeNet(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := transfer.PresetFor("default", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Size, pr.Iterations = 96, 3
+	rep, err := Run(context.Background(), Config{Inputs: inputs, Index: ix, RefDir: refs, Net: net, Preset: pr, Seed: 1, Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rep.Rows))
+	}
+	for _, row := range rep.Rows {
+		// The mood must contrast with the input's polarity.
+		var pol retrieval.Polarity
+		for _, a := range ix.Adjectives {
+			if a.Name == row.Adjective {
+				pol = a.Polarity
+			}
+		}
+		if pol == row.Polarity || pol == retrieval.Neutral {
+			t.Errorf("%s (%s) got the %s mood %s", row.Input, row.Polarity, pol, row.Adjective)
+		}
+		id := row.Scores[Identity]
+		if id.SSIM < 0.9999 || id.Movement != 0 {
+			t.Errorf("%s: identity scores %+v, want SSIM 1 and no movement", row.Input, id)
+		}
+		if rh := row.Scores[Reinhard]; !rh.MovementOK || rh.Movement < 0.7 {
+			t.Errorf("%s: Reinhard moved only %.2f toward %s", row.Input, rh.Movement, row.Reference)
+		}
+		if ours := row.Scores[Ours]; !ours.MovementOK || ours.Movement <= 0.2 || ours.SSIM >= 0.9999 {
+			t.Errorf("%s: ours %+v: nothing transferred", row.Input, ours)
+		}
+	}
+	md := rep.Markdown()
+	for _, want := range []string{"| ours |", "| reinhard-2001 |", "| identity | 1.0000 | 0.000 |", rep.Rows[0].Input, rep.Rows[1].Reference} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	sheet := rep.ContactSheet(64)
+	if b := sheet.Bounds(); b.Dx() != 64*len(sheetColumns) || b.Dy() < 2*40 {
+		t.Errorf("contact sheet %v", b)
+	}
+}
