@@ -511,6 +511,7 @@ for (const [id, format] of [['dl-jpeg', 'jpeg'], ['dl-png', 'png']]) {
     try {
       const r = await engine.request('export', { format, quality: 0.92, strength: state.strength });
       metrics.exportMs = r.ms;
+      metrics.wasmBytes = r.wasmBytes;
       save(r.blob, `${outName()}.${format === 'png' ? 'png' : 'jpg'}`);
       $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
     } catch (e) {

@@ -20,6 +20,7 @@ let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba}: the display copy that strength previews use
 let reference = null; // what the engine has as reference
 let transferring = false;
+let memory = null; // the engine's WebAssembly memory, for the figures
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
@@ -110,7 +111,7 @@ const handlers = {
     const canvas = new OffscreenCanvas(w, h);
     canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(out.buffer, out.byteOffset, out.length), w, h), 0, 0);
     const blob = await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
-    return { blob, w, h, ms: performance.now() - t };
+    return { blob, w, h, ms: performance.now() - t, wasmBytes: memory?.buffer.byteLength };
   },
 
   async lut({ strength }) {
@@ -192,6 +193,7 @@ async function startEngine(reload) {
   const { instance } = await WebAssembly.instantiate(bytes.engine, go.importObject);
   phases.compile = performance.now() - t;
   go.run(instance).then(() => { engine = null; });
+  memory = instance.exports.mem;
   // main has run up to its first block, so the bridge is in place.
   engine = globalThis.sentimentEngine;
   if (!engine) throw new Error('The engine started but did not register itself.');

@@ -96,6 +96,8 @@ for (const [id, name] of [['#dl-jpeg', 'JPEG'], ['#dl-png', 'PNG']]) {
   await dl.path();
   row(`full-size ${name} export (grid at full size + browser encoder)`, `${(await page.evaluate(() => window.sentimentMetrics.exportMs)).toFixed(0)} ms`);
 }
+const wasm = await page.evaluate(() => window.sentimentMetrics.wasmBytes);
+row('engine memory (WebAssembly heap) after the full-size exports', `${(wasm / 2 ** 20).toFixed(0)} MiB`);
 const mem = await page.evaluate(() => performance.memory?.usedJSHeapSize);
 if (mem) row('page heap after export (the worker is separate)', `${(mem / 1e6).toFixed(0)} MB`);
 
