@@ -138,7 +138,7 @@ func TestResizeEnlargeIsLinear(t *testing.T) {
 func TestResizeKeepsPhotoMean(t *testing.T) {
 	p, err := assets.Path("", "refs/ele-ashim.jpg")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	m, _, err := DecodeFile(p)
 	if err != nil {
@@ -240,7 +240,7 @@ func BenchmarkResize24MP(b *testing.B) {
 func BenchmarkDecodeLarge(b *testing.B) {
 	p, err := assets.Path("", filepath.Join("inputs", "large", "bud-zion-full.jpg"))
 	if err != nil {
-		b.Skip(err)
+		b.Fatal(err)
 	}
 	for i := 0; i < b.N; i++ {
 		if _, _, err := DecodeFile(p); err != nil {

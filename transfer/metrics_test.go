@@ -78,7 +78,7 @@ func TestScoreReinhardOnPhotos(t *testing.T) {
 	load := func(rel string) *imaging.RGB {
 		p, err := assets.Path("", rel)
 		if err != nil {
-			t.Skip(err)
+			t.Fatal(err)
 		}
 		m, _, err := imaging.DecodeFile(p)
 		if err != nil {

@@ -112,7 +112,7 @@ func TestBuildIndexErrors(t *testing.T) {
 func TestBuildIndexAssets(t *testing.T) {
 	root, err := assets.Root("")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	s := &site{assets: root, out: t.TempDir()}
 	if err := buildIndex(s); err != nil {

@@ -22,7 +22,7 @@ func runRetrieve(args ...string) (int, string, string) {
 func TestRetrieveCommand(t *testing.T) {
 	ashim, err := assets.Path("", "refs/ele-ashim.jpg")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	code, out, stderr := runRetrieve("-in", ashim, "-adjective", "dark", "-k", "3", "-json")
 	if code != 0 {
