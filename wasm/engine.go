@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -271,6 +272,11 @@ func (e *engine) apply(pix []byte, w, h int, s float32) error {
 	if err != nil {
 		return err
 	}
+	if w*h > 4<<20 {
+		// Collect the previous large image's buffers before taking new
+		// ones: the wasm heap never shrinks, so its peak is what counts.
+		runtime.GC()
+	}
 	m, err := fromRGBA(pix, w, h)
 	if err != nil {
 		return err
@@ -279,8 +285,27 @@ func (e *engine) apply(pix []byte, w, h int, s float32) error {
 	if err := g.ApplyTo(m, m, s); err != nil {
 		return err
 	}
-	copy(pix, toRGBA(m))
+	storeRGBA(pix, m)
 	return nil
+}
+
+// storeRGBA writes m into pix (RGBA, m's size) a band of rows at a time,
+// so that a full-size photo is never converted whole a second time.
+func storeRGBA(pix []byte, m *imaging.RGB) {
+	const rows = 32
+	n := m.W * m.H
+	band := imaging.NewRGB(m.W, min(rows, m.H))
+	for y := 0; y < m.H; y += rows {
+		h := min(rows, m.H-y)
+		if h != band.H {
+			band = &imaging.RGB{W: m.W, H: h, Pix: band.Pix[:3*m.W*h]}
+		}
+		k := m.W * h
+		for c := 0; c < 3; c++ {
+			copy(band.Pix[c*k:(c+1)*k], m.Pix[c*n+y*m.W:c*n+y*m.W+k])
+		}
+		copy(pix[4*y*m.W:], band.NRGBA().Pix)
+	}
 }
 
 // lut returns the last result's global look at strength s as a .cube

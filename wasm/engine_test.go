@@ -34,6 +34,29 @@ func TestRGBARoundTrip(t *testing.T) {
 	}
 }
 
+func TestStoreRGBA(t *testing.T) {
+	// Sizes around the band height, each pixel distinct.
+	for _, h := range []int{1, 31, 32, 33, 70} {
+		w := 5
+		pix := make([]byte, 4*w*h)
+		for i := range pix {
+			pix[i] = byte(i*7 + i/4)
+			if i%4 == 3 {
+				pix[i] = 255
+			}
+		}
+		m, err := fromRGBA(pix, w, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, len(pix))
+		storeRGBA(got, m)
+		if !bytes.Equal(got, pix) {
+			t.Errorf("%d×%d: storeRGBA differs from the pixels it was made from", w, h)
+		}
+	}
+}
+
 func TestFromRGBARefusesWrongSizes(t *testing.T) {
 	for _, c := range []struct {
 		n, w, h int
