@@ -368,8 +368,7 @@ async function startTransfer() {
     const r = await state.running;
     metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: run.perIteration };
     drawAfter(r.rgba, r.w, r.h);
-    state.fullPixels = new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length);
-    state.beforePixels = before.getContext('2d').getImageData(0, 0, before.width, before.height).data;
+    state.fullBitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length), r.w, r.h));
     state.result = true;
     state.strength = 1;
     $('strength').value = 100;
@@ -469,13 +468,17 @@ $('strength').addEventListener('input', (e) => {
 });
 
 function blend(v) {
-  const a = state.beforePixels;
-  const b = state.fullPixels;
-  if (!a || !b || a.length !== b.length) return;
+  const full = state.fullBitmap;
+  if (!full || !state.screen) return;
   const t = performance.now();
-  const out = new Uint8ClampedArray(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i] + v * (b[i] - a[i]);
-  after.getContext('2d').putImageData(new ImageData(out, after.width, after.height), 0, 0);
+  const g = after.getContext('2d');
+  // source-over with alpha v: photo·(1 − v) + result·v, composited by the
+  // browser.
+  g.globalAlpha = 1;
+  g.drawImage(state.screen, 0, 0, after.width, after.height);
+  g.globalAlpha = v;
+  g.drawImage(full, 0, 0, after.width, after.height);
+  g.globalAlpha = 1;
   metrics.blendMs = performance.now() - t;
 }
 
@@ -569,7 +572,8 @@ function showBefore() {
 
 function resetResult() {
   state.result = false;
-  state.fullPixels = state.beforePixels = null;
+  state.fullBitmap?.close();
+  state.fullBitmap = null;
   after.hidden = true;
   setCompare(false);
   updateButtons();
