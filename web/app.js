@@ -76,7 +76,8 @@ function onEvent(m) {
     p.value = m.loaded;
     if (m.cached !== undefined) metrics.cached = m.cached;
     if (m.phases) metrics.phases = m.phases;
-    if (m.loaded < m.total) {
+    // Other downloads go on after one failed: its message stays.
+    if (m.loaded < m.total && !$('engine').classList.contains('failed')) {
       $('engine-text').textContent = `Downloading the engine and model (once): ${mb(m.loaded)} of ${mb(m.total)}`;
     }
   } else if (m.event === 'progress') {

@@ -192,6 +192,19 @@ test('a tampered weights download is refused, said so, and a retry succeeds', as
   await context.close();
 });
 
+test('a failed download of the index says so and a retry succeeds', async () => {
+  const { context, page } = await open(browser, log);
+  await context.route('**/refs/index.bin', (route) => route.abort('connectionreset'));
+  await page.goto(SITE);
+  await page.waitForSelector('#engine.failed', { timeout: 60_000 });
+  assert.match(await page.textContent('#engine-text'), /Could not download the reference index: the network request failed/);
+  await context.unroute('**/refs/index.bin');
+  await page.click('#engine-retry');
+  await page.waitForSelector('#engine.ready', { timeout: 60_000 });
+  assert.ok(await page.$('label.chip:has(input[value=misty])'), 'no moods after the retry');
+  await context.close();
+});
+
 test('no request carries image data', async () => {
   assert.ok(log.length > 10, `only ${log.length} requests logged`);
   const origin = new URL(SITE).origin;
