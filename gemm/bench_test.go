@@ -7,6 +7,8 @@ import (
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
+
+	"sentiment/internal/cputime"
 )
 
 // benchShapes are products C (M×N) = A (M×K) · B (K×N) that SqueezeNet 1.1
@@ -54,11 +56,11 @@ type flopMeter struct {
 
 func meter(b *testing.B, flops float64) *flopMeter {
 	b.ResetTimer()
-	return &flopMeter{b: b, flops: flops, cpu: cpuTime()}
+	return &flopMeter{b: b, flops: flops, cpu: cputime.Now()}
 }
 
 func (m *flopMeter) report() {
-	cpu := cpuTime() - m.cpu
+	cpu := cputime.Now() - m.cpu
 	total := m.flops * float64(m.b.N)
 	m.b.ReportMetric(total/m.b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	if cpu > 0 {

@@ -8,6 +8,7 @@ import (
 
 	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/internal/cputime"
 )
 
 // benchImages returns the 3840×2560 asset photo, its 384×256 working
@@ -53,7 +54,7 @@ func benchImages(b *testing.B) (full, work, target *imaging.RGB) {
 func BenchmarkFit(b *testing.B) {
 	_, work, target := benchImages(b)
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Now()
 	for b.Loop() {
 		if _, err := Fit(work, target, DefaultGrid); err != nil {
 			b.Fatal(err)
@@ -74,7 +75,7 @@ func BenchmarkApply(b *testing.B) {
 	dst := imaging.NewRGB(full.W, full.H)
 	runtime.GC()
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Now()
 	for b.Loop() {
 		if err := g.ApplyTo(dst, full, 0.8); err != nil {
 			b.Fatal(err)
@@ -91,7 +92,7 @@ func BenchmarkApply(b *testing.B) {
 func BenchmarkReinhard(b *testing.B) {
 	_, work, target := benchImages(b)
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := cputime.Now()
 	for b.Loop() {
 		if _, err := Reinhard(work, target); err != nil {
 			b.Fatal(err)
@@ -125,7 +126,7 @@ func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); 
 // waiting for a core, CPU time does not. The code under test is
 // single-threaded, so the two agree on an idle machine.
 func reportCPU(b *testing.B, start time.Duration, pixels int) {
-	per := float64(cpuTime()-start) / float64(b.N)
+	per := float64(cputime.Now()-start) / float64(b.N)
 	b.ReportMetric(per/1e6, "cpu-ms/op")
 	if pixels > 0 {
 		b.ReportMetric(per/float64(pixels), "cpu-ns/pixel")
