@@ -13,7 +13,6 @@ import (
 	"sentiment/evaluation"
 	"sentiment/imaging"
 	"sentiment/retrieval"
-	"sentiment/transfer"
 )
 
 func init() {
@@ -33,14 +32,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "folder for eval.md and sheet.png")
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
-	preset := fs.String("preset", "default", "default or paper")
-	size := fs.Int("size", 0, "working size (default: the preset's)")
-	iters := fs.Int("iters", -1, "iterations (default: the preset's)")
+	pf := addPresetFlags(fs)
 	limit := fs.Int("limit", 0, "evaluate only the first N inputs")
 	seed := fs.Int64("seed", 1, "seed of the random-reference ablation")
-	start := fs.Float64("start", -1, "fraction of the global colour match to start from (default: the preset's)")
-	beta := fs.Float64("beta", -1, "style weight β (default: the preset's)")
-	rate := fs.Float64("rate", -1, "Adam step size (default: the preset's)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -71,24 +65,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(code, err)
 	}
-	p, err := transfer.PresetFor(*preset, net)
+	p, err := pf.preset(net)
 	if err != nil {
 		return fail(exitUsage, err)
-	}
-	if *size > 0 {
-		p.Size = *size
-	}
-	if *iters >= 0 {
-		p.Iterations = *iters
-	}
-	if *start >= 0 {
-		p.Start = *start
-	}
-	if *beta >= 0 {
-		p.Beta = *beta
-	}
-	if *rate > 0 {
-		p.Rate = *rate
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fail(exitFailed, err)

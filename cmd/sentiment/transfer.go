@@ -56,9 +56,7 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size")
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
-	preset := fs.String("preset", "default", "default or paper")
-	size := fs.Int("size", 0, "working size, long side in pixels (default: the preset's)")
-	iters := fs.Int("iters", -1, "iterations (default: the preset's)")
+	pf := addPresetFlags(fs)
 	strength := fs.Float64("strength", 1, "strength of the look, 0 to 1")
 	lut := fs.String("lut", "", "also write the global look as a 33³ .cube LUT")
 	asJSON := fs.Bool("json", false, "print a JSON report")
@@ -112,15 +110,9 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(code, err)
 	}
-	p, err := transfer.PresetFor(*preset, net)
+	p, err := pf.preset(net)
 	if err != nil {
 		return fail(exitUsage, err)
-	}
-	if *size > 0 {
-		p.Size = *size
-	}
-	if *iters >= 0 {
-		p.Iterations = *iters
 	}
 	rep.Backbone, rep.Preset = net.Name(), p.Name
 
