@@ -292,10 +292,9 @@ func (n *DenseNet) forward(x op.Map, tap func(int, op.Map) bool) (op.Map, error)
 	if x, err = n.conv0.Apply(x); err != nil {
 		return op.Map{}, small(err)
 	}
-	if x, err = n.norm0.Apply(x); err != nil {
+	if x, err = n.norm0.ApplyReLU(x); err != nil {
 		return op.Map{}, err
 	}
-	x = op.ReLU(x)
 	if !tap(0, x) {
 		return x, nil
 	}
@@ -313,11 +312,10 @@ func (n *DenseNet) forward(x op.Map, tap func(int, op.Map) bool) (op.Map, error)
 		if !last {
 			norm = n.trans[b].norm
 		}
-		y, err := norm.Apply(x)
+		y, err := norm.ApplyReLU(x)
 		if err != nil {
 			return op.Map{}, err
 		}
-		y = op.ReLU(y)
 		if !tap(b+1, y) || last {
 			return y, nil
 		}
@@ -331,19 +329,21 @@ func (n *DenseNet) forward(x op.Map, tap func(int, op.Map) bool) (op.Map, error)
 	return x, nil // not reached: the last block returns
 }
 
-// apply runs one dense layer and appends its new channels to x.
+// apply runs one dense layer and appends its new channels to x. Batch norm
+// and ReLU run as one operator: one map and one gradient fewer per pair,
+// which matters where every layer re-normalizes the whole concatenation.
 func (d *denseLayer) apply(x op.Map) (op.Map, error) {
-	y, err := d.norm1.Apply(x)
+	y, err := d.norm1.ApplyReLU(x)
 	if err != nil {
 		return op.Map{}, err
 	}
-	if y, err = d.conv1.Apply(op.ReLU(y)); err != nil {
+	if y, err = d.conv1.Apply(y); err != nil {
 		return op.Map{}, err
 	}
-	if y, err = d.norm2.Apply(y); err != nil {
+	if y, err = d.norm2.ApplyReLU(y); err != nil {
 		return op.Map{}, err
 	}
-	if y, err = d.conv2.Apply(op.ReLU(y)); err != nil {
+	if y, err = d.conv2.Apply(y); err != nil {
 		return op.Map{}, err
 	}
 	return op.Concat(x, y)
