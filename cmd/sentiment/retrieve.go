@@ -29,13 +29,14 @@ type retrievedMatch struct {
 	Noun      string  `json:"noun"`
 	Polarity  string  `json:"polarity"`
 	SSIM      float64 `json:"ssim"`
-	Path      string  `json:"path"` // the reference picture on this machine
+	Distance  float64 `json:"distance,omitempty"` // with -by perceptual
+	Path      string  `json:"path"`               // the reference picture on this machine
 	Author    string  `json:"author"`
 	License   string  `json:"license"`
 }
 
 // retrieveCmd is `sentiment retrieve -in PHOTO (-adjective A | -polarity P)
-// [-noun N] [-k 5] [-index FILE] [-json]`.
+// [-noun N] [-k 5] [-index FILE] [-by ssim|perceptual] [-json]`.
 func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("retrieve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -46,6 +47,9 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	k := fs.Int("k", 5, "how many references to list")
 	index := fs.String("index", "", "reference index built by cmd/build (default: built from the assets' refs)")
 	asJSON := fs.Bool("json", false, "print a JSON array")
+	by := fs.String("by", "ssim", "rank by ssim (edge maps, the paper's method) or perceptual (backbone features, the paper's comparison)")
+	name := fs.String("backbone", "squeezenet", "network for -by perceptual: squeezenet or densenet121")
+	wfile := fs.String("weights", "", "weights for -by perceptual (default: converted from the assets)")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -71,9 +75,22 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		q.Polarity = p
 	}
+	if *by != "ssim" && *by != "perceptual" {
+		return fail(exitUsage, fmt.Errorf("-by %q: want ssim or perceptual", *by))
+	}
+	if _, err := backboneName(*name); err != nil {
+		return fail(exitUsage, err)
+	}
 	img, _, err := imaging.DecodeFile(*in)
 	if err != nil {
 		return fail(exitUsage, err)
+	}
+	if *by == "perceptual" {
+		net, code, err := openNetwork(*name, *wfile, *dir, stderr)
+		if err != nil {
+			return fail(code, err)
+		}
+		q.Perceptual = &retrieval.Perceptual{Embedder: retrieval.Features{Net: net}}
 	}
 	matches, code, err := retrieveQuery(img, q, *index, *dir)
 	if err != nil {
@@ -85,7 +102,11 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	for i, m := range matches {
-		fmt.Fprintf(stdout, "%2d. %-24s %-8s %-10s SSIM %.4f  (%s, %s)\n", i+1, m.File, m.Adjective, m.Noun, m.SSIM, m.Author, m.License)
+		score := fmt.Sprintf("SSIM %.4f", m.SSIM)
+		if q.Perceptual != nil {
+			score = fmt.Sprintf("distance %.4f", m.Distance)
+		}
+		fmt.Fprintf(stdout, "%2d. %-24s %-8s %-10s %s  (%s, %s)\n", i+1, m.File, m.Adjective, m.Noun, score, m.Author, m.License)
 	}
 	return 0
 }
@@ -121,6 +142,9 @@ func retrieveQuery(img *imaging.RGB, q retrieval.Query, index, dir string) ([]re
 			return nil, exitFailed, err
 		}
 	}
+	if q.Perceptual != nil && q.Perceptual.Picture == nil {
+		q.Perceptual.Picture = retrieval.Pictures(base)
+	}
 	ms, err := retrieval.Retrieve(ix, img, q)
 	if errors.Is(err, retrieval.ErrNoMatch) {
 		return nil, exitUsage, err
@@ -132,7 +156,7 @@ func retrieveQuery(img *imaging.RGB, q retrieval.Query, index, dir string) ([]re
 	for i, m := range ms {
 		e := m.Entry
 		out[i] = retrievedMatch{
-			File: e.File, Adjective: e.Adjective, Noun: e.Noun, Polarity: e.Polarity.String(), SSIM: m.SSIM,
+			File: e.File, Adjective: e.Adjective, Noun: e.Noun, Polarity: e.Polarity.String(), SSIM: m.SSIM, Distance: m.Distance,
 			Path: filepath.Join(base, filepath.FromSlash(e.Picture)), Author: e.Author, License: e.License,
 		}
 	}

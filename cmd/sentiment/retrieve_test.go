@@ -127,3 +127,28 @@ func TestRetrieveCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRetrievePerceptualCommand ranks by backbone features instead of edge
+// maps: the night edit is still first, now with a distance.
+func TestRetrievePerceptualCommand(t *testing.T) {
+	ashim, err := assets.Path("", "refs/ele-ashim.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runRetrieve("-in", ashim, "-adjective", "dark", "-k", "2", "-by", "perceptual", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ms []map[string]any
+	if err := json.Unmarshal([]byte(out), &ms); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	d0, _ := ms[0]["distance"].(float64)
+	d1, _ := ms[1]["distance"].(float64)
+	if len(ms) != 2 || ms[0]["file"] != "ele-ashimnight.jpg" || !(d0 > 0 && d0 < d1) {
+		t.Fatalf("%s", out)
+	}
+	if code, _, _ := runRetrieve("-in", ashim, "-adjective", "dark", "-by", "colour"); code != exitUsage {
+		t.Errorf("-by colour: exit %d", code)
+	}
+}
