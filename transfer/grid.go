@@ -178,6 +178,15 @@ func (g *Grid) Apply(src *imaging.RGB, strength float32) (*imaging.RGB, error) {
 // bilinearly in x and luminance from a row of models that is first
 // interpolated in y once per image row.
 func (g *Grid) ApplyTo(dst, src *imaging.RGB, strength float32) error {
+	return g.ApplyRows(dst, src, 0, src.H, strength)
+}
+
+// ApplyRows is ApplyTo for a strip of an image: src holds rows y0 to
+// y0+src.H−1, at full width, of an image fullH rows high, and dst (src's
+// size, or src itself) gets what ApplyTo on the whole image gives those
+// rows, bit for bit. A photo too large to hold as floats is thus
+// processed a strip at a time.
+func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32) error {
 	if err := src.Validate(); err != nil {
 		return fmt.Errorf("transfer: grid apply: %w", err)
 	}
@@ -186,6 +195,9 @@ func (g *Grid) ApplyTo(dst, src *imaging.RGB, strength float32) error {
 	}
 	if dst.W != src.W || dst.H != src.H {
 		return fmt.Errorf("transfer: grid apply from %d×%d into %d×%d", src.W, src.H, dst.W, dst.H)
+	}
+	if y0 < 0 || y0 > fullH-src.H { // written so that no sum can overflow
+		return fmt.Errorf("transfer: grid apply to %d rows from row %d of an image of %d rows", src.H, y0, fullH)
 	}
 	if !(strength >= 0 && strength <= 1) {
 		return fmt.Errorf("transfer: strength %g, want 0 to 1", strength)
@@ -203,7 +215,8 @@ func (g *Grid) ApplyTo(dst, src *imaging.RGB, strength float32) error {
 	}
 	bins := float32(g.bins)
 	for y := range h {
-		iy, fy := axis((float64(y)+0.5)/float64(h)*float64(g.cy), g.cy+1)
+		// The row's place in the whole image decides its models.
+		iy, fy := axis((float64(y0+y)+0.5)/float64(fullH)*float64(g.cy), g.cy+1)
 		a := g.coef[iy*nx*stride : (iy+1)*nx*stride]
 		b := g.coef[(iy+1)*nx*stride : (iy+2)*nx*stride]
 		f := float32(fy)
