@@ -2,7 +2,9 @@ package backbone
 
 import (
 	"fmt"
+	"os"
 
+	"sentiment/assets"
 	"sentiment/imaging"
 	"sentiment/op"
 	"sentiment/weights"
@@ -238,4 +240,24 @@ func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 		return nil, err
 	}
 	return softmax(logits), nil
+}
+
+// OpenSqueezeNet builds SqueezeNet 1.1 from the Keras.js model in the assets
+// folder (assets.Fetch(dir, assets.SqueezeNet): the folder, or a checked
+// download), converting it in memory. Commands and tests use it; the page
+// loads the converted weights file instead.
+func OpenSqueezeNet(dir string) (*SqueezeNet, error) {
+	path, err := assets.Fetch(dir, assets.SqueezeNet)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := weights.FromKerasJS(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return NewSqueezeNet(f)
 }

@@ -2,7 +2,6 @@ package evaluation
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"sentiment/backbone"
 	"sentiment/retrieval"
 	"sentiment/transfer"
-	"sentiment/weights"
 )
 
 func TestRunOnTwoInputs(t *testing.T) {
@@ -26,19 +24,7 @@ func TestRunOnTwoInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := assets.Fetch("", assets.SqueezeNet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := weights.FromKerasJS(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := backbone.NewSqueezeNet(f)
+	net, err := backbone.OpenSqueezeNet("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,33 +1,18 @@
 package retrieval
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
-	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
-	"sentiment/weights"
 )
 
 // TestPerceptualRetrieval ranks the references by SqueezeNet features: the
 // night edit of a photo is its nearest neighbour among the dark references
 // here too, and the distances are sorted and in [0, 2] (unit vectors).
 func TestPerceptualRetrieval(t *testing.T) {
-	p, err := assets.Fetch("", assets.SqueezeNet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := weights.FromKerasJS(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := backbone.NewSqueezeNet(f)
+	net, err := backbone.OpenSqueezeNet("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,12 @@ package transfer
 import (
 	"context"
 	"errors"
-	"os"
 	"sync"
 	"testing"
 
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
-	wfile "sentiment/weights"
 )
 
 var (
@@ -22,21 +20,7 @@ var (
 // squeeze returns the real SqueezeNet 1.1 from the assets.
 func squeeze(t testing.TB) backbone.Network {
 	t.Helper()
-	squeezeOnce.Do(func() {
-		var p string
-		if p, squeezeErr = assets.Fetch("", assets.SqueezeNet); squeezeErr != nil {
-			return
-		}
-		var data []byte
-		if data, squeezeErr = os.ReadFile(p); squeezeErr != nil {
-			return
-		}
-		var f *wfile.File
-		if f, squeezeErr = wfile.FromKerasJS(data); squeezeErr != nil {
-			return
-		}
-		squeezeNet, squeezeErr = backbone.NewSqueezeNet(f)
-	})
+	squeezeOnce.Do(func() { squeezeNet, squeezeErr = backbone.OpenSqueezeNet("") })
 	if squeezeErr != nil {
 		t.Fatal(squeezeErr)
 	}
