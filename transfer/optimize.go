@@ -70,11 +70,16 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	if err := p.validate(net); err != nil {
 		return nil, err
 	}
-	if err := input.Validate(); err != nil {
-		return nil, fmt.Errorf("transfer: input: %w", err)
-	}
-	if err := ref.Validate(); err != nil {
-		return nil, fmt.Errorf("transfer: reference: %w", err)
+	for _, m := range []struct {
+		what string
+		img  *imaging.RGB
+	}{{"photo", input}, {"reference", ref}} {
+		if err := m.img.Validate(); err != nil {
+			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
+		}
+		if min(m.img.W, m.img.H) < MinSide {
+			return nil, fmt.Errorf("transfer: the %s is %d×%d pixels; it needs at least %d on each side", m.what, m.img.W, m.img.H, MinSide)
+		}
 	}
 	grid := o.Grid
 	if grid == (GridConfig{}) {
@@ -143,9 +148,23 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	return res, nil
 }
 
-// working returns m resized so that its long side is size.
+// MinSide is the smallest side, in pixels, of a photo or reference that
+// Run accepts: below it there is no structure to keep (and SSIM's 11×11
+// window does not fit).
+const MinSide = 16
+
+// minWorking is the smallest short side of the working image: the
+// backbone's strided layers need a few pixels to reach its deepest tap.
+const minWorking = 48
+
+// working returns m resized so that its long side is size, or, for a very
+// elongated picture, so that its short side is minWorking.
 func working(m *imaging.RGB, size int) *imaging.RGB {
 	w, h := imaging.Fit(m.W, m.H, size)
+	if min(w, h) < minWorking {
+		s := float64(minWorking) / float64(min(m.W, m.H))
+		w, h = int(math.Round(float64(m.W)*s)), int(math.Round(float64(m.H)*s))
+	}
 	if w == m.W && h == m.H {
 		return m.Clone()
 	}

@@ -141,7 +141,26 @@ func TestRunRejects(t *testing.T) {
 	if _, err := Run(context.Background(), net, &imaging.RGB{W: 3, H: 3}, in, Options{Preset: good}, nil); err == nil {
 		t.Error("broken input accepted")
 	}
+	if _, err := Run(context.Background(), net, in, imaging.NewRGB(300, 8), Options{Preset: good}, nil); err == nil {
+		t.Error("a reference 8 pixels high accepted")
+	}
 	if _, err := PresetFor("fancy", net); err == nil {
 		t.Error("unknown preset accepted")
+	}
+}
+
+// TestRunElongated transfers a 40:1 strip: the working image keeps a short
+// side the network can read instead of failing in its first layers.
+func TestRunElongated(t *testing.T) {
+	net := squeeze(t)
+	in := imaging.Resize(asset(t, "inputs/kodim16.jpg"), 800, 20)
+	p, _ := PresetFor("default", net)
+	p.Size, p.Iterations = 64, 2
+	res, err := Run(context.Background(), net, in, asset(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if min(res.Input.W, res.Input.H) < minWorking || res.Input.W != 40*res.Input.H {
+		t.Errorf("working image %d×%d", res.Input.W, res.Input.H)
 	}
 }

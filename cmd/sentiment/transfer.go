@@ -88,6 +88,9 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
+	if min(img.W, img.H) < transfer.MinSide {
+		return fail(exitUsage, fmt.Errorf("%s is %d×%d pixels: a photo needs at least %d on each side", *in, img.W, img.H, transfer.MinSide))
+	}
 	rep := transferReport{Input: *in, Output: *out, Width: img.W, Height: img.H}
 	var ref *imaging.RGB
 	if *refPath != "" {

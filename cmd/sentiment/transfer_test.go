@@ -71,17 +71,27 @@ func TestTransferBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tiny := filepath.Join(dir, "tiny.png")
+	tf, err := os.Create(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imaging.EncodePNG(tf, imaging.NewRGB(8, 300)); err != nil {
+		t.Fatal(err)
+	}
+	tf.Close()
 	out := filepath.Join(dir, "out.png")
 	for name, args := range map[string][]string{
-		"text as photo":     {"-in", text, "-ref", ref, "-out", out},
-		"text as reference": {"-in", ref, "-ref", text, "-out", out},
-		"missing photo":     {"-in", filepath.Join(dir, "nope.jpg"), "-ref", ref, "-out", out},
-		"no -out":           {"-in", ref, "-ref", ref},
-		"both references":   {"-in", ref, "-ref", ref, "-adjective", "misty", "-out", out},
-		"bad extension":     {"-in", ref, "-ref", ref, "-out", filepath.Join(dir, "out.gif")},
-		"bad strength":      {"-in", ref, "-ref", ref, "-out", out, "-strength", "2"},
-		"unknown mood":      {"-in", ref, "-adjective", "purple", "-out", out},
-		"unknown backbone":  {"-in", ref, "-ref", ref, "-out", out, "-backbone", "vgg"},
+		"8-pixel-wide photo": {"-in", tiny, "-ref", ref, "-out", out},
+		"text as photo":      {"-in", text, "-ref", ref, "-out", out},
+		"text as reference":  {"-in", ref, "-ref", text, "-out", out},
+		"missing photo":      {"-in", filepath.Join(dir, "nope.jpg"), "-ref", ref, "-out", out},
+		"no -out":            {"-in", ref, "-ref", ref},
+		"both references":    {"-in", ref, "-ref", ref, "-adjective", "misty", "-out", out},
+		"bad extension":      {"-in", ref, "-ref", ref, "-out", filepath.Join(dir, "out.gif")},
+		"bad strength":       {"-in", ref, "-ref", ref, "-out", out, "-strength", "2"},
+		"unknown mood":       {"-in", ref, "-adjective", "purple", "-out", out},
+		"unknown backbone":   {"-in", ref, "-ref", ref, "-out", out, "-backbone", "vgg"},
 	} {
 		code, _, stderr := runTransfer(args...)
 		if code != exitUsage || (name != "no -out" && !strings.Contains(stderr, "sentiment transfer:")) {
