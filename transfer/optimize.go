@@ -133,7 +133,10 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		if progress != nil {
 			pr := Progress{Iteration: it, Total: p.Iterations, Losses: losses}
 			if it == p.Iterations || (o.PreviewEvery > 0 && it%o.PreviewEvery == 0) {
-				if pr.Preview, err = preview(in, iterate, grid); err != nil {
+				if res.Grid, err = Fit(in, iterate, grid); err != nil {
+					return nil, err
+				}
+				if pr.Preview, err = res.Grid.Apply(in, 1); err != nil {
 					return nil, err
 				}
 			}
@@ -141,8 +144,10 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		}
 	}
 	res.Optimized = iterate.Clone()
-	if res.Grid, err = Fit(in, res.Optimized, grid); err != nil {
-		return nil, err
+	if res.Grid == nil { // the last preview's grid is this fit already
+		if res.Grid, err = Fit(in, res.Optimized, grid); err != nil {
+			return nil, err
+		}
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
@@ -169,14 +174,6 @@ func working(m *imaging.RGB, size int) *imaging.RGB {
 		return m.Clone()
 	}
 	return imaging.Resize(m, w, h)
-}
-
-func preview(in, iterate *imaging.RGB, cfg GridConfig) (*imaging.RGB, error) {
-	g, err := Fit(in, iterate, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return g.Apply(in, 1)
 }
 
 func clamp01(v []float32) {
