@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -36,13 +35,22 @@ const maxSide = 1 << 15
 // fromRGBA wraps w×h RGBA bytes (as canvas ImageData holds them:
 // non-premultiplied, row order) as an imaging.RGB, checking the sizes.
 func fromRGBA(pix []byte, w, h int) (*imaging.RGB, error) {
-	if w <= 0 || h <= 0 || w > maxSide || h > maxSide {
-		return nil, fmt.Errorf("image size %d×%d out of range", w, h)
-	}
-	if len(pix) != 4*w*h {
-		return nil, fmt.Errorf("%d×%d image needs %d RGBA bytes, got %d", w, h, 4*w*h, len(pix))
+	if err := checkRGBA(pix, w, h); err != nil {
+		return nil, err
 	}
 	return imaging.FromImage(&image.NRGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}), nil
+}
+
+// checkRGBA reports whether pix holds w×h RGBA pixels of a size the page
+// may hand over.
+func checkRGBA(pix []byte, w, h int) error {
+	if w <= 0 || h <= 0 || w > maxSide || h > maxSide {
+		return fmt.Errorf("image size %d×%d out of range", w, h)
+	}
+	if len(pix) != 4*w*h {
+		return fmt.Errorf("%d×%d image needs %d RGBA bytes, got %d", w, h, 4*w*h, len(pix))
+	}
+	return nil
 }
 
 // toRGBA returns m's pixels as opaque RGBA bytes.
@@ -265,47 +273,51 @@ func (e *engine) grid() (*transfer.Grid, error) {
 	return e.result.Grid, nil
 }
 
+// bandRows is the height of the bands in which applyRows holds pixels as
+// floats: a band of a photo 32768 pixels wide is 12 MB.
+const bandRows = 32
+
 // apply transforms the w×h RGBA pixels in place by the last result at
 // strength s in [0, 1].
 func (e *engine) apply(pix []byte, w, h int, s float32) error {
+	return e.applyRows(pix, w, h, 0, h, s)
+}
+
+// applyRows transforms in place the w×h RGBA pixels of rows y0 to y0+h−1
+// of a photo fullH rows high by the last result at strength s in [0, 1].
+// The page sends a full-size photo strip by strip, and a strip becomes
+// floats a band of rows at a time, so the heap holds a strip's bytes and a
+// band's floats, never the photo: the wasm heap never shrinks, so its peak
+// is what counts.
+func (e *engine) applyRows(pix []byte, w, h, y0, fullH int, s float32) error {
 	g, err := e.grid()
 	if err != nil {
 		return err
 	}
-	if w*h > 4<<20 {
-		// Collect the previous large image's buffers before taking new
-		// ones: the wasm heap never shrinks, so its peak is what counts.
-		runtime.GC()
-	}
-	m, err := fromRGBA(pix, w, h)
-	if err != nil {
+	if err := checkRGBA(pix, w, h); err != nil {
 		return err
 	}
-	// In place: a 12-megapixel photo needs its float copy and no more.
-	if err := g.ApplyTo(m, m, s); err != nil {
-		return err
+	// Checked before the first band is written, so that a refused call
+	// leaves pix as it was.
+	if fullH > maxSide || y0 < 0 || y0 > fullH-h {
+		return fmt.Errorf("rows %d to %d of an image of %d rows", y0, y0+h-1, fullH)
 	}
-	storeRGBA(pix, m)
+	if !(s >= 0 && s <= 1) {
+		return fmt.Errorf("strength %g, want 0 to 1", s)
+	}
+	for y := 0; y < h; y += bandRows {
+		n := min(bandRows, h-y)
+		band := pix[4*w*y : 4*w*(y+n)]
+		m, err := fromRGBA(band, w, n)
+		if err != nil {
+			return err
+		}
+		if err := g.ApplyRows(m, m, y0+y, fullH, s); err != nil {
+			return err
+		}
+		copy(band, toRGBA(m))
+	}
 	return nil
-}
-
-// storeRGBA writes m into pix (RGBA, m's size) a band of rows at a time,
-// so that a full-size photo is never converted whole a second time.
-func storeRGBA(pix []byte, m *imaging.RGB) {
-	const rows = 32
-	n := m.W * m.H
-	band := imaging.NewRGB(m.W, min(rows, m.H))
-	for y := 0; y < m.H; y += rows {
-		h := min(rows, m.H-y)
-		if h != band.H {
-			band = &imaging.RGB{W: m.W, H: h, Pix: band.Pix[:3*m.W*h]}
-		}
-		k := m.W * h
-		for c := 0; c < 3; c++ {
-			copy(band.Pix[c*k:(c+1)*k], m.Pix[c*n+y*m.W:c*n+y*m.W+k])
-		}
-		copy(pix[4*y*m.W:], band.NRGBA().Pix)
-	}
 }
 
 // lut returns the last result's global look at strength s as a .cube

@@ -12,6 +12,7 @@ import (
 	"sentiment/backbone"
 	"sentiment/imaging"
 	"sentiment/retrieval"
+	"sentiment/transfer"
 	"sentiment/weights"
 )
 
@@ -34,26 +35,93 @@ func TestRGBARoundTrip(t *testing.T) {
 	}
 }
 
-func TestStoreRGBA(t *testing.T) {
-	// Sizes around the band height, each pixel distinct.
-	for _, h := range []int{1, 31, 32, 33, 70} {
-		w := 5
-		pix := make([]byte, 4*w*h)
-		for i := range pix {
-			pix[i] = byte(i*7 + i/4)
-			if i%4 == 3 {
-				pix[i] = 255
+// gridEngine returns an engine whose last result is a grid fitted to a
+// look on a synthetic picture, with no network, and that picture's
+// RGBA bytes at w×h: every pixel distinct.
+func gridEngine(t *testing.T, w, h int) (*engine, []byte) {
+	t.Helper()
+	pix := make([]byte, 4*w*h)
+	for i := range w * h {
+		x, y := i%w, i/w
+		pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = byte(40+3*x), byte(60+2*y), byte(200-x-y), 255
+	}
+	in, err := fromRGBA(pix, w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := in.Clone()
+	n := w * h
+	for i := range n {
+		// Warmer toward the bottom, so that a strip given the wrong
+		// place gets the wrong look.
+		v := float32(i/w) / float32(h)
+		target.Pix[i] = 0.1 + (0.6+0.3*v)*in.Pix[i]
+		target.Pix[2*n+i] = (1 - 0.5*v) * in.Pix[2*n+i]
+	}
+	g, err := transfer.Fit(in, target, transfer.DefaultGrid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &engine{result: &transfer.Result{Grid: g}}, pix
+}
+
+func TestEngineApplyRows(t *testing.T) {
+	w, h := 37, 70 // taller than two bands of bandRows
+	e, pix := gridEngine(t, w, h)
+	whole := append([]byte(nil), pix...)
+	if err := e.apply(whole, w, h, 0.8); err != nil {
+		t.Fatal(err)
+	}
+	// The bands give what the grid gives the whole image as floats.
+	m, _ := fromRGBA(pix, w, h)
+	want, err := e.result.Grid.Apply(m, 0.8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(whole, toRGBA(want)) {
+		t.Fatal("apply differs from the grid applied to the whole image")
+	}
+	if bytes.Equal(whole, pix) {
+		t.Fatal("the look changed nothing: the test would not see a misplaced strip")
+	}
+	for _, rows := range []int{1, 5, 32, 33, 70} {
+		got := append([]byte(nil), pix...)
+		for y0 := 0; y0 < h; y0 += rows {
+			n := min(rows, h-y0)
+			strip := got[4*w*y0 : 4*w*(y0+n)]
+			if err := e.applyRows(strip, w, n, y0, h, 0.8); err != nil {
+				t.Fatalf("%d-row strips, at row %d: %v", rows, y0, err)
 			}
 		}
-		m, err := fromRGBA(pix, w, h)
-		if err != nil {
-			t.Fatal(err)
+		if !bytes.Equal(got, whole) {
+			t.Errorf("%d-row strips differ from the whole image", rows)
 		}
-		got := make([]byte, len(pix))
-		storeRGBA(got, m)
-		if !bytes.Equal(got, pix) {
-			t.Errorf("%d×%d: storeRGBA differs from the pixels it was made from", w, h)
+	}
+	// Refused calls say why and leave the strip as it was.
+	strip := append([]byte(nil), pix[:4*w*10]...)
+	for _, c := range []struct {
+		pix      []byte
+		w, h, y0 int
+		fullH    int
+		s        float32
+		want     string
+	}{
+		{strip, w, 10, -1, h, 1, "rows -1 to 8"},
+		{strip, w, 10, 61, h, 1, "rows 61 to 70 of an image of 70 rows"},
+		{strip, w, 10, 0, maxSide + 1, 1, "of an image of 32769 rows"},
+		{strip, w, 10, 0, h, 1.5, "strength 1.5"},
+		{strip[:40], w, 10, 0, h, 1, "needs 1480 RGBA bytes, got 40"},
+	} {
+		err := e.applyRows(c.pix, c.w, c.h, c.y0, c.fullH, c.s)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("applyRows(%d×%d at row %d of %d, strength %g) = %v, want %q", c.w, c.h, c.y0, c.fullH, c.s, err, c.want)
 		}
+	}
+	if !bytes.Equal(strip, pix[:4*w*10]) {
+		t.Error("a refused call changed the pixels")
+	}
+	if err := (&engine{}).applyRows(strip, w, 10, 0, h, 1); err == nil {
+		t.Error("applyRows before any transfer succeeded")
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 func main() {
 	e := &engine{}
+	var strip []byte // applyRows' buffer
 	api := map[string]any{}
 	for name, fn := range map[string]func([]safejs.Value) (any, error){
 		"setPhoto": func(a []safejs.Value) (any, error) {
@@ -126,6 +127,38 @@ func main() {
 			}
 			return bytesToJS(pix)
 		},
+		"applyRows": func(a []safejs.Value) (any, error) {
+			// (rgba, width, rows, y0, fullHeight, strength): the strip is
+			// transformed where it lies, in the caller's array, through
+			// one Go buffer kept from strip to strip.
+			v, err := argArray(a, 0)
+			if err != nil {
+				return nil, err
+			}
+			var n [4]int
+			for i := range n {
+				if n[i], err = argInt(a, 1+i); err != nil {
+					return nil, err
+				}
+			}
+			s, err := arg(a, 5)
+			if err != nil {
+				return nil, err
+			}
+			if cap(strip) < v.n {
+				strip = nil // let the old one go before taking a larger one
+				strip = make([]byte, v.n)
+			}
+			pix := strip[:v.n]
+			if _, err := safejs.CopyBytesToGo(pix, v.v); err != nil {
+				return nil, fmt.Errorf("argument 1: %w", err)
+			}
+			if err := e.applyRows(pix, n[0], n[1], n[2], n[3], float32(field(s, "").num())); err != nil {
+				return nil, err
+			}
+			_, err = safejs.CopyBytesToJS(v.v, pix)
+			return nil, err
+		},
 		"lut": func(a []safejs.Value) (any, error) {
 			s, err := arg(a, 0)
 			if err != nil {
@@ -184,19 +217,35 @@ func arg(a []safejs.Value, i int) (safejs.Value, error) {
 
 // argBytes copies a Uint8Array argument into Go memory.
 func argBytes(a []safejs.Value, i int) ([]byte, error) {
-	v, err := arg(a, i)
+	v, err := argArray(a, i)
 	if err != nil {
 		return nil, err
 	}
-	n, err := v.Length()
-	if err != nil {
-		return nil, fmt.Errorf("argument %d: not a Uint8Array", i+1)
-	}
-	b := make([]byte, n)
-	if _, err := safejs.CopyBytesToGo(b, v); err != nil {
+	b := make([]byte, v.n)
+	if _, err := safejs.CopyBytesToGo(b, v.v); err != nil {
 		return nil, fmt.Errorf("argument %d: not a Uint8Array", i+1)
 	}
 	return b, nil
+}
+
+// byteArray is a byte array argument and its length.
+type byteArray struct {
+	v safejs.Value
+	n int
+}
+
+// argArray returns argument i, a Uint8Array or Uint8ClampedArray (as
+// ImageData holds), and its length, without copying it.
+func argArray(a []safejs.Value, i int) (byteArray, error) {
+	v, err := arg(a, i)
+	if err != nil {
+		return byteArray{}, err
+	}
+	n, err := v.Length()
+	if err != nil || v.Type() != safejs.TypeObject {
+		return byteArray{}, fmt.Errorf("argument %d: not a Uint8Array", i+1)
+	}
+	return byteArray{v, n}, nil
 }
 
 func argInt(a []safejs.Value, i int) (int, error) {
