@@ -6,7 +6,14 @@ import { Engine, EngineError } from './engine.js';
 
 const $ = (id) => document.getElementById(id);
 const SCREEN = 1280; // long side of the display copy that previews use
-const MAX_PIXELS = 40e6; // the full-size result is computed in memory
+// The largest photo taken. The engine transforms the full-size photo a
+// strip at a time, so its own memory does not bound this; the browser
+// does: the worker holds the decoded photo and a canvas of its size for
+// the encoder (8 bytes a pixel: 800 MB at 100 MP), and canvases may not
+// exceed 32767 pixels a side (Chromium, Firefox). 100 MP is the same bound
+// as the command line's decoder (imaging.MaxPixels) and beyond any camera.
+const MAX_PIXELS = 100e6;
+const MAX_SIDE = 32767;
 const K = 6; // references shown
 
 // Figures the browser tests read (and a curious person in the console).
@@ -82,6 +89,9 @@ function onEvent(m) {
     }
   } else if (m.event === 'progress') {
     onProgress(m);
+  } else if (m.event === 'export') {
+    const what = `the full-size ${m.format.toUpperCase()} (${state.photo.w} × ${state.photo.h})`;
+    $('dl-text').textContent = m.encoding ? `Encoding ${what}…` : `Rendering ${what}: ${Math.floor((100 * m.done) / m.total)}%`;
   } else if (m.event === 'backbone') {
     metrics.network = m.ms;
     if (m.name === ($('backbone').value || state.backbones[0])) setDefaults(m.defaults);
@@ -143,6 +153,11 @@ async function setPhoto(file) {
     const mp = ((bitmap.width * bitmap.height) / 1e6).toFixed(0);
     bitmap.close();
     throw new Error(`“${file.name}” has ${mp} megapixels; this page handles up to ${MAX_PIXELS / 1e6}. Scale it down first.`);
+  }
+  if (Math.max(bitmap.width, bitmap.height) > MAX_SIDE) {
+    const [w, h] = [bitmap.width, bitmap.height];
+    bitmap.close();
+    throw new Error(`“${file.name}” is ${w} × ${h} pixels; browsers cannot draw an image more than ${MAX_SIDE} pixels wide or high. Scale it down first.`);
   }
   const [sw, sh] = fit(bitmap.width, bitmap.height, SCREEN);
   const screen = await createImageBitmap(bitmap, { resizeWidth: sw, resizeHeight: sh, resizeQuality: 'high' });
@@ -511,11 +526,15 @@ for (const [id, format] of [['dl-jpeg', 'jpeg'], ['dl-png', 'png']]) {
   $(id).addEventListener('click', async () => {
     hideError('dl-error');
     $(id).disabled = true;
-    $('dl-text').textContent = `Rendering the full-size ${format.toUpperCase()} (${state.photo.w} × ${state.photo.h})…`;
+    $('dl-text').textContent = `Rendering the full-size ${format.toUpperCase()} (${state.photo.w} × ${state.photo.h}): 0%`;
     try {
-      const r = await engine.request('export', { format, quality: 0.92, strength: state.strength });
+      // Rows per strip: the worker's choice, unless a test sets another to
+      // check that strips of any height make the same picture.
+      const rows = window.sentimentStripRows;
+      const r = await engine.request('export', { format, quality: 0.92, strength: state.strength, rows });
       metrics.exportMs = r.ms;
       metrics.wasmBytes = r.wasmBytes;
+      metrics.exportStrips = r.strips;
       save(r.blob, `${outName()}.${format === 'png' ? 'png' : 'jpg'}`);
       $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
     } catch (e) {

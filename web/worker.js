@@ -4,7 +4,8 @@
 //
 // Requests are {id, type, ...}; answers {id, ok, result} or {id, ok: false,
 // error}. Events the page did not ask for are {event, ...}: 'load' (download
-// progress) and 'progress' (a transfer's iterations and previews).
+// progress), 'progress' (a transfer's iterations and previews) and
+// 'export' (rows of the full-size result done).
 import '../wasm_exec.js';
 import { fetchVerified, DownloadError } from './assets.js';
 
@@ -23,6 +24,10 @@ let transferring = false;
 let memory = null; // the engine's WebAssembly memory, for the figures
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+// Pixels of the full-size photo the engine transforms per call at export:
+// a megapixel is 4 MB of strip in its heap, few enough calls that their
+// cost is nothing beside the grid's.
+const STRIP_PIXELS = 1 << 20;
 
 // call invokes a bridge function, turning its Error results into throws.
 function call(name, ...args) {
@@ -103,15 +108,34 @@ const handlers = {
     return [{ w: screen.w, h: screen.h, rgba: out, ms: performance.now() - t }, [out.buffer]];
   },
 
-  async export({ format, quality, strength }) {
+  async export({ format, quality, strength, rows: stripRows }) {
+    if (!full) throw new Error('Choose a photo first.');
     const t = performance.now();
     const { width: w, height: h } = full;
-    const rgba = await pixels(full, w, h);
-    const out = call('apply', rgba, w, h, strength);
+    // The result is made in one canvas of the photo's size (the browser's
+    // encoder takes a whole canvas), a strip of rows at a time: read back,
+    // transformed by the engine where it lies, written back. The engine's
+    // heap holds one strip, never the photo.
     const canvas = new OffscreenCanvas(w, h);
-    canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(out.buffer, out.byteOffset, out.length), w, h), 0, 0);
+    const g = canvas.getContext('2d', { willReadFrequently: true });
+    if (!g) throw new Error(`This browser could not make a ${w} × ${h} canvas to render the photo in.`);
+    g.drawImage(full, 0, 0);
+    const rows = stripRows || Math.max(1, Math.floor(STRIP_PIXELS / w));
+    let shown = 0;
+    for (let y = 0; y < h; y += rows) {
+      const n = Math.min(rows, h - y);
+      const strip = g.getImageData(0, y, w, n);
+      call('applyRows', strip.data, w, n, y, h, strength);
+      g.putImageData(strip, 0, y);
+      const now = performance.now();
+      if (now - shown > 100) {
+        shown = now;
+        post({ event: 'export', format, done: y + n, total: h });
+      }
+    }
+    post({ event: 'export', format, done: h, total: h, encoding: true });
     const blob = await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
-    return { blob, w, h, ms: performance.now() - t, wasmBytes: memory?.buffer.byteLength };
+    return { blob, w, h, ms: performance.now() - t, strips: Math.ceil(h / rows), wasmBytes: memory?.buffer.byteLength };
   },
 
   async lut({ strength }) {

@@ -137,12 +137,21 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   assert.equal(await page.textContent('#strength-out'), '60%');
 
   // Downloads at the photo's full size, and the LUT.
+  const files = {};
   for (const [id, type] of [['#dl-jpeg', 'jpeg'], ['#dl-png', 'png']]) {
     const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(id)]);
     assert.match(dl.suggestedFilename(), new RegExp(`^kodim16-${mood}\\.${type === 'png' ? 'png' : 'jpg'}$`));
-    const size = imageSize(readFileSync(await dl.path()));
+    files[type] = readFileSync(await dl.path());
+    const size = imageSize(files[type]);
     assert.deepEqual(size, { type, w: W, h: H });
   }
+  // The export goes strip by strip through the engine; strips of 7 rows
+  // (not dividing the height) make the same PNG as the worker's choice.
+  const strips = await page.evaluate(() => window.sentimentMetrics.exportStrips);
+  await page.evaluate(() => { window.sentimentStripRows = 7; });
+  const [dl7] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#dl-png')]);
+  assert.equal(await page.evaluate(() => window.sentimentMetrics.exportStrips), Math.ceil(H / 7), `strips of 7 rows (the default made ${strips})`);
+  assert.ok(readFileSync(await dl7.path()).equals(files.png), 'the PNG made in 7-row strips differs');
   const [lut] = await Promise.all([page.waitForEvent('download'), page.click('#dl-lut')]);
   assert.equal(lut.suggestedFilename(), `kodim16-${mood}.cube`);
   const cube = readFileSync(await lut.path(), 'utf8');
