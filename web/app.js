@@ -382,7 +382,7 @@ async function startTransfer() {
   updateButtons();
   try {
     const r = await state.running;
-    metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: run.perIteration };
+    metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: run.perIteration, wasmBytes: r.wasmBytes };
     drawAfter(r.rgba, r.w, r.h);
     state.fullBitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length), r.w, r.h));
     state.result = true;

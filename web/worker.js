@@ -96,7 +96,7 @@ const handlers = {
     try {
       const r = await call('transfer', { backbone, size, iterations, previewEvery }, onProgress);
       const out = call('apply', screen.rgba, screen.w, screen.h, 1);
-      return [{ ...r, ms: performance.now() - t, w: screen.w, h: screen.h, rgba: out }, [out.buffer]];
+      return [{ ...r, ms: performance.now() - t, w: screen.w, h: screen.h, rgba: out, wasmBytes: memory?.buffer.byteLength }, [out.buffer]];
     } finally {
       transferring = false;
     }

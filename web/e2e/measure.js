@@ -6,6 +6,8 @@
 //	SITE_URL=http://127.0.0.1:8080/ node web/e2e/measure.js [iterations]
 //
 // Without an iterations argument the transfer runs the network's default.
+// MEASURE_WIDTH sets the photo's width instead of 4243 px (12 MP), e.g.
+// 8660 for 50 MP.
 // Not a test: figures depend on the machine.
 import { readFileSync } from 'node:fs';
 import { assetPath, launch, open, ready, SITE } from './helpers.js';
@@ -43,12 +45,13 @@ const big = log.filter((r) => /\.(wasm|weights|bin)$/.test(r.url)).map((r) => r.
 row('second visit: bytes transferred', `${kb(second)} in ${log.length} requests (engine, weights, index fetched: ${big.length ? big.join(', ') : 'none'})`);
 row('second visit: navigation to ready', `${readyWall2} ms (in the worker, ms: ${ph(await page.evaluate(() => window.sentimentMetrics))})`);
 
-// A 12 MP JPEG made in the page from the large photo, dropped as a file.
+// A 12 MP (or MEASURE_WIDTH wide) JPEG made in the page from the large
+// photo, dropped as a file.
 const large = readFileSync(assetPath('inputs/large/bud-zion-full.jpg')).toString('base64');
-const made = await page.evaluate(async (b64) => {
+const width = Number(process.env.MEASURE_WIDTH) || 4243;
+const made = await page.evaluate(async ([b64, w]) => {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const src = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
-  const w = 4243;
   const h = Math.round((src.height * w) / src.width);
   const c = new OffscreenCanvas(w, h);
   c.getContext('2d').drawImage(src, 0, 0, w, h);
@@ -59,10 +62,11 @@ const made = await page.evaluate(async (b64) => {
   document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   window.__dropAt = t;
   return { w, h, size: blob.size };
-}, large);
+}, [large, width]);
+const MP = `${((made.w * made.h) / 1e6).toFixed(0)} MP`;
 await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('twelve-mp'), null, { timeout: 60_000 });
 const decode = await page.evaluate(() => performance.now() - window.__dropAt);
-row('12 MP photo: decode, display copy, hand-over to the worker', `${decode.toFixed(0)} ms (${made.w}×${made.h}, ${(made.size / 1e6).toFixed(1)} MB JPEG)`);
+row(`${MP} photo: decode, display copy, hand-over to the worker`, `${decode.toFixed(0)} ms (${made.w}×${made.h}, ${(made.size / 1e6).toFixed(1)} MB JPEG)`);
 
 const hasIndex = await page.$('input[name=mood][value=misty]');
 row('network built after ready (weights checked, parsed, SqueezeNet assembled)', `${(await page.evaluate(() => window.sentimentMetrics.network))?.toFixed(0)} ms`);
@@ -84,8 +88,9 @@ const settings = await page.evaluate(() => ({ size: document.querySelector('#siz
 await page.click('#start');
 await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 60 * 60_000 });
 const m = await page.evaluate(() => window.sentimentMetrics);
-row(`transfer of the 12 MP photo, ${settings.iterations} iterations at ${settings.size} px`, `${(m.transfer.ms / 1000).toFixed(1)} s in all`);
+row(`transfer of the ${MP} photo, ${settings.iterations} iterations at ${settings.size} px`, `${(m.transfer.ms / 1000).toFixed(1)} s in all`);
 row('time per iteration (from the progress events)', `${m.transfer.perIteration.toFixed(0)} ms`);
+if (m.transfer.wasmBytes) row('engine memory (WebAssembly heap) after the transfer, before any export', `${(m.transfer.wasmBytes / 2 ** 20).toFixed(0)} MiB`);
 
 await page.fill('#strength', '50');
 await page.waitForFunction(() => window.sentimentMetrics.strengthMs !== undefined);
@@ -95,7 +100,9 @@ row('strength change: instant blend on the page thread, then the exact grid on t
 for (const [id, name] of [['#dl-jpeg', 'JPEG'], ['#dl-png', 'PNG']]) {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10 * 60_000 }), page.click(id)]);
   await dl.path();
-  row(`full-size ${name} export (grid at full size + browser encoder)`, `${(await page.evaluate(() => window.sentimentMetrics.exportMs)).toFixed(0)} ms`);
+  const em = await page.evaluate(() => window.sentimentMetrics);
+  const strips = em.exportStrips ? `, ${em.exportStrips} strips` : '';
+  row(`full-size ${name} export (grid at full size + browser encoder)`, `${em.exportMs.toFixed(0)} ms${strips}`);
 }
 const wasm = await page.evaluate(() => window.sentimentMetrics.wasmBytes);
 row('engine memory (WebAssembly heap) after the full-size exports', `${(wasm / 2 ** 20).toFixed(0)} MiB`);
