@@ -14,11 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // EnvVar names the environment variable that points at the assets folder.
@@ -109,38 +107,6 @@ func Fetch(dir string, r Remote) (string, error) {
 		return "", fmt.Errorf("%w: %s is not in the assets folder and could not be downloaded (%v); download %s yourself and pass -assets DIR or set %s to the folder holding %s", ErrNotFound, r.Rel, err, r.URL, EnvVar, r.Rel)
 	}
 	return p, nil
-}
-
-func download(dst string, r Remote) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	client := &http.Client{Timeout: 5 * time.Minute}
-	resp, err := client.Get(r.URL)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", r.URL, resp.Status)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".download-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(tmp, h), resp.Body); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.HasPrefix(got, r.SHA256) || r.SHA256 == "" {
-		return fmt.Errorf("sha256 of the download is %s, want %s", got, r.SHA256)
-	}
-	return os.Rename(tmp.Name(), dst)
 }
 
 // CheckHash reports whether the file at path has the given hex sha256 (or
