@@ -3,10 +3,11 @@ module sentiment
 go 1.26.8
 
 require (
-	github.com/google/flatbuffers v23.5.26+incompatible // indirect
-	github.com/hack-pad/safejs v0.1.0 // indirect
-	github.com/nlpodyssey/gopickle v0.2.0 // indirect
-	github.com/nlpodyssey/spago v1.1.0 // indirect
-	golang.org/x/image v0.48.0 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
+	github.com/hack-pad/safejs v0.1.0
+	github.com/nlpodyssey/gopickle v0.2.0
+	github.com/nlpodyssey/spago v1.1.0
+	golang.org/x/image v0.48.0
+	google.golang.org/protobuf v1.36.12
 )
+
+require github.com/google/flatbuffers v23.5.26+incompatible // indirect
