@@ -57,12 +57,86 @@ var ErrSize = errors.New("ssim: bad image size")
 // Index returns the mean SSIM of two w×h planes of samples spanning
 // dynamicRange (1 for samples in [0, 1], 255 for 8-bit values). It is 1 for
 // identical planes and can be negative for anti-correlated ones.
+//
+// It works through the map in bands of bandRows rows, so its memory is a
+// few megabytes whatever the planes' size: the full-size score of a 24 MP
+// photo would otherwise hold ten float64 planes of it.
 func Index(a, b []float32, w, h int, dynamicRange float64) (float64, error) {
-	c, err := NewComparer(a, w, h, dynamicRange)
-	if err != nil {
+	if err := check(a, w, h, dynamicRange); err != nil {
 		return 0, err
 	}
-	return c.Index(b)
+	if len(b) != w*h {
+		return 0, fmt.Errorf("%w: %d samples for %d×%d", ErrSize, len(b), w, h)
+	}
+	c1 := (K1 * dynamicRange) * (K1 * dynamicRange)
+	c2 := (K2 * dynamicRange) * (K2 * dynamicRange)
+	vw, vh := w-2*radius, h-2*radius
+	band := min(bandRows, vh)
+	// The five local statistics: a, b, a², b², a·b.
+	var line, rows, out [5][]float64
+	for k := range 5 {
+		line[k] = make([]float64, w)
+		rows[k] = make([]float64, (band+2*radius)*vw)
+		out[k] = make([]float64, band*vw)
+	}
+	var sum float64
+	for y0 := 0; y0 < vh; y0 += band {
+		bh := min(band, vh-y0)
+		for r := range bh + 2*radius {
+			y := y0 + r
+			ra, rb := a[y*w:(y+1)*w], b[y*w:(y+1)*w]
+			for x := range ra {
+				fa, fb := float64(ra[x]), float64(rb[x])
+				line[0][x], line[1][x], line[2][x], line[3][x], line[4][x] = fa, fb, fa*fa, fb*fb, fa*fb
+			}
+			for k := range 5 {
+				rowFilter(line[k], rows[k][r*vw:(r+1)*vw])
+			}
+		}
+		for k := range 5 {
+			columns(rows[k], out[k], vw, bh)
+		}
+		for i := range bh * vw {
+			muA, muB := out[0][i], out[1][i]
+			varA, varB := out[2][i]-muA*muA, out[3][i]-muB*muB
+			cov := out[4][i] - muA*muB
+			sum += (2*muA*muB + c1) * (2*cov + c2) / ((muA*muA + muB*muB + c1) * (varA + varB + c2))
+		}
+	}
+	mean := sum / float64(vw*vh)
+	if math.IsNaN(mean) || math.IsInf(mean, 0) {
+		return 0, errors.New("ssim: the planes hold samples that are not finite numbers")
+	}
+	return mean, nil
+}
+
+// bandRows is the height of Index's bands of the SSIM map; each band also
+// filters the 10 rows its windows reach below it.
+const bandRows = 64
+
+// check validates one plane and the dynamic range.
+func check(a []float32, w, h int, dynamicRange float64) error {
+	if w < Window || h < Window {
+		return fmt.Errorf("%w: %d×%d is smaller than the %d×%d window", ErrSize, w, h, Window, Window)
+	}
+	if len(a) != w*h {
+		return fmt.Errorf("%w: %d samples for %d×%d", ErrSize, len(a), w, h)
+	}
+	if !(dynamicRange > 0) || math.IsInf(dynamicRange, 0) {
+		return fmt.Errorf("ssim: dynamic range %v is not a positive number", dynamicRange)
+	}
+	return nil
+}
+
+// rowFilter applies the Gaussian along one row: out[x] is the window's
+// weighted sum centred on in[x+5]. The kernel is symmetric, so the taps
+// around the centre are paired (6 multiplies instead of 11).
+func rowFilter(in, out []float64) {
+	k0, k1, k2, k3, k4, k5 := kernel[5], kernel[4], kernel[3], kernel[2], kernel[1], kernel[0]
+	for x := range out {
+		p := in[x : x+Window : x+Window]
+		out[x] = k0*p[5] + k1*(p[4]+p[6]) + k2*(p[3]+p[7]) + k3*(p[2]+p[8]) + k4*(p[1]+p[9]) + k5*(p[0]+p[10])
+	}
 }
 
 // Map returns the SSIM map of two w×h planes over the valid region: mw×mh
@@ -115,14 +189,8 @@ type scratch struct {
 // NewComparer prepares comparisons of the w×h plane a, of samples spanning
 // dynamicRange, with other planes.
 func NewComparer(a []float32, w, h int, dynamicRange float64) (*Comparer, error) {
-	if w < Window || h < Window {
-		return nil, fmt.Errorf("%w: %d×%d is smaller than the %d×%d window", ErrSize, w, h, Window, Window)
-	}
-	if len(a) != w*h {
-		return nil, fmt.Errorf("%w: %d samples for %d×%d", ErrSize, len(a), w, h)
-	}
-	if !(dynamicRange > 0) || math.IsInf(dynamicRange, 0) {
-		return nil, fmt.Errorf("ssim: dynamic range %v is not a positive number", dynamicRange)
+	if err := check(a, w, h, dynamicRange); err != nil {
+		return nil, err
 	}
 	c := &Comparer{
 		w: w, h: h, vw: w - 2*radius, vh: h - 2*radius,
@@ -188,16 +256,8 @@ func (c *Comparer) compare(b []float32, m []float32) (float64, error) {
 // the valid region, writing vw×vh values to dst; rows is h×vw scratch.
 func (c *Comparer) filter(src, rows, dst []float64) {
 	w, vw := c.w, c.vw
-	k0, k1, k2, k3, k4, k5 := kernel[5], kernel[4], kernel[3], kernel[2], kernel[1], kernel[0]
-	// Along rows: the kernel is symmetric, so pair the taps around the
-	// centre (6 multiplies instead of 11).
 	for y := 0; y < c.h; y++ {
-		in := src[y*w : (y+1)*w]
-		out := rows[y*vw : (y+1)*vw]
-		for x := range out {
-			p := in[x : x+Window : x+Window]
-			out[x] = k0*p[5] + k1*(p[4]+p[6]) + k2*(p[3]+p[7]) + k3*(p[2]+p[8]) + k4*(p[1]+p[9]) + k5*(p[0]+p[10])
-		}
+		rowFilter(src[y*w:(y+1)*w], rows[y*vw:(y+1)*vw])
 	}
 	columns(rows, dst, vw, c.vh)
 }

@@ -215,3 +215,43 @@ func BenchmarkIndex64(b *testing.B) {
 		c.Index(y)
 	}
 }
+
+// TestIndexBandsMatchMap checks Index, which works in bands, against the
+// mean of Map, which filters the whole planes at once, on planes several
+// bands tall with a last band of odd height.
+func TestIndexBandsMatchMap(t *testing.T) {
+	const w, h = 37, 3*bandRows + 17
+	a, b := make([]float32, w*h), make([]float32, w*h)
+	for i := range a {
+		x, y := float64(i%w), float64(i/w)
+		a[i] = float32(0.5 + 0.4*math.Sin(x/3+y/7))
+		b[i] = float32(0.5 + 0.3*math.Sin(x/4+y/5) + 0.1*math.Cos(x*y/50))
+	}
+	got, err := Index(a, b, w, h, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, mw, mh, err := Map(a, b, w, h, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want float64
+	c, err := NewComparer(a, w, h, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err = c.Index(b); err != nil {
+		t.Fatal(err)
+	}
+	var mean float64
+	for _, v := range m {
+		mean += float64(v)
+	}
+	mean /= float64(mw * mh)
+	if math.Abs(got-want) > 1e-12 || math.Abs(got-mean) > 1e-6 {
+		t.Errorf("banded %.15f, whole %.15f, map mean %.15f", got, want, mean)
+	}
+	if _, err := Index(a, b[:len(b)-1], w, h, 1); err == nil {
+		t.Error("a short second plane accepted")
+	}
+}
