@@ -305,15 +305,24 @@ func TestEngineRetrieve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The catalog has 8 misty references, a negative adjective.
-	found := false
+	// Each adjective's count and polarity are the index's own (the
+	// collection grows, so no count is written here).
+	want := map[string]int{}
+	pol := map[string]string{}
+	for _, en := range ix.Entries {
+		want[en.Adjective]++
+		pol[en.Adjective] = en.Polarity.String()
+	}
+	if len(adjs) != len(want) || len(nouns) == 0 {
+		t.Errorf("vocabulary: %d adjectives for the index's %d, %d nouns", len(adjs), len(want), len(nouns))
+	}
 	for _, a := range adjs {
-		if a.name == "misty" {
-			found = a.polarity == "negative" && a.count == 8
+		if a.count != want[a.name] || a.polarity != pol[a.name] {
+			t.Errorf("%s: %d %s, the index has %d %s", a.name, a.count, a.polarity, want[a.name], pol[a.name])
 		}
 	}
-	if !found || len(nouns) == 0 {
-		t.Errorf("vocabulary: %+v, %d nouns", adjs, len(nouns))
+	if want["misty"] == 0 || pol["misty"] != "negative" {
+		t.Fatalf("the collection has no negative misty references: %v", want)
 	}
 	if _, err := e.retrieve("misty", "", 4); err == nil {
 		t.Error("retrieval without a photo succeeded")

@@ -126,8 +126,18 @@ func TestBuildIndexAssets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(data) > 512<<10 || len(ix.Entries) != 63 {
-		t.Errorf("%d entries in %d bytes", len(ix.Entries), len(data))
+	cat, err := os.Open(filepath.Join(root, "refs", "catalog.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	rows, err := retrieval.ReadCatalog(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every catalog row indexed, in under 2 KB a reference.
+	if len(ix.Entries) != len(rows) || len(data) > 2048*len(rows) {
+		t.Errorf("%d entries in %d bytes for %d catalog rows", len(ix.Entries), len(data), len(rows))
 	}
 	pics, _ := filepath.Glob(filepath.Join(s.out, "refs", "*.jpg"))
 	if len(pics) != len(ix.Entries) {
