@@ -140,7 +140,7 @@ type transition struct {
 }
 
 // NewDenseNet builds the configuration from a weights file holding its
-// Spec's tensors (as weights.FromTorch converts torchvision's state dict).
+// Spec's tensors (as convert.Torch converts torchvision's state dict).
 func NewDenseNet(c DenseNetConfig, f *weights.File) (*DenseNet, error) {
 	if c.Growth <= 0 || c.BNSize <= 0 || c.InitFeatures <= 0 || c.Classes <= 0 || len(c.Blocks) == 0 {
 		return nil, fmt.Errorf("backbone: bad DenseNet configuration %+v", c)

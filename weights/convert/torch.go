@@ -1,4 +1,4 @@
-package weights
+package convert
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/nlpodyssey/gopickle/pytorch"
 	"github.com/nlpodyssey/gopickle/types"
+	"sentiment/weights"
 )
 
 // oldDenseNetKey matches the key names of torchvision's early DenseNet
@@ -14,52 +15,52 @@ import (
 // loader rewrites with this pattern to today's "…denselayer1.norm1.weight".
 var oldDenseNetKey = regexp.MustCompile(`^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$`)
 
-// FromTorch converts a PyTorch state dict saved with torch.save (the legacy
+// Torch converts a PyTorch state dict saved with torch.save (the legacy
 // format, like torchvision's densenet121-a639ec97.pth, or the zip format of
 // PyTorch ≥ 1.6) to a File of the given backbone name, every floating-point
 // tensor stored as float16. Keys keep their names, except that
 // torchvision's old DenseNet names are rewritten as torchvision does
 // ("norm.1" → "norm1"); the batch-norm counters num_batches_tracked, which
 // no inference uses, are dropped. gopickle reads from a path, hence path.
-func FromTorch(path, backbone string) (f *File, err error) {
+func Torch(path, backbone string) (f *weights.File, err error) {
 	defer func() {
 		// gopickle panics on a few unsupported layouts (tar archives,
 		// storage views) instead of returning an error.
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("weights: %s: unsupported torch file (%v)", path, r)
+			f, err = nil, fmt.Errorf("convert: %s: unsupported torch file (%v)", path, r)
 		}
 	}()
 	obj, err := pytorch.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("weights: %s: not a readable torch.save file: %w", path, err)
+		return nil, fmt.Errorf("convert: %s: not a readable torch.save file: %w", path, err)
 	}
 	entries, err := stateDict(obj)
 	if err != nil {
-		return nil, fmt.Errorf("weights: %s: %w", path, err)
+		return nil, fmt.Errorf("convert: %s: %w", path, err)
 	}
-	var tensors []*Tensor
+	var tensors []*weights.Tensor
 	for _, e := range entries {
 		key, ok := e.Key.(string)
 		if !ok {
-			return nil, fmt.Errorf("weights: %s: state dict key %v is not a string", path, e.Key)
+			return nil, fmt.Errorf("convert: %s: state dict key %v is not a string", path, e.Key)
 		}
 		if strings.HasSuffix(key, "num_batches_tracked") {
 			continue
 		}
 		t, ok := e.Value.(*pytorch.Tensor)
 		if !ok {
-			return nil, fmt.Errorf("weights: %s: %s is a %T, not a tensor", path, key, e.Value)
+			return nil, fmt.Errorf("convert: %s: %s is a %T, not a tensor", path, key, e.Value)
 		}
 		data, err := torchFloat32(t)
 		if err != nil {
-			return nil, fmt.Errorf("weights: %s: %s: %w", path, key, err)
+			return nil, fmt.Errorf("convert: %s: %s: %w", path, key, err)
 		}
-		tensors = append(tensors, NewFloat16(oldDenseNetKey.ReplaceAllString(key, "$1$2"), t.Size, data))
+		tensors = append(tensors, weights.NewFloat16(oldDenseNetKey.ReplaceAllString(key, "$1$2"), t.Size, data))
 	}
 	if len(tensors) == 0 {
-		return nil, fmt.Errorf("weights: %s: the state dict holds no tensors", path)
+		return nil, fmt.Errorf("convert: %s: the state dict holds no tensors", path)
 	}
-	return NewFile(backbone, tensors)
+	return weights.NewFile(backbone, tensors)
 }
 
 // stateDict returns the entries of the state dict in obj: obj itself, or

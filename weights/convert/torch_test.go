@@ -1,4 +1,4 @@
-package weights
+package convert
 
 import (
 	"archive/zip"
@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/nlpodyssey/gopickle/pytorch"
+
+	"sentiment/weights"
 )
 
 // gopickleTestdata returns the folder of torch-written fixtures that
@@ -54,7 +56,7 @@ func gopickleTestdata(t *testing.T) string {
 
 // TestTorchWrittenTensors reads tensors that torch.save wrote, in the
 // legacy and the zip formats and every pickle protocol, through the same
-// conversion FromTorch uses.
+// conversion Torch uses.
 func TestTorchWrittenTensors(t *testing.T) {
 	dir := gopickleTestdata(t)
 	want := []float64{1.2, -3.4, 5.6, -7.8} // generate_fixtures.py's values
@@ -89,7 +91,7 @@ func TestTorchWrittenTensors(t *testing.T) {
 		t.Fatalf("read %d fixtures", n)
 	}
 	// A bare tensor is not a state dict; integer tensors are not weights.
-	if _, err := FromTorch(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
+	if _, err := Torch(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
 		t.Errorf("bare tensor: %v", err)
 	}
 	obj, err := pytorch.Load(filepath.Join(dir, "tensor_int64_proto2.pt"))
@@ -111,7 +113,7 @@ type torchTensor struct {
 }
 
 // writeTorch writes a state dict the way torch.save lays it out (pickle
-// protocol 2), in the zip format or the legacy one, so that FromTorch's
+// protocol 2), in the zip format or the legacy one, so that Torch's
 // whole path (dict walking, renaming, strides, storages) is tested on
 // files whose bytes the test controls.
 func writeTorch(t *testing.T, entries []torchTensor, zipped bool) string {
@@ -249,14 +251,14 @@ func TestFromTorch(t *testing.T) {
 		{key: "features.norm0.num_batches_tracked", storage: "LongStorage", data: []float64{7}, size: []int{1}, strides: []int{1}},
 	}
 	for _, zipped := range []bool{false, true} {
-		f, err := FromTorch(writeTorch(t, entries, zipped), "tiny")
+		f, err := Torch(writeTorch(t, entries, zipped), "tiny")
 		if err != nil {
 			t.Fatalf("zip %v: %v", zipped, err)
 		}
 		var names []string
 		for _, tt := range f.Tensors {
 			names = append(names, tt.Name)
-			if tt.Storage != Float16 {
+			if tt.Storage != weights.Float16 {
 				t.Errorf("%s stored as %v", tt.Name, tt.Storage)
 			}
 		}
@@ -275,19 +277,19 @@ func TestFromTorch(t *testing.T) {
 			t.Errorf("float64 → float16: %v", v)
 		}
 		c, _ := f.Float32("features.denseblock1.denselayer1.conv2.weight", 1, 1, 1, 1)
-		if c[0] != halfToFloat32(0x3555) { // 1/3 to the nearest half
+		if c[0] != 0.333251953125 { // 1/3 to the nearest half
 			t.Errorf("1/3 → %v", c[0])
 		}
 	}
 	// Strides that run past the storage are refused, not read out of bounds.
 	bad := []torchTensor{{key: "w", storage: "FloatStorage", data: []float64{1, 2}, size: []int{2, 2}, strides: []int{2, 1}}}
-	if _, err := FromTorch(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
+	if _, err := Torch(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
 		t.Errorf("overrun: %v", err)
 	}
 	// Not a torch file at all.
 	junk := filepath.Join(t.TempDir(), "junk.pth")
 	os.WriteFile(junk, []byte("not a pickle"), 0o644)
-	if _, err := FromTorch(junk, "x"); err == nil {
+	if _, err := Torch(junk, "x"); err == nil {
 		t.Error("junk accepted")
 	}
 }
