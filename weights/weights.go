@@ -196,6 +196,18 @@ func NewFile(backbone string, tensors []*Tensor) (*File, error) {
 	return f, nil
 }
 
+// Names of the optional tensors that record how a network computes, where
+// its origins differ, rather than what it learned. Each is float32; a
+// network uses its original's value where the file has none (FORMAT.md).
+const (
+	ConfigBatchNormEps = "config.batchnorm_eps" // [1]: the epsilon of every batch norm
+	ConfigInputMean    = "config.input_mean"    // [3]: per RGB channel, subtracted from input in [0, 1]
+	ConfigInputStd     = "config.input_std"     // [3]: per RGB channel, then divided by
+)
+
+// Lookup returns the tensor called name, or nil if the file has none.
+func (f *File) Lookup(name string) *Tensor { return f.byName[name] }
+
 // Tensor returns the tensor called name after checking that its shape is
 // shape, so that a network gets a clear error for a wrong or foreign file.
 func (f *File) Tensor(name string, shape ...int) (*Tensor, error) {
