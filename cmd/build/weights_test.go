@@ -9,6 +9,7 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 func TestBuildWeights(t *testing.T) {
@@ -40,13 +41,49 @@ func TestBuildWeights(t *testing.T) {
 	if _, err := backbone.Open(f); err != nil {
 		t.Fatal(err)
 	}
-	// The page lists it.
+	// DenseNet121 ships too, from the assets' TF.js folder: float16 but
+	// for its config tensors, loadable through its manifest.
+	ddata, err := os.ReadFile(filepath.Join(dir, "densenet121.weights"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dmj, err := os.ReadFile(filepath.Join(dir, "densenet121.weights.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm, err := weights.ParseManifest(dmj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := weights.Load(ddata, dm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := backbone.Open(d); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range d.Tensors {
+		want := weights.Float16
+		if strings.HasPrefix(tt.Name, "config.") {
+			want = weights.Float32
+		}
+		if tt.Storage != want {
+			t.Errorf("densenet121.weights: %s stored as %v", tt.Name, tt.Storage)
+		}
+	}
+	// About 16 MB: two bytes a parameter.
+	if n := len(ddata); n < 2*8062504 || n > 2*8062504+200000 {
+		t.Errorf("densenet121.weights has %d bytes", n)
+	}
+
+	// The page lists both, SqueezeNet first (the default), with sizes.
 	write(t, s.out, "engine.wasm", []byte("\x00asm"))
 	info, err := describe(s.out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(info.Backbones) != 1 || info.Backbones[0].Name != backbone.SqueezeNetName || info.Backbones[0].Weights.Size != int64(len(data)) {
+	if len(info.Backbones) != 2 || info.Backbones[0].Name != backbone.SqueezeNetName || info.Backbones[0].Weights.Size != int64(len(data)) ||
+		info.Backbones[1].Name != backbone.DenseNet121.Name || info.Backbones[1].Weights.Size != int64(len(ddata)) || info.Backbones[1].Weights.SHA256 != dm.SHA256 {
 		t.Errorf("site.json backbones: %+v", info.Backbones)
 	}
 	labels, err := os.ReadFile(filepath.Join(dir, "labels.txt"))
@@ -55,9 +92,6 @@ func TestBuildWeights(t *testing.T) {
 	}
 	if _, err := backbone.ParseLabels(labels, 1000); err != nil {
 		t.Error(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "densenet121.weights")); err == nil {
-		t.Error("DenseNet121 written without its source file")
 	}
 
 	// A -densenet file that is not torchvision's is refused by its hash.
@@ -68,5 +102,60 @@ func TestBuildWeights(t *testing.T) {
 	s.densenet = bogus
 	if err := buildWeights(s); err == nil || !strings.Contains(err.Error(), "sha256") {
 		t.Errorf("bogus DenseNet file: %v", err)
+	}
+}
+
+// TestBuildWeightsWithoutDenseNet builds from assets that have SqueezeNet
+// only, and from a TF.js folder whose weights are not the published ones.
+func TestBuildWeightsWithoutDenseNet(t *testing.T) {
+	root, err := assets.Root("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := t.TempDir()
+	for _, rel := range []string{assets.SqueezeNet.Rel, assets.Labels.Rel} {
+		if err := copyFile(filepath.Join(root, rel), filepath.Join(own, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &site{assets: own, flag: own, out: t.TempDir()}
+	write(t, s.out, "models/densenet121.weights", []byte("from an earlier build"))
+	if err := buildWeights(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(s.out, "models", "densenet121.weights")); err == nil {
+		t.Error("DenseNet121 written without its source files, or an earlier build's left")
+	}
+	if _, err := os.Stat(filepath.Join(s.out, "models", "squeezenet.weights")); err != nil {
+		t.Error(err)
+	}
+
+	// The model.json with one weight file altered: refused by the digest.
+	src := filepath.Join(root, filepath.FromSlash(convert.DenseNet121TFJS))
+	dst := filepath.Join(own, filepath.FromSlash(convert.DenseNet121TFJS))
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := filepath.Join(dst, "group1-shard1of1")
+	b, err := os.ReadFile(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[0] ^= 1
+	os.Remove(g)
+	if err := os.WriteFile(g, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := buildWeights(s); err == nil || !strings.Contains(err.Error(), "not the published") {
+		t.Errorf("altered weights: %v", err)
 	}
 }

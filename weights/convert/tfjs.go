@@ -1,7 +1,9 @@
 package convert
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +19,14 @@ import (
 // DenseNet121TFJS is the assets' folder of Keras's DenseNet121 in the TF.js
 // layers format (../shared/assets/README.md), for assets.Path.
 const DenseNet121TFJS = "models/densenet121-tfjs"
+
+// The sha256 digests ../shared/assets/README.md publishes for
+// DenseNet121TFJS: its model.json, and its weight files concatenated in
+// manifest order (TFJSDigest).
+const (
+	DenseNet121TFJSModelSHA256   = "fd2f99bc2d4fd34b3f0ba57f13697b8b5e5e524c03351504b9249b5680790334"
+	DenseNet121TFJSWeightsSHA256 = "15a6b7df64a7a3314cfde357bed514d8e367ad76f5239f5c5d29c0c202baa700"
+)
 
 // Limits on what a TF.js model may declare, so that a hostile manifest is
 // refused before anything is read or allocated.
@@ -184,6 +194,52 @@ func parseTFJS(data []byte) (*tfjsModel, error) {
 	return m, nil
 }
 
+// TFJSDigest returns the hex sha256 of the model's weight files
+// concatenated in manifest order, the figure ../shared/assets/README.md
+// publishes for DenseNet121 (DenseNet121TFJSWeightsSHA256).
+func TFJSDigest(dir string) (string, error) {
+	data, err := readModelJSON(dir)
+	if err != nil {
+		return "", err
+	}
+	m, err := parseTFJS(data)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, g := range m.Groups {
+		for _, p := range g.Paths {
+			f, err := os.Open(filepath.Join(dir, p))
+			if err != nil {
+				return "", fmt.Errorf("%w: %v", ErrTFJS, err)
+			}
+			_, err = io.Copy(h, f)
+			f.Close()
+			if err != nil {
+				return "", fmt.Errorf("%w: %v", ErrTFJS, err)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// readModelJSON reads dir/model.json, refusing one over maxModelJSON.
+func readModelJSON(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "model.json")
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+	}
+	if fi.Size() > maxModelJSON {
+		return nil, fmt.Errorf("%w: %s has %d bytes, at most %d", ErrTFJS, path, fi.Size(), maxModelJSON)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+	}
+	return data, nil
+}
+
 // readTFJS reads the weights of m from dir, each group's files after
 // checking that their sizes add up to what the group declares, and
 // returns every tensor's float32 values by name.
@@ -251,17 +307,9 @@ func readTFJS(dir string, m *tfjsModel) (map[string][]float32, error) {
 // values) are a max pool padded by 1. The topology is checked for exactly
 // those layers before any weight is read.
 func TFJS(dir string) (*weights.File, error) {
-	path := filepath.Join(dir, "model.json")
-	fi, err := os.Stat(path)
+	data, err := readModelJSON(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
-	}
-	if fi.Size() > maxModelJSON {
-		return nil, fmt.Errorf("%w: %s has %d bytes, at most %d", ErrTFJS, path, fi.Size(), maxModelJSON)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+		return nil, err
 	}
 	m, err := parseTFJS(data)
 	if err != nil {
