@@ -22,46 +22,11 @@ func TestBuildWeights(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(s.out, "models")
-	data, err := os.ReadFile(filepath.Join(dir, "squeezenet.weights"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mj, err := os.ReadFile(filepath.Join(dir, "squeezenet.weights.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := weights.ParseManifest(mj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := weights.Load(data, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := backbone.Open(f); err != nil {
-		t.Fatal(err)
-	}
+	data, _ := loadBuilt(t, dir, "squeezenet.weights")
 	// DenseNet121 ships too, from the assets' TF.js folder: float16 but
 	// for its config tensors, loadable through its manifest.
-	ddata, err := os.ReadFile(filepath.Join(dir, "densenet121.weights"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dmj, err := os.ReadFile(filepath.Join(dir, "densenet121.weights.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dm, err := weights.ParseManifest(dmj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := weights.Load(ddata, dm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := backbone.Open(d); err != nil {
-		t.Fatal(err)
-	}
+	ddata, d := loadBuilt(t, dir, "densenet121.weights")
+	dm := weights.NewManifest("densenet121.weights", d.Backbone, ddata)
 	for _, tt := range d.Tensors {
 		want := weights.Float16
 		if strings.HasPrefix(tt.Name, "config.") {
@@ -103,6 +68,32 @@ func TestBuildWeights(t *testing.T) {
 	if err := buildWeights(s); err == nil || !strings.Contains(err.Error(), "sha256") {
 		t.Errorf("bogus DenseNet file: %v", err)
 	}
+}
+
+// loadBuilt loads dir/name through its manifest, as the page does, and
+// builds its network.
+func loadBuilt(t *testing.T, dir, name string) ([]byte, *weights.File) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mj, err := os.ReadFile(filepath.Join(dir, name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := weights.ParseManifest(mj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := weights.Load(data, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := backbone.Open(f); err != nil {
+		t.Fatal(err)
+	}
+	return data, f
 }
 
 // TestBuildWeightsWithoutDenseNet builds from assets that have SqueezeNet
