@@ -143,7 +143,7 @@ type transition struct {
 }
 
 // NewDenseNet builds the configuration from a weights file holding its
-// Spec's tensors (as convert.Torch converts torchvision's state dict, and
+// Spec's tensors (as torch.Convert converts torchvision's state dict, and
 // convert.TFJS Keras's), with torchvision's batch-norm epsilon and input
 // normalization unless the file's config tensors give others.
 func NewDenseNet(c DenseNetConfig, f *weights.File) (*DenseNet, error) {

@@ -181,7 +181,9 @@ func denseNetOrigin64(t testing.TB, c DenseNetConfig, f *weights.File, img fmap,
 	if keras {
 		eps = 1.001e-5
 	}
-	batchNorm64 := func(t testing.TB, x fmap, f *weights.File, name string) fmap { return batchNormEps64(t, x, f, name, eps) }
+	batchNorm64 := func(t testing.TB, x fmap, f *weights.File, name string) fmap {
+		return batchNormEps64(t, x, f, name, eps)
+	}
 	mean, std := [3]float64{0.485, 0.456, 0.406}, [3]float64{0.229, 0.224, 0.225}
 	x := newFmap(3, img.h, img.w)
 	for i := range x.v {

@@ -10,6 +10,7 @@ import (
 	"sentiment/backbone"
 	"sentiment/weights"
 	"sentiment/weights/convert"
+	"sentiment/weights/convert/torch"
 )
 
 // The networks' weights, converted to the compact format, each with its
@@ -75,7 +76,7 @@ func denseNet(s *site) (*weights.File, error) {
 		if err := assets.CheckHash(s.densenet, assets.DenseNet121.SHA256); err != nil {
 			return nil, fmt.Errorf("DenseNet121: %w (want torchvision's %s)", err, filepath.Base(assets.DenseNet121.Rel))
 		}
-		return convert.Torch(s.densenet, backbone.DenseNet121.Name) // float16 already
+		return torch.Convert(s.densenet, backbone.DenseNet121.Name) // float16 already
 	}
 	model, err := assets.Path(s.flag, convert.DenseNet121TFJS+"/model.json")
 	if errors.Is(err, assets.ErrNotFound) {

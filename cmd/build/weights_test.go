@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,5 +149,26 @@ func TestBuildWeightsWithoutDenseNet(t *testing.T) {
 	}
 	if err := buildWeights(s); err == nil || !strings.Contains(err.Error(), "not the published") {
 		t.Errorf("altered weights: %v", err)
+	}
+}
+
+// TestEngineLinksNoTorchLoader keeps the torch loader (gopickle, 0.9 MB)
+// out of the WebAssembly engine: only native tools convert.
+func TestEngineLinksNoTorchLoader(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-deps", "./wasm")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if pkg == "sentiment/weights/convert/torch" || strings.HasPrefix(pkg, "github.com/nlpodyssey/gopickle") {
+			t.Errorf("the engine links %s", pkg)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package convert
+package torch
 
 import (
 	"archive/zip"
@@ -61,7 +61,7 @@ func gopickleTestdata(t *testing.T) string {
 func TestTorchWrittenTensors(t *testing.T) {
 	dir := gopickleTestdata(t)
 	want := []float64{1.2, -3.4, 5.6, -7.8} // generate_fixtures.py's values
-	budget := MaxTorchBytes
+	budget := MaxBytes
 	tol := map[string]float64{"float16": 0.004, "bfloat16": 0.04, "float32": 1e-6, "float64": 1e-6}
 	n := 0
 	for dtype, eps := range tol {
@@ -93,7 +93,7 @@ func TestTorchWrittenTensors(t *testing.T) {
 		t.Fatalf("read %d fixtures", n)
 	}
 	// A bare tensor is not a state dict; integer tensors are not weights.
-	if _, err := Torch(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
+	if _, err := Convert(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
 		t.Errorf("bare tensor: %v", err)
 	}
 	obj, err := pytorch.Load(filepath.Join(dir, "tensor_int64_proto2.pt"))
@@ -267,7 +267,7 @@ func TestFromTorch(t *testing.T) {
 		{key: "features.norm0.num_batches_tracked", storage: "LongStorage", data: []float64{7}, size: []int{1}, strides: []int{1}},
 	}
 	for _, zipped := range []bool{false, true} {
-		f, err := Torch(writeTorch(t, entries, zipped), "tiny")
+		f, err := Convert(writeTorch(t, entries, zipped), "tiny")
 		if err != nil {
 			t.Fatalf("zip %v: %v", zipped, err)
 		}
@@ -299,13 +299,13 @@ func TestFromTorch(t *testing.T) {
 	}
 	// Strides that run past the storage are refused, not read out of bounds.
 	bad := []torchTensor{{key: "w", storage: "FloatStorage", data: []float64{1, 2}, size: []int{2, 2}, strides: []int{2, 1}}}
-	if _, err := Torch(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
+	if _, err := Convert(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
 		t.Errorf("overrun: %v", err)
 	}
 	// Not a torch file at all.
 	junk := filepath.Join(t.TempDir(), "junk.pth")
 	os.WriteFile(junk, []byte("not a pickle"), 0o644)
-	if _, err := Torch(junk, "x"); err == nil {
+	if _, err := Convert(junk, "x"); err == nil {
 		t.Error("junk accepted")
 	}
 }
@@ -344,7 +344,7 @@ func TestTorchBounded(t *testing.T) {
 	for _, c := range cases {
 		path := writeTorch(t, []torchTensor{c.e}, c.zip)
 		var err error
-		n := allocated(func() { _, err = Torch(path, "x") })
+		n := allocated(func() { _, err = Convert(path, "x") })
 		t.Logf("%s: %d bytes allocated: %v", c.name, n, err)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
@@ -356,18 +356,18 @@ func TestTorchBounded(t *testing.T) {
 
 	// The limit on what the loader allocates holds for storages and for
 	// tensors that fit their files.
-	defer func(m int64) { MaxTorchBytes = m }(MaxTorchBytes)
-	MaxTorchBytes = 1000
+	defer func(m int64) { MaxBytes = m }(MaxBytes)
+	MaxBytes = 1000
 	big := torchTensor{key: "w", storage: "FloatStorage", data: make([]float64, 300), size: []int{300}, strides: []int{1}}
-	if _, err := Torch(writeTorch(t, []torchTensor{big}, true), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1000 bytes") {
+	if _, err := Convert(writeTorch(t, []torchTensor{big}, true), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1000 bytes") {
 		t.Errorf("storage over the limit: %v", err)
 	}
-	MaxTorchBytes = 1500 // the storage fits, its tensor's copy does not
-	if _, err := Torch(writeTorch(t, []torchTensor{big}, false), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1500 bytes") {
+	MaxBytes = 1500 // the storage fits, its tensor's copy does not
+	if _, err := Convert(writeTorch(t, []torchTensor{big}, false), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1500 bytes") {
 		t.Errorf("tensor over the limit: %v", err)
 	}
-	MaxTorchBytes = 2400
-	if _, err := Torch(writeTorch(t, []torchTensor{big}, false), "x"); err != nil {
+	MaxBytes = 2400
+	if _, err := Convert(writeTorch(t, []torchTensor{big}, false), "x"); err != nil {
 		t.Errorf("within the limit: %v", err)
 	}
 }
@@ -398,7 +398,7 @@ func TestTorchPickleLengths(t *testing.T) {
 			}
 			os.WriteFile(path, data, 0o644)
 			var err error
-			n := allocated(func() { _, err = Torch(path, "x") })
+			n := allocated(func() { _, err = Convert(path, "x") })
 			if err == nil {
 				t.Errorf("%s (zip %v): accepted", name, zipped)
 			}
@@ -433,7 +433,7 @@ func FuzzTorch(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if file, err := Torch(path, "x"); err == nil {
+		if file, err := Convert(path, "x"); err == nil {
 			for _, tt := range file.Tensors {
 				if tt.Len() > len(b) {
 					t.Fatalf("tensor %s of %d elements from a file of %d bytes", tt.Name, tt.Len(), len(b))

@@ -1,4 +1,4 @@
-package convert
+package torch
 
 import (
 	"archive/zip"
@@ -48,7 +48,7 @@ func (anyObject) PySetAttr(string, interface{}) error       { return nil }
 // checkTorchStorages reads the file's pickles as gopickle will, without
 // allocating any storage, and checks each declared storage against the
 // bytes actually present (the zip record, or the legacy file's rest) and
-// their decoded total against MaxTorchBytes. It returns what is left of
+// their decoded total against MaxBytes. It returns what is left of
 // that limit for the tensors themselves.
 func checkTorchStorages(path string) (int64, error) {
 	var storages []torchStorage
@@ -93,14 +93,14 @@ func checkTorchStorages(path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	budget, seen := MaxTorchBytes, map[string]bool{}
+	budget, seen := MaxBytes, map[string]bool{}
 	for _, s := range storages {
 		if seen[s.key] {
 			continue
 		}
 		seen[s.key] = true
 		if s.size > budget/s.memBytes {
-			return 0, fmt.Errorf("storage %s of %d elements exceeds the loader's limit of %d bytes", s.key, s.size, MaxTorchBytes)
+			return 0, fmt.Errorf("storage %s of %d elements exceeds the loader's limit of %d bytes", s.key, s.size, MaxBytes)
 		}
 		budget -= s.size * s.memBytes
 	}
