@@ -2,13 +2,11 @@ package backbone
 
 import (
 	"math"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
-	"sentiment/assets"
 	"sentiment/imaging"
 	"sentiment/weights"
 	"sentiment/weights/convert"
@@ -26,12 +24,8 @@ var keras struct {
 func kerasDenseNet(t testing.TB) (*weights.File, *DenseNet) {
 	t.Helper()
 	keras.once.Do(func() {
-		p, err := assets.Path("", convert.DenseNet121TFJS+"/model.json")
-		if err != nil {
-			keras.err = err
-			return
-		}
-		if keras.f32, err = convert.TFJS(filepath.Dir(p)); err != nil {
+		var err error
+		if keras.f32, err = convert.DenseNet121(""); err != nil {
 			keras.err = err
 			return
 		}

@@ -78,25 +78,12 @@ func denseNet(s *site) (*weights.File, error) {
 		}
 		return torch.Convert(s.densenet, backbone.DenseNet121.Name) // float16 already
 	}
-	model, err := assets.Path(s.flag, convert.DenseNet121TFJS+"/model.json")
+	f, err := convert.DenseNet121(s.flag)
 	if errors.Is(err, assets.ErrNotFound) {
 		fmt.Printf("build: weights: SqueezeNet only: the assets have no %s (Keras's DenseNet121); -densenet FILE converts torchvision's %s instead\n",
 			convert.DenseNet121TFJS, filepath.Base(assets.DenseNet121.Rel))
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := assets.CheckHash(model, convert.DenseNet121TFJSModelSHA256); err != nil {
-		return nil, fmt.Errorf("DenseNet121: %w", err)
-	}
-	dir := filepath.Dir(model)
-	if sum, err := convert.TFJSDigest(dir); err != nil {
-		return nil, err
-	} else if sum != convert.DenseNet121TFJSWeightsSHA256 {
-		return nil, fmt.Errorf("DenseNet121: the weight files in %s have sha256 %s, not the published %s (corrupt or other weights)", dir, sum, convert.DenseNet121TFJSWeightsSHA256)
-	}
-	f, err := convert.TFJS(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"sentiment/assets"
 	"sentiment/weights"
 )
 
@@ -192,6 +193,27 @@ func parseTFJS(data []byte) (*tfjsModel, error) {
 		m.Groups = append(m.Groups, group)
 	}
 	return m, nil
+}
+
+// DenseNet121 converts Keras's DenseNet121 from the assets folder that
+// assets.Root(dir) finds (DenseNet121TFJS), after checking its files
+// against the published sha256s, in float32. An error wrapping
+// assets.ErrNotFound means the assets do not have it.
+func DenseNet121(dir string) (*weights.File, error) {
+	model, err := assets.Path(dir, DenseNet121TFJS+"/model.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := assets.CheckHash(model, DenseNet121TFJSModelSHA256); err != nil {
+		return nil, fmt.Errorf("DenseNet121: %w", err)
+	}
+	folder := filepath.Dir(model)
+	if sum, err := TFJSDigest(folder); err != nil {
+		return nil, err
+	} else if sum != DenseNet121TFJSWeightsSHA256 {
+		return nil, fmt.Errorf("DenseNet121: the weight files in %s have sha256 %s, not the published %s (corrupt or other weights)", folder, sum, DenseNet121TFJSWeightsSHA256)
+	}
+	return TFJS(folder)
 }
 
 // TFJSDigest returns the hex sha256 of the model's weight files
