@@ -16,6 +16,7 @@ import (
 
 	"github.com/nlpodyssey/gopickle/pytorch"
 
+	"sentiment/backbone"
 	"sentiment/weights"
 )
 
@@ -441,4 +442,48 @@ func FuzzTorch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTorchDenseNet converts a state dict of a small torchvision DenseNet,
+// with the old checkpoints' key names for its first layer as torchvision's
+// own densenet121-a639ec97.pth has them, and builds the network from it.
+func TestTorchDenseNet(t *testing.T) {
+	c := backbone.DenseNetConfig{Name: "tiny-densenet", Growth: 2, Blocks: []int{2, 1}, BNSize: 2, InitFeatures: 4, Classes: 3}
+	var entries []torchTensor
+	want := map[string][]float64{}
+	for i, s := range c.Spec() {
+		n := 1
+		for _, d := range s.Shape {
+			n *= d
+		}
+		v := make([]float64, n)
+		for j := range v {
+			v[j] = 0.5 + float64((i*7+j)%5)/8 // positive: valid variances
+		}
+		strides := make([]int, len(s.Shape))
+		for k, st := len(s.Shape)-1, 1; k >= 0; k-- {
+			strides[k], st = st, st*s.Shape[k]
+		}
+		key := strings.Replace(s.Name, "denselayer1.norm1.", "denselayer1.norm.1.", 1)
+		entries = append(entries, torchTensor{key: key, storage: "FloatStorage", data: v, size: s.Shape, strides: strides})
+		want[s.Name] = v
+	}
+	f, err := Convert(writeTorch(t, entries, false), c.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := backbone.NewDenseNet(c, f); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range want {
+		got, err := f.Float32(name, f.Lookup(name).Shape...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range v {
+			if float64(got[j]) != v[j] { // multiples of 1/8: exact in float16
+				t.Fatalf("%s[%d] = %v, want %v", name, j, got[j], v[j])
+			}
+		}
+	}
 }
