@@ -420,25 +420,17 @@ func (n *DenseNet) Classify(img *imaging.RGB) ([]float32, error) {
 		return nil, err
 	}
 	side := n.InputSize()
-	if img.W == side && img.H == side { // already the network's input: as is
-		x, err := constInput(img)
-		if err != nil {
-			return nil, err
+	if img.W != side || img.H != side { // else already the network's input
+		short := side * 256 / 224
+		w, h := short, short
+		if img.W > img.H {
+			w = max(side, int(float64(img.W)*float64(short)/float64(img.H)+0.5))
+		} else {
+			h = max(side, int(float64(img.H)*float64(short)/float64(img.W)+0.5))
 		}
-		logits, err := n.Logits(x)
-		if err != nil {
-			return nil, err
-		}
-		return softmax(logits), nil
+		img = centerCrop(imaging.Resize(img, w, h), side, side)
 	}
-	short := side * 256 / 224
-	w, h := short, short
-	if img.W > img.H {
-		w = max(side, int(float64(img.W)*float64(short)/float64(img.H)+0.5))
-	} else {
-		h = max(side, int(float64(img.H)*float64(short)/float64(img.W)+0.5))
-	}
-	x, err := constInput(centerCrop(imaging.Resize(img, w, h), side, side))
+	x, err := constInput(img)
 	if err != nil {
 		return nil, err
 	}
