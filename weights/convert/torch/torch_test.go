@@ -487,3 +487,17 @@ func TestTorchDenseNet(t *testing.T) {
 		}
 	}
 }
+
+// TestTorchLargePickle has a legacy file whose object pickle exceeds the
+// first megabyte the check reads.
+func TestTorchLargePickle(t *testing.T) {
+	long := strings.Repeat("k", 3<<20)
+	entries := []torchTensor{{key: long, storage: "FloatStorage", data: []float64{1, 2}, size: []int{2}, strides: []int{1}}}
+	if _, err := checkTorchStorages(writeTorch(t, entries, false)); err != nil {
+		t.Fatal(err)
+	}
+	// The same name is too long for the weights format: a clear refusal.
+	if _, err := Convert(writeTorch(t, entries, false), "x"); err == nil || !strings.Contains(err.Error(), "name") {
+		t.Errorf("a 3 MB tensor name: %v", err)
+	}
+}
