@@ -55,7 +55,7 @@ func buildWeights(s *site) error {
 		}
 	}
 	if pth == "" {
-		fmt.Printf("build: weights: DenseNet121 skipped: no %s; download %s and pass -densenet FILE or put it in the assets folder's models/\n",
+		fmt.Printf("build: weights: DenseNet121 (optional, the paper's slower network) not included: no %s; to ship it, download %s and pass -densenet FILE or put it in the assets folder's models/\n",
 			filepath.Base(assets.DenseNet121.Rel), assets.DenseNet121.URL)
 		return nil
 	}
