@@ -66,7 +66,10 @@ async function strength(v) {
   try {
     const r = await engine.request('strength', { value: v });
     debug.metrics.strengthMs = r.ms;
-    if (v === state.strength && state.result) drawAfter(r.rgba, r.w, r.h);
+    if (v === state.strength && state.result) {
+      drawAfter(r.rgba, r.w, r.h);
+      debug.metrics.strengthDrawn = v;
+    }
   } catch (e) {
     say('dl-error', e.message);
   } finally {
