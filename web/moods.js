@@ -80,7 +80,7 @@ export async function retrieve() {
   }
   say('ref-error');
   const id = ++seq;
-  $('refs-time').textContent = 'searching…';
+  $('refs-heading').textContent = 'searching…';
   try {
     const r = await engine.request('retrieve', { adjective: state.adjective, noun: state.noun, k: K, size: Number($('size').value) });
     if (id !== seq) return;
@@ -89,7 +89,7 @@ export async function retrieve() {
     if (r.matches.length && !state.ownRef) await choose(r.matches[0]);
   } catch (e) {
     if (id !== seq) return;
-    $('refs-time').textContent = '';
+    $('refs-heading').textContent = '';
     say('ref-error', e.message);
   }
 }
@@ -124,7 +124,7 @@ function renderRefs(matches) {
   if (!noun) heading = `The ${matches.length} “${adjective}” photos whose structure best matches yours`;
   else if (!same.length) heading = `No “${adjective}” photo of a ${noun} in the collection: the closest of other subjects`;
   else heading = `“${adjective}” photos of a ${noun} first (${same.length}), then other subjects`;
-  $('refs-time').textContent = heading + (state.ownRef ? ` — using your own: ${state.ownRef.name}` : '');
+  $('refs-heading').textContent = heading + (state.ownRef ? `. Using your own reference: ${state.ownRef.name}` : '');
   const groups = noun && same.length && other.length ? [[`${noun}`, same], ['other subjects', other]] : [[null, [...same, ...other]]];
   let first = true;
   for (const [title, ms] of groups) {
@@ -173,7 +173,7 @@ async function useOwn(f) {
     const bm = await decode(f, 'reference');
     await engine.request('reference', { bitmap: bm }, [bm]);
     for (const r of document.querySelectorAll('input[name=ref]')) r.checked = false;
-    $('refs-time').textContent = `(your own: ${f.name})`;
+    $('refs-heading').textContent = `Using your own reference: ${f.name}`;
     set({ ownRef: f, reference: { own: f.name, label: f.name } });
   } catch (err) {
     say('ref-error', err.message);

@@ -16,6 +16,7 @@ const TAKEN_LIST = 'JPEG, PNG, WebP, AVIF, GIF or BMP';
 const NOT_TAKEN = { 'image/svg+xml': 'an SVG drawing', 'image/heic': 'a HEIC photo', 'image/heif': 'a HEIF photo', 'image/tiff': 'a TIFF image', 'image/x-icon': 'an icon file', 'image/vnd.microsoft.icon': 'an icon file' };
 const NOT_TAKEN_EXT = { svg: 'image/svg+xml', svgz: 'image/svg+xml', heic: 'image/heic', heif: 'image/heif', tif: 'image/tiff', tiff: 'image/tiff', ico: 'image/x-icon' };
 
+const BUSY = 'A transfer is running: cancel it before choosing another photo.';
 let engine;
 let nextId = 1;
 
@@ -37,7 +38,11 @@ export function init(eng) {
       const { name, w, h } = state.photo;
       say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
     }
-    if (changed.has('running')) input.disabled = locked();
+    if (changed.has('running')) {
+      input.disabled = locked();
+      // The refusal of a photo during the run ends with the run.
+      if (!locked() && $('photo-error').textContent === BUSY) say('photo-error');
+    }
   });
   const drop = $('drop');
   document.addEventListener('dragover', (e) => {
@@ -66,7 +71,7 @@ export function init(eng) {
 
 async function take(file) {
   if (locked()) {
-    say('photo-error', 'A transfer is running: cancel it before choosing another photo.');
+    say('photo-error', BUSY);
     return;
   }
   say('photo-error');

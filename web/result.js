@@ -16,7 +16,9 @@ export function init(eng) {
     const v = Number(e.target.value) / 100;
     $('strength-out').value = `${e.target.value}%`;
     set({ strength: v });
+    const t = performance.now();
     blendAfter(state.result?.bitmap, v);
+    debug.metrics.blendMs = performance.now() - t;
     strength(v);
   });
   for (const [id, format] of [['dl-jpeg', 'jpeg'], ['dl-png', 'png']]) $(id).addEventListener('click', () => exportImage(format));

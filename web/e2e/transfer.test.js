@@ -76,7 +76,7 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
     if (i > 0) assert.ok(c.pct <= cards[i - 1].pct, `not in order: ${cards.map((x) => x.pct)}`);
   }
   assert.ok(cards[0].checked && cards[0].best, 'the closest reference is not preselected');
-  assert.match(await page.textContent('#refs-time'), new RegExp(`The ${cards.length} “misty” photos whose structure best matches yours`));
+  assert.match(await page.textContent('#refs-heading'), new RegExp(`The ${cards.length} “misty” photos whose structure best matches yours`));
   // The thumbnails load from the site.
   await page.waitForFunction(() => [...document.querySelectorAll('#refs img')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 10_000 });
   assert.ok((await metrics(page)).retrieval > 0, 'no retrieval time');
@@ -89,7 +89,7 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
   }
   // Or the user's own reference.
   await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
-  await page.waitForFunction(() => /your own: bud-desert\.jpg/.test(document.querySelector('#refs-time').textContent));
+  await page.waitForFunction(() => /Using your own reference: bud-desert\.jpg/.test(document.querySelector('#refs-heading').textContent));
   assert.equal(await page.$$eval('#refs input:checked', (r) => r.length), 0);
   await page.waitForFunction(() => !document.querySelector('#start').disabled);
   await page.settle();
@@ -106,7 +106,7 @@ test('a subject: its photos first, each group in order; an honest heading where 
   const lacks = nouns.find((n) => !misty.some((r) => r.noun === n));
   assert.ok(has && lacks, `nouns ${nouns}: need one with misty photos and one without`);
   await page.selectOption('#noun', has);
-  await page.waitForFunction((n) => document.querySelector('#refs-time').textContent.includes(`of a ${n}`), has);
+  await page.waitForFunction((n) => document.querySelector('#refs-heading').textContent.includes(`of a ${n}`), has);
   let cards = await gallery(page);
   const same = cards.filter((c) => c.tags.includes(has)).length;
   assert.equal(same, Math.min(6, misty.filter((r) => r.noun === has).length));
@@ -116,7 +116,7 @@ test('a subject: its photos first, each group in order; an honest heading where 
     if (i > 0 && i !== same) assert.ok(c.pct <= cards[i - 1].pct, `not in order within the group: ${cards.map((x) => x.pct)}`);
   }
   await page.selectOption('#noun', lacks);
-  await page.waitForFunction((n) => document.querySelector('#refs-time').textContent.startsWith(`No “misty” photo of a ${n} in the collection`), lacks);
+  await page.waitForFunction((n) => document.querySelector('#refs-heading').textContent.startsWith(`No “misty” photo of a ${n} in the collection`), lacks);
   cards = await gallery(page);
   assert.ok(cards.length > 0);
   for (const [i, c] of cards.entries()) if (i > 0) assert.ok(c.pct <= cards[i - 1].pct);
@@ -165,6 +165,17 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   assert.ok(d60 > 0.3 && d60 < meanDiff(full, before), `strength 60%: ${d60}`);
   assert.equal(await page.textContent('#strength-out'), '60%');
 
+  // While one export runs, the others wait (checked in the click's own task).
+  const [busy, disabled] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.evaluate(() => {
+      document.querySelector('#dl-jpeg').click();
+      return ['#dl-jpeg', '#dl-png', '#dl-lut'].map((s) => document.querySelector(s).disabled);
+    }),
+  ]);
+  assert.deepEqual(disabled, [true, true, true], 'export buttons enabled during an export');
+  await busy.path();
+  await page.waitForSelector('#dl-png:not([disabled])');
   // Downloads at the photo's full size, and the LUT.
   const files = {};
   for (const [id, type] of [['#dl-jpeg', 'jpeg'], ['#dl-png', 'png']]) {
@@ -276,9 +287,18 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   const other = refs.find((r) => r.adjective !== 'misty').adjective;
   await page.click(`label.chip:has(input[value=${other}])`, { force: true });
   assert.ok(await page.isChecked('input[value=misty]'), 'the mood changed during the run');
+  // A photo pasted during the run is refused, and the refusal ends with the run.
+  await page.evaluate((b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'late.jpg', { type: 'image/jpeg' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, photoBytes.toString('base64'));
+  assert.match(await page.textContent('#photo-error'), /A transfer is running/);
   await page.click('#cancel');
   await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
   assert.ok(await page.isEnabled(`input[value=${other}]`), 'still locked after the run');
+  assert.ok(await page.isHidden('#photo-error'), 'the refusal stayed after the run');
+  assert.match(await page.textContent('#photo-info'), /^kodim16\.jpg/);
 
   // A short run; then another mood is chosen: the result is still misty's.
   await page.fill('#iterations', '3');
@@ -286,7 +306,7 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 120_000 });
   assert.match(await page.textContent('#run-text'), /Done: “misty”/);
   await page.click(`label.chip:has(input[value=${other}])`);
-  await page.waitForFunction((o) => document.querySelector('#refs-time').textContent.includes(`“${o}”`), other);
+  await page.waitForFunction((o) => document.querySelector('#refs-heading').textContent.includes(`“${o}”`), other);
   assert.ok(await page.isVisible('#after'), 'the result went away');
   const [lut] = await Promise.all([page.waitForEvent('download'), page.click('#dl-lut')]);
   assert.equal(lut.suggestedFilename(), 'kodim16-misty.cube');
