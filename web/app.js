@@ -76,12 +76,13 @@ function onLoad(m) {
 }
 
 // recover replaces a worker that did not stop in time: the new one loads
-// the engine from Cache Storage and gets the photo and reference again.
+// the engine from Cache Storage and gets the photo and reference again. The
+// page's state (photo, mood, cards, the run's lines) stays as it was.
 async function recover() {
   engine.restart();
-  const { file, reference } = state;
-  set({ ready: false, photo: null, running: null });
+  const { reference } = state;
+  set({ ready: false });
   await load(false);
-  if (file && !state.photo) await photo.setPhoto(file);
+  if (state.photo) await photo.resend();
   if (reference) await moods.restore(reference);
 }

@@ -56,6 +56,7 @@ function renderMoods() {
     const chips = el('div', { class: 'chips' });
     for (const a of words) {
       const input = el('input', { type: 'radio', name: 'mood', value: a.name, 'data-polarity': pol });
+      input.checked = a.name === state.adjective; // drawn again after a restart
       input.addEventListener('change', () => {
         set({ adjective: a.name });
         retrieve();
@@ -67,6 +68,7 @@ function renderMoods() {
   const noun = $('noun');
   noun.length = 1;
   for (const n of v.nouns || []) noun.append(el('option', { value: n.name }, n.name));
+  noun.value = state.noun;
   noun.disabled = false;
 }
 

@@ -115,6 +115,13 @@ export async function setPhoto(file) {
   });
 }
 
+/** resend gives a fresh worker the photo the page has; the page's state stays as it is. */
+export async function resend() {
+  const bitmap = await decode(state.file, 'photo');
+  const [sw, sh] = fit(bitmap.width, bitmap.height, SCREEN);
+  await engine.request('photo', { bitmap, screenW: sw, screenH: sh }, [bitmap]);
+}
+
 // check throws a plain-words error if the engine could not take a photo of
 // bitmap's size.
 function check(bitmap, name) {

@@ -44,8 +44,10 @@ function clear() {
 
 function renderBackbones() {
   const sel = $('backbone');
+  const was = sel.value;
   sel.length = 0;
   for (const b of state.backbones) sel.append(el('option', { value: b }, b.startsWith('squeezenet') ? 'SqueezeNet 1.1 (fast)' : b === 'densenet121' ? 'DenseNet121 (the paper’s; slower)' : b));
+  if (state.backbones.includes(was)) sel.value = was;
   $('backbone-field').hidden = state.backbones.length < 2;
 }
 
@@ -149,7 +151,7 @@ async function cancel() {
   engine.cancel();
   // The engine stops between two iterations; if one takes too long, the
   // worker is ended outright and a fresh one set up again.
-  const timer = setTimeout(() => recover(), 1500);
+  const timer = setTimeout(() => recover(), debug.cancelWaitMs);
   try {
     await running.request;
   } catch {

@@ -42,6 +42,8 @@ export function locked() {
 }
 
 // The one object for tests and the curious in the console: figures the
-// page measured, the state, and the test-only strip height of exports.
-export const debug = { metrics: { start: performance.now() }, state, stripRows: 0 };
+// page measured, the state, and two knobs for tests: the strip height of
+// exports (0: the worker's choice) and how long a cancel may take before
+// the worker is replaced.
+export const debug = { metrics: { start: performance.now() }, state, stripRows: 0, cancelWaitMs: 1500 };
 globalThis.sentimentDebug = debug;

@@ -2,7 +2,8 @@
 // page loads, retrieves, transfers and exports with nothing serving it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { assetPath, launch, open, ready, imageSize, serve } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
@@ -47,4 +48,14 @@ test('after the first visit the page loads, retrieves, transfers and exports wit
   assert.deepEqual(imageSize(readFileSync(await dl.path())), { type: 'jpeg', w: W, h: H });
   assert.deepEqual(page.errors || [], []);
   await context.close();
+});
+
+test('the service worker keeps every file of the page', () => {
+  const dir = process.env.SITE_DIR;
+  const sw = readFileSync(path.join(dir, 'sw.js'), 'utf8');
+  const list = JSON.parse(/const PAGE = (\[[^\]]*\]);/.exec(sw)[1].replace(/'/g, '"'));
+  const web = readdirSync(path.join(dir, 'web')).filter((f) => !f.endsWith('.gz') && f !== 'sw.js').map((f) => `web/${f}`);
+  assert.ok(web.length > 5, `web/: ${web}`);
+  for (const f of web) assert.ok(list.includes(f), `sw.js does not keep ${f}`);
+  for (const f of ['./', 'index.html', 'site.json', 'wasm_exec.js']) assert.ok(list.includes(f), `sw.js does not keep ${f}`);
 });

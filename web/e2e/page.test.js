@@ -47,7 +47,7 @@ test('first visit: the engine loads, the page says nothing is uploaded, a reload
   const kept = big.reduce((n, f) => n + f.size, 0);
   const refs = site.index ? (await (await fetch(new URL('refs/attribution.json', SITE))).json()).length : 0;
   const mb = kept < 1e6 ? `${(kept / 1e3).toFixed(0)} kB` : `${(kept / 1e6).toFixed(1)} MB`;
-  assert.match(await page.textContent('#privacy'), new RegExp(`keeps this page, its engine, model and reference index \\(${mb.replace('.', '\\.')}\\) and the ${refs} reference pictures, for offline use\\. It now works without a connection\\.`));
+  assert.match(await page.textContent('#privacy'), new RegExp(`keeps this page, its engine, model and reference index \\(${mb.replace('.', '\\.')}\\) and the ${refs} reference pictures, for offline use\\. It now works without a connection \\(\\d+(\\.\\d)? MB stored in all\\)\\.`));
   await page.settle();
   noUpload(first);
   await context.close();

@@ -222,6 +222,29 @@ test('cancel in the middle of a run stops promptly and leaves the page working',
   await context.close();
 });
 
+test('a worker that does not stop in time is replaced, and the page carries on as it was', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await settings(page, 500);
+  // No time at all for the engine to stop: the worker is replaced at once.
+  await page.evaluate(() => { window.sentimentDebug.cancelWaitMs = 0; });
+  await page.click('#start');
+  await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+  await page.waitForSelector('#engine.ready', { timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
+  assert.ok(await page.isChecked('input[value=misty]'), 'the mood was lost');
+  assert.match(await page.textContent('#photo-info'), /^kodim16\.jpg/);
+  assert.match(await page.textContent('#run-text'), /Cancelled/);
+  await settings(page, 3);
+  await page.click('#start');
+  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
+  assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('a tampered weights download is refused, said so, and a retry succeeds', async () => {
   const { context, page } = await open(browser);
   let served = 0;
