@@ -2,11 +2,13 @@
 // them that a drag or the slider moves. Transparent parts of a photo are
 // shown on white, as the JPEG download composites them.
 import { $ } from './dom.js';
-import { state, subscribe } from './state.js';
+import { state, subscribe, debug } from './state.js';
 
 const before = $('before');
 const after = $('after');
 const stage = $('stage');
+
+let generation = 0; // every drawing on the after canvas: a preview finishing late does not cover a newer one
 
 /** showBefore draws the photo's display copy and hides any result. */
 export function showBefore() {
@@ -21,6 +23,7 @@ export function showBefore() {
 
 /** hideAfter takes the result or preview off the stage. */
 export function hideAfter() {
+  generation++;
   after.hidden = true;
   setCompare(false);
 }
@@ -29,11 +32,63 @@ export function hideAfter() {
 export function drawAfter(rgba, w, h) {
   const s = state.screen;
   if (!s) return;
+  generation++;
   const c = new OffscreenCanvas(w, h);
   c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), w, h), 0, 0);
   paint(after, c, s.width, s.height);
   after.hidden = false;
   setCompare(true);
+}
+
+// The photo's pixels at display size and at the preview's size, for
+// drawPreview; made once per photo and preview size.
+let sharp = null; // {screen, key, w, h, small}
+
+/**
+ * drawPreview shows a running transfer's working-size picture (w×h) with
+ * the photo's own detail: the display copy plus the change the transfer
+ * made, enlarged. The change is smooth, so enlarging it costs no
+ * sharpness, where enlarging the picture itself would blur it.
+ */
+export async function drawPreview(rgba, w, h) {
+  const s = state.screen;
+  if (!s) return;
+  const t = performance.now();
+  const g = ++generation;
+  if (sharp?.screen !== s) sharp = { screen: s, pixels: pixelsOf(s, s.width, s.height) };
+  if (sharp.w !== w || sharp.h !== h) Object.assign(sharp, { w, h, small: pixelsOf(await createImageBitmap(s, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' }), w, h) });
+  if (g !== generation) return;
+  // The change, offset by 128 so that a canvas can hold and enlarge it.
+  const change = new ImageData(w, h);
+  for (let i = 0; i < change.data.length; i += 4) {
+    for (let c = 0; c < 3; c++) change.data[i + c] = 128 + rgba[i + c] - sharp.small[i + c];
+    change.data[i + 3] = 255;
+  }
+  const small = new OffscreenCanvas(w, h);
+  small.getContext('2d').putImageData(change, 0, 0);
+  const big = pixelsOf(small, s.width, s.height);
+  const out = new ImageData(s.width, s.height);
+  for (let i = 0; i < out.data.length; i += 4) {
+    for (let c = 0; c < 3; c++) out.data[i + c] = sharp.pixels[i + c] + big[i + c] - 128;
+    out.data[i + 3] = 255;
+  }
+  after.width = s.width;
+  after.height = s.height;
+  after.getContext('2d').putImageData(out, 0, 0);
+  after.hidden = false;
+  setCompare(true);
+  debug.metrics.previewMs = performance.now() - t;
+}
+
+// pixelsOf returns the RGBA bytes of src drawn at w×h over white.
+function pixelsOf(src, w, h) {
+  const c = new OffscreenCanvas(w, h);
+  const g = c.getContext('2d', { willReadFrequently: true });
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, w, h);
+  g.imageSmoothingQuality = 'high';
+  g.drawImage(src, 0, 0, w, h);
+  return g.getImageData(0, 0, w, h).data;
 }
 
 /** blendAfter draws photo·(1 − v) + result·v at once, the browser compositing. */

@@ -3,7 +3,7 @@
 // are locked while it runs (cancel to change them), and the result keeps
 // the inputs it was made from.
 import { $, el, say } from './dom.js';
-import { drawAfter, showBefore } from './compare.js';
+import { drawAfter, drawPreview, showBefore } from './compare.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 
 let engine;
@@ -137,7 +137,7 @@ export function onProgress(m) {
   }
   $('run-text').textContent = text;
   if (m.preview) {
-    drawAfter(m.preview.rgba, m.preview.w, m.preview.h);
+    drawPreview(m.preview.rgba, m.preview.w, m.preview.h);
     debug.metrics.previews = (debug.metrics.previews || 0) + 1;
   }
 }
