@@ -30,6 +30,7 @@ let screen = null; // {w, h, rgba, alpha}: the display copy that strength previe
 let reference = null; // what the engine has as reference
 let transferring = false;
 let memory = null; // the engine's WebAssembly memory, for the figures
+let keptBytes = 0; // the engine, index and first network's weights, kept by assets.js
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 // Pixels of the full-size photo the engine transforms per call at export:
@@ -49,15 +50,14 @@ function call(name, ...args) {
 const handlers = {
   async load({ reload }) {
     if (!engine) await startEngine(reload);
-    const big = [site.engine, site.index, ...site.backbones.map((b) => b.weights)].filter(Boolean);
     return {
       vocabulary,
       constants: engine.constants,
       backbones: site.backbones.map((b) => b.name),
       hasIndex: !!site.index,
-      // What this browser keeps (the service worker adds the page's files
-      // and the reference pictures).
-      kept: { bytes: big.reduce((n, f) => n + f.size, 0), pictures: (vocabulary?.adjectives || []).reduce((n, a) => n + a.count, 0) },
+      // What this browser keeps of the first visit's downloads (the service
+      // worker adds the page's files and the reference pictures).
+      kept: { bytes: keptBytes, pictures: (vocabulary?.adjectives || []).reduce((n, a) => n + a.count, 0) },
     };
   },
 
@@ -136,7 +136,6 @@ const handlers = {
     // transformed by the engine where it lies, written back. The engine's
     // heap holds one strip, never the photo.
     const canvas = new OffscreenCanvas(w, h);
-    // Unpremultiplied pixels, so that the colour under partial alpha is read back as it was.
     const g = canvas.getContext('2d', { willReadFrequently: true });
     if (!g) throw new Error(`This browser could not make a ${w} × ${h} canvas to render the photo in.`);
     g.drawImage(full, 0, 0);
@@ -220,6 +219,7 @@ async function startEngine(reload) {
   const first = site.backbones[0];
   if (first) want.push({ key: 'weights', file: first.weights, label: `${first.name} weights` });
   const total = want.reduce((s, w) => s + w.file.size, 0);
+  keptBytes = total;
   let loaded = 0;
   let cachedAll = true;
   const tick = () => post({ event: 'load', loaded, total });

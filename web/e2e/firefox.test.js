@@ -4,7 +4,7 @@
 // cover the rest in depth; these check that the same page works here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -56,14 +56,21 @@ async function transfer(page) {
   return moods.at(-1);
 }
 
-// download clicks id and waits for the file name in the downloads folder.
+// download clicks id and waits until the file name is in the downloads
+// folder, whole: Firefox writes it as it goes (with a .part file beside it).
 async function download(page, id, name) {
   const file = path.join(downloads, name);
   rmSync(file, { force: true });
   await page.click(id);
-  for (let i = 0; i < 600 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(existsSync(file), `no ${name} in ${readdirSync(downloads)}`);
-  return readFileSync(file);
+  let size = -1;
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const writing = readdirSync(downloads).some((f) => f.endsWith('.part'));
+    const now = existsSync(file) ? statSync(file).size : -1;
+    if (now > 0 && now === size && !writing) return readFileSync(file);
+    size = now;
+  }
+  assert.fail(`no whole ${name} in ${readdirSync(downloads)}`);
 }
 
 test('Firefox: load, picker, transfer, full-size downloads', async () => {
