@@ -19,15 +19,26 @@ self.addEventListener('install', (e) => {
   e.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     await cache.addAll(PAGE.map((u) => new Request(u, { cache: 'no-cache' })));
-    // The manifests and every reference picture the site lists: all of
-    // them, so that any mood works offline, not only those seen.
-    const site = await (await cache.match('site.json')).json();
-    const refs = site.index ? await (await cache.match('refs/attribution.json')).json() : [];
-    const more = [...site.backbones.map((b) => b.manifest), ...refs.map((r) => `refs/${r.picture}`)];
-    await cache.addAll(more.map((u) => new Request(u, { cache: 'no-cache' })));
+    await keepAll(cache);
     await self.skipWaiting();
   })());
 });
+
+// keepAll keeps the manifests and every reference picture the kept
+// site.json and credits list (all of them, so that any mood works offline,
+// not only those seen), and lets go of pictures no longer listed.
+async function keepAll(cache) {
+  const site = await (await cache.match('site.json')).json();
+  const refs = site.index ? await (await cache.match('refs/attribution.json')).json() : [];
+  const want = [...site.backbones.map((b) => b.manifest), ...refs.map((r) => `refs/${r.picture}`)];
+  const missing = [];
+  for (const u of want) if (!(await cache.match(u))) missing.push(u);
+  await cache.addAll(missing.map((u) => new Request(u, { cache: 'no-cache' })));
+  const listed = new Set(want.map((u) => new URL(u, self.location).href));
+  for (const req of await cache.keys()) {
+    if (/\/refs\/[^/]+\.jpg$/.test(req.url) && !listed.has(req.url)) await cache.delete(req);
+  }
+}
 
 self.addEventListener('activate', (e) => {
   e.waitUntil((async () => {
@@ -47,6 +58,14 @@ self.addEventListener('fetch', (e) => {
       if (res.ok && res.status === 200) {
         const cache = await caches.open(CACHE);
         if (req.mode === 'navigate' || (await cache.match(req))) await cache.put(req, res.clone());
+        // The worker reads site.json on every visit: then the credits are
+        // read afresh and the kept pictures made to match a rebuilt site.
+        if (url.pathname.endsWith('/site.json')) {
+          e.waitUntil(fetch('refs/attribution.json', { cache: 'no-cache' })
+            .then((r) => r.ok && cache.put('refs/attribution.json', r))
+            .then(() => keepAll(cache))
+            .catch(() => {}));
+        }
       }
       return res;
     } catch (err) {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { assetPath, launch, open, ready, imageSize, serve } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, imageSize, serve } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const { w: W, h: H } = imageSize(readFileSync(photo));
@@ -58,4 +58,35 @@ test('the service worker keeps every file of the page', () => {
   assert.ok(web.length > 5, `web/: ${web}`);
   for (const f of web) assert.ok(list.includes(f), `sw.js does not keep ${f}`);
   for (const f of ['./', 'index.html', 'site.json', 'wasm_exec.js']) assert.ok(list.includes(f), `sw.js does not keep ${f}`);
+});
+
+test('each visit makes the kept reference pictures match the site’s credits again', async () => {
+  const { context, page } = await open(browser);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('#privacy').dataset.offline === 'ready', null, { timeout: 120_000 });
+  const refs = await (await fetch(new URL('refs/attribution.json', SITE))).json();
+  // One listed picture lost from storage, one no longer listed left in it.
+  const [lost, stale] = [new URL(`refs/${refs[0].picture}`, SITE).href, new URL('refs/gone-from-the-catalog.jpg', SITE).href];
+  await page.evaluate(async ([lost, stale]) => {
+    const names = await caches.keys();
+    const cache = await caches.open(names.find((n) => n.startsWith('sentiment-page-')));
+    assert(await cache.delete(lost));
+    await cache.put(stale, new Response('x'));
+    function assert(ok) { if (!ok) throw new Error('not kept before'); }
+  }, [lost, stale]);
+  await page.reload();
+  await page.waitForSelector('#engine.ready', { timeout: 60_000 });
+  // (waitForFunction does not wait on a promise: polled from here.)
+  let kept = null;
+  for (let i = 0; i < 150; i++) {
+    kept = await page.evaluate(async ([lost, stale]) => {
+      const names = await caches.keys();
+      const cache = await caches.open(names.find((n) => n.startsWith('sentiment-page-')));
+      return { lost: !!(await cache.match(lost)), stale: !!(await cache.match(stale)) };
+    }, [lost, stale]);
+    if (kept.lost && !kept.stale) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(kept, { lost: true, stale: false });
+  await context.close();
 });
