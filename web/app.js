@@ -9,6 +9,7 @@ import { state, set, debug } from './state.js';
 import * as photo from './photo.js';
 import * as moods from './moods.js';
 import * as run from './run.js';
+import * as network from './network.js';
 import * as result from './result.js';
 import * as compare from './compare.js';
 import * as offline from './offline.js';
@@ -17,12 +18,14 @@ const engine = new Engine((m) => {
   if (m.event === 'load') onLoad(m);
   else if (m.event === 'progress') run.onProgress(m);
   else if (m.event === 'export') result.onExport(m);
-  else if (m.event === 'backbone') run.onBackbone(m);
+  else if (m.event === 'backbone') network.onBackbone(m);
+  else if (m.event === 'network') network.onDownload(m);
 });
 compare.init();
 photo.init(engine);
 moods.init(engine);
 run.init(engine, recover);
+network.init(engine);
 result.init(engine);
 offline.init();
 $('engine-retry').addEventListener('click', () => {
@@ -49,7 +52,7 @@ async function load(reload) {
     if (!r.hasIndex) text += ' This site was built without the reference index: use your own reference picture.';
     if (!r.backbones.length) text += ' It was built without model weights, so it cannot transfer.';
     $('engine-text').textContent = text;
-    set({ ready: true, constants: r.constants, backbones: r.backbones, vocabulary: r.vocabulary, kept: r.kept });
+    set({ ready: true, constants: r.constants, vocabulary: r.vocabulary, kept: r.kept, ...network.loaded(r.backbones) });
     if (state.file && !state.photo) await photo.setPhoto(state.file).catch((e) => {
       set({ file: null });
       $('photo-error').textContent = e.message;

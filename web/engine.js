@@ -10,7 +10,7 @@ export class EngineError extends Error {
 }
 
 export class Engine {
-  /** onEvent(msg) gets the worker's events: 'load', 'progress', 'export' and 'backbone'. */
+  /** onEvent(msg) gets the worker's events: 'load', 'network', 'progress', 'export' and 'backbone'. */
   constructor(onEvent) {
     this.onEvent = onEvent;
     this.pending = new Map();
@@ -50,6 +50,11 @@ export class Engine {
   /** cancel asks the running transfer to stop between two iterations. */
   cancel() {
     this.worker.postMessage({ type: 'cancel' });
+  }
+
+  /** cancelNetwork stops the download of the network name, if one runs. */
+  cancelNetwork(name) {
+    this.worker.postMessage({ type: 'cancelNetwork', name });
   }
 
   /**

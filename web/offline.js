@@ -32,7 +32,7 @@ async function measure() {
 function render(problem) {
   const k = state.kept;
   const what = k
-    ? `this page, its engine, model and reference index (${mb(k.bytes)}) and the ${k.pictures} reference pictures`
+    ? `this page, its engine, ${k.networks.length > 1 ? `${k.networks.length} networks` : 'model'} and reference index (${mb(k.bytes)}) and the ${k.pictures} reference pictures`
     : 'this page, its engine, model and reference pictures';
   const p = $('privacy-text');
   p.textContent = `Everything runs on this device: your photos are never uploaded, and nothing of yours is kept. This browser keeps ${what}, for offline use.` +

@@ -22,8 +22,8 @@ export function init(eng, restart) {
   $('start').addEventListener('click', start);
   $('cancel').addEventListener('click', cancel);
   subscribe((changed) => {
-    if (changed.has('backbones')) renderBackbones();
     if (changed.has('photo')) clear();
+    if (changed.has('backbone') || changed.has('networks')) defaults();
     for (const k of ['ready', 'photo', 'reference', 'running', 'backbones']) {
       if (changed.has(k)) {
         buttons();
@@ -42,20 +42,13 @@ function clear() {
   say('run-error');
 }
 
-function renderBackbones() {
-  const sel = $('backbone');
-  const was = sel.value;
-  sel.length = 0;
-  for (const b of state.backbones) sel.append(el('option', { value: b }, b.startsWith('squeezenet') ? 'SqueezeNet 1.1 (fast)' : b === 'densenet121' ? 'DenseNet121 (the paper’s; slower)' : b));
-  if (state.backbones.includes(was)) sel.value = was;
-  $('backbone-field').hidden = state.backbones.length < 2;
-}
-
-/** onBackbone marks a network's default settings, and puts them in the form where the user has not typed. */
-export function onBackbone(m) {
-  debug.metrics.network = m.ms;
-  if (m.name !== ($('backbone').value || state.backbones[0]) || !m.defaults) return;
-  const d = m.defaults;
+// defaults marks the chosen network's default settings, and puts them in
+// the form where the user has not typed.
+let shown = null; // the defaults in the form
+function defaults() {
+  const d = state.networks[state.backbone]?.defaults;
+  if (!d || d === shown) return;
+  shown = d;
   const sel = $('size');
   for (const o of sel.options) o.textContent = o.textContent.replace(' (default)', '');
   let opt = [...sel.options].find((o) => Number(o.value) === d.size);
@@ -72,7 +65,7 @@ function buttons() {
   const canRun = state.ready && state.photo && state.reference && state.backbones.length > 0 && !state.running;
   $('start').disabled = !canRun;
   $('start').title = !state.backbones.length && state.ready ? 'This site was built without model weights.' : '';
-  for (const id of ['size', 'iterations', 'backbone']) $(id).disabled = locked();
+  for (const id of ['size', 'iterations']) $(id).disabled = locked();
 }
 
 async function start() {
@@ -81,7 +74,7 @@ async function start() {
   $('iterations').value = iterations;
   const run = {
     photoId: state.photo.id, adjective: state.adjective, noun: state.noun, reference: state.reference,
-    backbone: $('backbone').value || state.backbones[0], size: Number($('size').value), iterations,
+    backbone: state.backbone || state.backbones[0], size: Number($('size').value), iterations,
   };
   clock = { t0: 0, i0: 0 };
   $('run').hidden = false;

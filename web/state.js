@@ -7,8 +7,13 @@ export const state = {
   ready: false, // the engine answered 'load'
   constants: null, // Go's size limits: {minSide, maxSide, maxPixels, workingSize}
   vocabulary: null, // {adjectives: [{name, polarity, count}], nouns: [{name, count}]}
-  backbones: [], // network names, from site.json
-  kept: null, // what the page keeps on this device: {bytes, pictures}
+  backbones: [], // network names, from site.json, the first loaded up front
+  backbone: '', // the chosen network's name
+  // name → {size (weights' bytes), kept (in storage), status ('absent',
+  // 'kept', 'downloading', 'building', 'ready'), loaded (bytes so far),
+  // defaults ({size, iterations}), estimates ({[size]: {first, perIteration}})}
+  networks: {},
+  kept: null, // what the page keeps on this device: {bytes, networks, pictures}
   file: null, // the photo's File: re-read only if the worker restarts
   photo: null, // {id, name, w, h}: a new id for every photo taken
   screen: null, // ImageBitmap at display size: the "before"

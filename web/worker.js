@@ -4,9 +4,9 @@
 //
 // Requests are {id, type, ...}; answers {id, ok, result} or {id, ok: false,
 // error}. Events the page did not ask for are {event, ...}: 'load' (download
-// progress), 'progress' (a transfer's iterations and previews), 'export'
-// (rows of the full-size result done) and 'backbone' (a network built, with
-// its default settings).
+// progress), 'network' (a chosen network's download progress), 'progress'
+// (a transfer's iterations and previews), 'export' (rows of the full-size
+// result done) and 'backbone' (a network built, with its default settings).
 //
 // Transparency: the engine works on colour only. The working copy it
 // optimizes is the photo composited on white, as the page shows it; where
@@ -14,7 +14,7 @@
 // transformed and its alpha put back unchanged; a JPEG is then composited
 // on white.
 import '../wasm_exec.js';
-import { fetchVerified, DownloadError } from './assets.js';
+import { fetchVerified, isKept, DownloadError } from './assets.js';
 import { fit } from './fit.js';
 
 const base = new URL('../', import.meta.url); // the site folder
@@ -29,8 +29,10 @@ let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba, alpha}: the display copy that strength previews use; alpha null if opaque
 let reference = null; // what the engine has as reference
 let transferring = false;
+let probing = null; // the running probe's promise (settles when it has stopped)
+const downloads = new Map(); // network name → AbortController of its download
 let memory = null; // the engine's WebAssembly memory, for the figures
-let keptBytes = 0; // the engine, index and first network's weights, kept by assets.js
+const kept = new Map(); // url → bytes of the downloads assets.js keeps (engine, index, weights)
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 // Pixels of the full-size photo the engine transforms per call at export:
@@ -50,15 +52,52 @@ function call(name, ...args) {
 const handlers = {
   async load({ reload }) {
     if (!engine) await startEngine(reload);
-    return {
-      vocabulary,
-      constants: engine.constants,
-      backbones: site.backbones.map((b) => b.name),
-      hasIndex: !!site.index,
-      // What this browser keeps of the first visit's downloads (the service
-      // worker adds the page's files and the reference pictures).
-      kept: { bytes: keptBytes, pictures: (vocabulary?.adjectives || []).reduce((n, a) => n + a.count, 0) },
-    };
+    // Networks other than the first are downloaded when chosen; one chosen
+    // on an earlier visit is in storage already.
+    const backbones = await Promise.all(site.backbones.map(async (b, i) => {
+      const k = i === 0 ? kept.has(b.weights.url) : await isKept(b.weights, base);
+      if (k) kept.set(b.weights.url, b.weights.size);
+      return { name: b.name, size: b.weights.size, kept: k };
+    }));
+    return { vocabulary, constants: engine.constants, backbones, hasIndex: !!site.index, kept: keptNow() };
+  },
+
+  // network downloads (unless kept) and builds a network the user chose,
+  // with 'network' events as bytes arrive; cancelNetwork stops the
+  // download. It resolves to the network's defaults and what is kept now.
+  async network({ name, reload }) {
+    const defaults = await ensureBackbone(name, reload);
+    return { defaults, kept: keptNow() };
+  },
+
+  // probe measures the time of transfer iterations with the chosen network
+  // at size on this photo and reference, before the user commits to a
+  // run: the engine's own transfer, cancelled after its second iteration
+  // (a cancelled transfer leaves the last result as it was). It resolves
+  // to {first, perIteration} in ms (the first iteration with the setup,
+  // then one iteration), or null when there is no photo or reference yet
+  // or a run took the engine first.
+  async probe({ name, size }) {
+    if (!full || !reference || transferring || probing) return null;
+    await ensureBackbone(name);
+    await ensureWork(size);
+    if (transferring || probing) return null;
+    const times = [];
+    const t0 = performance.now();
+    const run = call('transfer', { backbone: name, size, iterations: 1000, previewEvery: 0 }, () => {
+      times.push(performance.now());
+      return turn().then(() => times.length >= 2 && engine?.cancel());
+    });
+    probing = run.catch(() => {});
+    try {
+      await run;
+    } catch (e) {
+      if (e?.name !== 'Cancelled') throw e;
+    } finally {
+      probing = null;
+    }
+    if (times.length < 2) return null;
+    return { name, size, first: times[0] - t0, perIteration: times[1] - times[0], wasmBytes: memory?.buffer.byteLength };
   },
 
   async photo({ bitmap, screenW, screenH }) {
@@ -110,6 +149,11 @@ const handlers = {
     if (!reference) throw new Error('Choose a reference first.');
     await ensureBackbone(backbone);
     await ensureWork(size);
+    // A probe gives way to the user's run.
+    if (probing) {
+      engine.cancel();
+      await probing;
+    }
     transferring = true;
     const t = performance.now();
     try {
@@ -175,6 +219,10 @@ self.onmessage = async (e) => {
     if (transferring && engine) engine.cancel();
     return;
   }
+  if (m.type === 'cancelNetwork') {
+    downloads.get(m.name)?.abort();
+    return;
+  }
   const h = handlers[m.type];
   try {
     if (!h) throw new Error(`unknown request ${m.type}`);
@@ -185,7 +233,7 @@ self.onmessage = async (e) => {
   } catch (err) {
     post({
       id: m.id, ok: false, error: err?.message || String(err),
-      kind: err instanceof DownloadError ? 'download' : err?.name === 'Cancelled' ? 'cancelled' : 'engine',
+      kind: err?.cancelled || err?.name === 'Cancelled' ? 'cancelled' : err instanceof DownloadError ? 'download' : 'engine',
     });
   }
 };
@@ -201,11 +249,25 @@ function onProgress(p) {
     transfer.push(p.preview.buffer);
   }
   post(msg, transfer);
+  return turn();
+}
+
+// turn returns a promise that settles after the event loop has turned once.
+function turn() {
   return new Promise((resolve) => {
     const ch = new MessageChannel();
     ch.port1.onmessage = () => resolve();
     ch.port2.postMessage(0);
   });
+}
+
+// keptNow is what this browser keeps of the engine's downloads (the
+// service worker adds the page's files and the reference pictures).
+function keptNow() {
+  const networks = site.backbones.filter((b) => kept.has(b.weights.url)).map((b) => b.name);
+  let bytes = 0;
+  for (const n of kept.values()) bytes += n;
+  return { bytes, networks, pictures: (vocabulary?.adjectives || []).reduce((n, a) => n + a.count, 0) };
 }
 
 async function startEngine(reload) {
@@ -219,7 +281,7 @@ async function startEngine(reload) {
   const first = site.backbones[0];
   if (first) want.push({ key: 'weights', file: first.weights, label: `${first.name} weights` });
   const total = want.reduce((s, w) => s + w.file.size, 0);
-  keptBytes = total;
+  kept.clear();
   let loaded = 0;
   let cachedAll = true;
   const tick = () => post({ event: 'load', loaded, total });
@@ -230,8 +292,9 @@ async function startEngine(reload) {
     if (now - last > 50 || loaded === total) { last = now; tick(); }
   };
   const got = await Promise.all(want.map(async (w) => {
-    const r = await fetchVerified(w.file, base, w.label, onBytes, reload);
+    const r = await fetchVerified(w.file, base, w.label, onBytes, { reload });
     cachedAll &&= r.cached;
+    if (r.kept) kept.set(w.file.url, w.file.size);
     return [w.key, r.bytes];
   }));
   const bytes = Object.fromEntries(got);
@@ -277,22 +340,37 @@ async function loadBackbone(b, weights) {
   return defaults;
 }
 
-async function ensureBackbone(name) {
+async function ensureBackbone(name, reload = false) {
   if (backbones.has(name)) return backbones.get(name);
-  const done = fetchBackbone(name);
+  const done = fetchBackbone(name, reload);
   backbones.set(name, done);
   done.catch(() => backbones.delete(name));
   return done;
 }
 
-async function fetchBackbone(name) {
+// fetchBackbone downloads a network's weights (or reads them from
+// storage), checked against their sha256, and builds it.
+async function fetchBackbone(name, reload) {
   const b = site.backbones.find((x) => x.name === name);
   if (!b) throw new Error(`This site was built without the ${name} network.`);
+  const abort = new AbortController();
+  downloads.set(name, abort);
   let loaded = 0;
-  const r = await fetchVerified(b.weights, base, `${b.name} weights`, (n) => {
-    loaded += n;
-    post({ event: 'load', loaded, total: b.weights.size });
-  });
+  let last = 0;
+  let r;
+  try {
+    r = await fetchVerified(b.weights, base, `${b.name} weights`, (n) => {
+      loaded += n;
+      const now = performance.now();
+      if (now - last > 50 || loaded === b.weights.size) {
+        last = now;
+        post({ event: 'network', name, loaded, total: b.weights.size });
+      }
+    }, { reload, signal: abort.signal });
+  } finally {
+    downloads.delete(name);
+  }
+  if (r.kept) kept.set(b.weights.url, b.weights.size);
   return loadBackbone(b, r.bytes);
 }
 
