@@ -2,8 +2,8 @@
 // comes with the page; another (DenseNet121, the paper's) is downloaded
 // only when chosen, with its size said beforehand, its progress shown and
 // a cancel, checked against its sha256 and kept for offline use. Once it
-// is built, and the photo and reference are there, a probe of two
-// iterations measures on this device how long a run with it takes, before
+// is built, and the photo and reference are there, a probe of three
+// iterations (the last with a preview) measures on this device how long a run with it takes, before
 // the user starts one. A failed or cancelled download says so and puts
 // the choice back on the first network, which keeps working.
 import { $, el, mb, say } from './dom.js';
@@ -110,7 +110,8 @@ async function probe() {
   probe(); // the size may have changed meanwhile
 }
 
-function label(name) {
+/** label names a network for people. */
+export function label(name) {
   return name.startsWith('squeezenet') ? 'SqueezeNet 1.1' : name === 'densenet121' ? 'DenseNet121' : name;
 }
 
@@ -152,7 +153,8 @@ function render() {
   let e = '';
   if (est) {
     const its = Number($('iterations').value) || d?.iterations || 0;
-    const total = est.first + Math.max(0, its - 1) * est.perIteration;
+    // The run shows a preview every few iterations and at its end.
+    const total = est.first + Math.max(0, its - 1) * est.perIteration + Math.ceil(its / est.previewEvery) * est.preview;
     e = `Measured on this device: ${secs(est.perIteration)} an iteration at ${size} px, so ${its} iterations take about ${secs(total)}.`;
   } else if (probing === `${name}@${size}`) e = `Measuring its speed on this device at ${size} px…`;
   else if (n.status === 'ready') e = 'Its speed on this device is measured once your photo and a reference are chosen.';

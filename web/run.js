@@ -5,6 +5,7 @@
 import { $, el, say } from './dom.js';
 import { drawAfter, drawPreview, showBefore } from './compare.js';
 import { state, set, subscribe, locked, debug } from './state.js';
+import { label } from './network.js';
 
 let engine;
 let recover; // restarts the worker (app.js)
@@ -83,7 +84,7 @@ async function start() {
   $('cancel').hidden = false;
   $('cancel').disabled = false;
   showBefore();
-  const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations, previewEvery: 5 });
+  const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations });
   set({ running: { ...run, request }, result: null });
   $('cancel').focus(); // Start is disabled now: focus stays on a control
   try {
@@ -93,7 +94,7 @@ async function start() {
     const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length), r.w, r.h), { premultiplyAlpha: 'none' });
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
-    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
+    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
     set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap }, strength: 1 });
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {

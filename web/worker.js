@@ -39,6 +39,9 @@ const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 // a megapixel is 4 MB of strip in its heap, few enough calls that their
 // cost is nothing beside the grid's.
 const STRIP_PIXELS = 1 << 20;
+// Iterations between two live previews of a transfer (each refits the
+// look and applies it: a cost the time estimate counts).
+const PREVIEW_EVERY = 5;
 
 // call invokes a bridge function, turning its Error results into throws.
 function call(name, ...args) {
@@ -72,11 +75,12 @@ const handlers = {
 
   // probe measures the time of transfer iterations with the chosen network
   // at size on this photo and reference, before the user commits to a
-  // run: the engine's own transfer, cancelled after its second iteration
-  // (a cancelled transfer leaves the last result as it was). It resolves
-  // to {first, perIteration} in ms (the first iteration with the setup,
-  // then one iteration), or null when there is no photo or reference yet
-  // or a run took the engine first.
+  // run: the engine's own transfer, cancelled after its third iteration
+  // (a cancelled transfer leaves the last result as it was), the third
+  // with a preview. It resolves to {first, perIteration, preview,
+  // previewEvery} in ms (the first iteration with the setup, one
+  // iteration, one preview's refit and rendering), or null when there is
+  // no photo or reference yet or a run took the engine first.
   async probe({ name, size }) {
     if (!full || !reference || transferring || probing) return null;
     await ensureBackbone(name);
@@ -84,9 +88,9 @@ const handlers = {
     if (transferring || probing) return null;
     const times = [];
     const t0 = performance.now();
-    const run = call('transfer', { backbone: name, size, iterations: 1000, previewEvery: 0 }, () => {
+    const run = call('transfer', { backbone: name, size, iterations: 1000, previewEvery: 3 }, () => {
       times.push(performance.now());
-      return turn().then(() => times.length >= 2 && engine?.cancel());
+      return turn().then(() => times.length >= 3 && engine?.cancel());
     });
     probing = run.catch(() => {});
     try {
@@ -96,8 +100,12 @@ const handlers = {
     } finally {
       probing = null;
     }
-    if (times.length < 2) return null;
-    return { name, size, first: times[0] - t0, perIteration: times[1] - times[0], wasmBytes: memory?.buffer.byteLength };
+    if (times.length < 3) return null;
+    const perIteration = times[1] - times[0];
+    return {
+      name, size, first: times[0] - t0, perIteration, preview: Math.max(0, times[2] - times[1] - perIteration),
+      previewEvery: PREVIEW_EVERY, wasmBytes: memory?.buffer.byteLength,
+    };
   },
 
   async photo({ bitmap, screenW, screenH }) {
@@ -144,7 +152,7 @@ const handlers = {
     return { w, h };
   },
 
-  async transfer({ backbone, size, iterations, previewEvery }) {
+  async transfer({ backbone, size, iterations }) {
     if (!full) throw new Error('Choose a photo first.');
     if (!reference) throw new Error('Choose a reference first.');
     await ensureBackbone(backbone);
@@ -157,7 +165,7 @@ const handlers = {
     transferring = true;
     const t = performance.now();
     try {
-      const r = await call('transfer', { backbone, size, iterations, previewEvery }, onProgress);
+      const r = await call('transfer', { backbone, size, iterations, previewEvery: PREVIEW_EVERY }, onProgress);
       const out = look(1);
       return [{ ...r, ms: performance.now() - t, w: screen.w, h: screen.h, rgba: out, wasmBytes: memory?.buffer.byteLength }, [out.buffer]];
     } finally {

@@ -6,7 +6,7 @@
 // download refused and said so while SqueezeNet keeps working.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SITE, assetPath, launch, open, ready, noUpload, metrics, serve } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, noUpload, metrics, serve, tamper } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const site = await (await fetch(new URL('site.json', SITE))).json();
@@ -42,9 +42,10 @@ async function settings(page, iterations) {
 
 // transfer runs the chosen network to the end.
 async function transfer(page, iterations) {
+  const dense = (await page.$eval('#backbone', (s) => s.value)) === 'densenet121';
   await page.click('#start');
   await page.waitForSelector('#dl-png:not([disabled])', { timeout: 300_000 });
-  assert.match(await page.textContent('#run-text'), new RegExp(`Done: “misty” from misty \\w+, ${iterations} iterations`));
+  assert.match(await page.textContent('#run-text'), new RegExp(`Done: “misty” from misty \\w+, ${iterations} iterations${dense ? ' with DenseNet121' : ''} in`));
 }
 
 // keep keeps a copy of a canvas's pixels in the page under name (pixels
@@ -119,8 +120,13 @@ test('DenseNet121: its size said, downloaded once when chosen, timed on this dev
     const probe = (await metrics(page)).probe;
     assert.equal(probe.name, 'densenet121');
     assert.equal(probe.size, 128);
-    assert.ok(probe.perIteration > 0 && probe.first > 0, JSON.stringify(probe));
-    assert.match(await page.textContent('#net-estimate'), /an iteration at 128 px, so 5 iterations take about [\d.]+ (s|min)\.$/);
+    assert.ok(probe.perIteration > 0 && probe.first > 0 && probe.preview >= 0 && probe.previewEvery > 0, JSON.stringify(probe));
+    // The page's words are the probe's figures: per iteration, and in all
+    // (setup, iterations, and the previews a run shows).
+    const [, per, total, unit] = /^Measured on this device: ([\d.]+) s an iteration at 128 px, so 5 iterations take about ([\d.]+) (s|min)\.$/.exec(await page.textContent('#net-estimate'));
+    assert.ok(Math.abs(Number(per) - probe.perIteration / 1000) <= 0.06 * Math.max(1, Number(per)), `${per} s, probe ${JSON.stringify(probe)}`);
+    const want = (probe.first + 4 * probe.perIteration + Math.ceil(5 / probe.previewEvery) * probe.preview) / (unit === 'min' ? 60_000 : 1000);
+    assert.ok(Math.abs(Number(total) - want) <= 0.06 * Math.max(1, want) + (unit === 'min' ? 0.51 : 0), `${total} ${unit}, want ${want}`);
     // The probe left the engine's last result alone: SqueezeNet's, redrawn
     // by the worker at a strength, is as it was.
     await strength(page, 40);
@@ -168,19 +174,12 @@ test('DenseNet121: its size said, downloaded once when chosen, timed on this dev
 test('a tampered DenseNet121 download is refused, a cancelled one stops; both say so and SqueezeNet keeps working', async () => {
   const log = [];
   const { context, page } = await open(browser, log);
-  let served = 0;
-  await context.route('**/models/densenet121.weights', async (route) => {
-    served++;
-    const res = await route.fetch();
-    const body = Buffer.from(await res.body());
-    body[body.length >> 1] ^= 0xff;
-    await route.fulfill({ response: res, body });
-  });
+  const served = await tamper(context, '**/models/densenet121.weights');
   await ready(page);
   await settings(page, 2);
   await page.selectOption('#backbone', 'densenet121');
   await page.waitForSelector('#net-error:not([hidden])', { timeout: 60_000 });
-  assert.equal(served, 1);
+  assert.equal(served(), 1);
   assert.match(await page.textContent('#net-error'), /The densenet121 weights failed its integrity check.*tampered with; nothing of it was used\. SqueezeNet 1\.1 is used; choose DenseNet121 again to retry\./);
   assert.equal(await page.$eval('#backbone', (s) => s.value), squeeze.name);
   assert.match(await page.textContent('#backbone option[value=densenet121]'), /download\)$/);

@@ -1,6 +1,7 @@
 // The page in Debian's Firefox (ESR), headless, driven by puppeteer-core
 // over WebDriver BiDi: loading, the picker, a transfer, the full-size
-// downloads and offline use with the server stopped. The Chromium tests
+// downloads, DenseNet121 chosen and run, and offline use with the server
+// stopped. The Chromium tests
 // cover the rest in depth; these check that the same page works here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +86,22 @@ test('Firefox: load, picker, transfer, full-size downloads', async () => {
   assert.deepEqual(imageSize(jpeg), { type: 'jpeg', w: W, h: H });
   const png = await download(page, '#dl-png', `kodim16-${mood}.png`);
   assert.deepEqual(imageSize(png), { type: 'png', w: W, h: H });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Firefox: DenseNet121 chosen in the settings, downloaded, and run', async () => {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await ready(page, server.url);
+  await page.click('.settings summary');
+  await page.select('#size', '128');
+  await page.select('#backbone', 'densenet121');
+  await until(page, () => /It is ready, and kept on this device/.test(document.querySelector('#net-text').textContent));
+  await transfer(page);
+  assert.match(await page.$eval('#run-text', (e) => e.textContent), /3 iterations with DenseNet121 in/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -126,6 +126,23 @@ export function noUpload(log, site = SITE) {
   }
 }
 
+/**
+ * tamper serves the files of context matching glob with one byte flipped
+ * in the middle, as a damaged or tampered download, and returns a function
+ * that counts the files so served.
+ */
+export async function tamper(context, glob) {
+  let served = 0;
+  await context.route(glob, async (route) => {
+    served++;
+    const res = await route.fetch();
+    const body = Buffer.from(await res.body());
+    body[body.length >> 1] ^= 0xff;
+    await route.fulfill({ response: res, body });
+  });
+  return () => served;
+}
+
 /** metrics returns the figures the page measured (its debug object). */
 export function metrics(page) {
   return page.evaluate(() => window.sentimentDebug.metrics);

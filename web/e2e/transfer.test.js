@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, tamper } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const photoBytes = readFileSync(photo);
@@ -259,18 +259,11 @@ test('a worker that does not stop in time is replaced, and the page carries on a
 
 test('a tampered weights download is refused, said so, and a retry succeeds', async () => {
   const { context, page } = await open(browser);
-  let served = 0;
-  await context.route('**/models/*.weights', async (route) => {
-    served++;
-    const res = await route.fetch();
-    const body = Buffer.from(await res.body());
-    body[body.length >> 1] ^= 0xff;
-    await route.fulfill({ response: res, body });
-  });
+  const served = await tamper(context, '**/models/*.weights');
   await page.goto(SITE);
   await page.waitForSelector('#engine.failed', { timeout: 60_000 });
   assert.match(await page.textContent('#engine-text'), /failed its integrity check.*tampered/);
-  assert.ok(served >= 1);
+  assert.ok(served() >= 1);
   assert.ok(await page.isVisible('#engine-retry'));
   await context.unroute('**/models/*.weights');
   await page.click('#engine-retry');
@@ -316,7 +309,7 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   await page.click('#start');
   await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'cancel', 'focus left the controls');
-  const open_ = await page.$$eval('#moods input, #refs input, #noun, #ref-input, #photo-input, #iterations, #size', (es) => es.filter((e) => !e.disabled).map((e) => e.id || e.value));
+  const open_ = await page.$$eval('#moods input, #refs input, #noun, #ref-input, #photo-input, #iterations, #size, #backbone', (es) => es.filter((e) => !e.disabled).map((e) => e.id || e.value));
   assert.deepEqual(open_, [], 'inputs of the run are not locked');
   assert.ok(await page.isVisible('#mood-lock'));
   const other = refs.find((r) => r.adjective !== 'misty').adjective;
