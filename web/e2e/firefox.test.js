@@ -46,7 +46,9 @@ async function transfer(page) {
   await until(page, () => !document.querySelector('#photo-info').hidden);
   assert.match(await page.$eval('#photo-info', (e) => e.textContent), new RegExp(`^kodim16\\.jpg — ${W} × ${H} px`));
   const moods = await page.$$eval('#moods input[name=mood]', (is) => is.map((i) => i.value));
-  await page.click(`label.chip:has(input[value=${moods.at(-1)}])`);
+  // A click on the radio itself: the layout may shift (the photo appears)
+  // between puppeteer's scrolling to the chip and its click there.
+  await page.$eval(`input[name=mood][value=${moods.at(-1)}]`, (e) => e.click());
   await until(page, () => [...document.querySelectorAll('#refs img')].length > 0 && [...document.querySelectorAll('#refs img')].every((i) => i.complete && i.naturalWidth > 0));
   await until(page, () => !document.querySelector('#start').disabled);
   await page.click('.settings summary');
