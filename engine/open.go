@@ -1,0 +1,137 @@
+//go:build !js
+
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"sentiment/assets"
+	"sentiment/backbone"
+	"sentiment/retrieval"
+	"sentiment/weights"
+)
+
+// This file opens what lies on disk: weights of any supported format
+// (sniffed), the assets' model, labels and references. It is native only,
+// so the converters never reach the WebAssembly engine.
+
+// Open builds the named backbone (see BackboneName) from path, a compact
+// weights file (checked against path.json when that exists), a Keras.js
+// .bin or a torch .pth; or, if path is "", from the assets folder dir (see
+// assets.Root). warn, if not nil, is told when a file is read unchecked.
+func Open(name, path, dir string, warn func(string)) (backbone.Network, error) {
+	want, err := BackboneName(name)
+	if err != nil {
+		return nil, err
+	}
+	var f *weights.File
+	if path == "" {
+		f, err = assetWeights(want, dir)
+	} else {
+		f, err = readWeights(path, want, warn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if f.Backbone != want {
+		return nil, badInput(fmt.Errorf("%s holds %s weights, not %s (set -backbone)", path, f.Backbone, want))
+	}
+	return backbone.Open(f)
+}
+
+// assetWeights converts the assets' weights of a backbone.
+func assetWeights(name, dir string) (*weights.File, error) {
+	if name != backbone.SqueezeNetName {
+		src, err := assets.Path(dir, assets.DenseNet121.Rel)
+		if err != nil {
+			return nil, fmt.Errorf("no DenseNet121 weights: download %s and pass -weights FILE (%w)", assets.DenseNet121.URL, err)
+		}
+		return weights.FromTorch(src, name)
+	}
+	src, err := assets.Fetch(dir, assets.SqueezeNet)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return nil, err
+	}
+	f, err := weights.FromKerasJS(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	return f, nil
+}
+
+// readWeights reads a weights file of any supported kind, by its first
+// bytes.
+func readWeights(path, name string, warn func(string)) (*weights.File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte(weights.Magic)):
+		mdata, err := os.ReadFile(path + ".json")
+		if errors.Is(err, os.ErrNotExist) {
+			if warn != nil {
+				warn(fmt.Sprintf("no manifest %s.json: %s is parsed without its sha256 check", path, path))
+			}
+			return weights.Parse(data)
+		}
+		if err != nil {
+			return nil, err
+		}
+		m, err := weights.ParseManifest(mdata)
+		if err != nil {
+			return nil, err
+		}
+		return weights.Load(data, m)
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte{0x80}):
+		// A zip (torch ≥ 1.6) or a pickle (the legacy torch.save format).
+		return weights.FromTorch(path, name)
+	}
+	return weights.FromKerasJS(data)
+}
+
+// Labels returns the assets' ImageNet class names for a classifier of n
+// classes.
+func Labels(dir string, n int) ([]string, error) {
+	path, err := assets.Fetch(dir, assets.Labels)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return backbone.ParseLabels(data, n)
+}
+
+// OpenIndex loads the reference index file path, or, if path is "",
+// builds one in memory from the refs folder of the assets folder dir. It
+// returns the folder the pictures are relative to, for Retrieve.
+func OpenIndex(path, dir string) (*retrieval.Index, string, error) {
+	if path == "" {
+		root, err := assets.Root(dir)
+		if err != nil {
+			return nil, "", err
+		}
+		base := filepath.Join(root, "refs")
+		ix, err := retrieval.Build(base, nil)
+		return ix, base, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", badInput(err)
+	}
+	ix, err := retrieval.Load(data)
+	if err != nil {
+		return nil, "", badInput(fmt.Errorf("%s: %w", path, err))
+	}
+	return ix, filepath.Dir(path), nil
+}
