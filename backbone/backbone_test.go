@@ -82,7 +82,10 @@ func TestFeaturesRefuseBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	small, _ := Input(randomImage(20, 20, 1))
+	small, err := Input(randomImage(20, 20, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := net.Features(small); err == nil || !strings.Contains(err.Error(), "too small") {
 		t.Errorf("20×20 through f5: %v", err)
 	}
@@ -91,7 +94,10 @@ func TestFeaturesRefuseBadInput(t *testing.T) {
 		t.Errorf("20×20 through f2: %v", err)
 	}
 	sq := squeezeNet(t)
-	tiny, _ := Input(randomImage(12, 40, 1))
+	tiny, err := Input(randomImage(12, 40, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := sq.Features(tiny, "fire5"); err == nil || !strings.Contains(err.Error(), "too small") {
 		t.Errorf("12×40 through fire5: %v", err)
 	}
@@ -161,7 +167,10 @@ func TestDenseNetClassify(t *testing.T) {
 	if crop.W != 224 || crop.H != 224 {
 		t.Fatalf("crop %d×%d", crop.W, crop.H)
 	}
-	x, _ := constInput(crop)
+	x, err := constInput(crop)
+	if err != nil {
+		t.Fatal(err)
+	}
 	logits, err := net.Logits(x)
 	if err != nil {
 		t.Fatal(err)

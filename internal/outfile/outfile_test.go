@@ -22,8 +22,8 @@ func TestCheck(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		filepath.Join(dir, "missing", "out.png"): "no folder",
-		dir:                                   "is a folder",
-		filepath.Join(file, "out.png"):        "not a folder",
+		dir:                                      "is a folder",
+		filepath.Join(file, "out.png"):           "not a folder",
 	} {
 		if err := Check(path); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", path, err, want)
