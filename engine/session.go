@@ -148,8 +148,8 @@ type Summary struct {
 }
 
 // Start registers a new transfer and returns its context, which Cancel
-// cancels, and the function that ends it; a second transfer is refused
-// while one runs. The page's bridge starts a transfer before handing it to
+// cancels, and the function that ends it (once; later calls do nothing);
+// a second transfer is refused while one runs. The page's bridge starts a transfer before handing it to
 // a goroutine, so that a cancel sent at once is not lost.
 func (s *Session) Start() (context.Context, func(), error) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -160,11 +160,14 @@ func (s *Session) Start() (context.Context, func(), error) {
 		return nil, nil, errors.New("a transfer is already running")
 	}
 	s.cancel = cancel
+	var once sync.Once
 	return ctx, func() {
-		cancel()
-		s.mu.Lock()
-		s.cancel = nil
-		s.mu.Unlock()
+		once.Do(func() {
+			cancel()
+			s.mu.Lock()
+			s.cancel = nil
+			s.mu.Unlock()
+		})
 	}, nil
 }
 

@@ -392,6 +392,10 @@ func TestSessionStart(t *testing.T) {
 	}
 	end()
 	ctx2, end2, err := s.Start()
+	end() // a second end must not end the new transfer
+	if _, _, err := s.Start(); err == nil {
+		t.Error("a stale end freed the running transfer")
+	}
 	if err != nil || ctx2.Err() != nil {
 		t.Fatalf("start after end: %v, %v", err, ctx2.Err())
 	}

@@ -29,6 +29,18 @@ func wrap(name string, fn func([]safejs.Value) (any, error)) func(safejs.Value, 
 	}
 }
 
+// guarded runs fn, the body of a goroutine, and turns a panic in it into
+// a rejection with an Error named after the call: the Go instance lives on
+// and the page's promise settles.
+func guarded(name string, reject func(any), fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			reject(jsError(fmt.Errorf("%s: internal error: %v", name, r)))
+		}
+	}()
+	fn()
+}
+
 func jsError(err error) any {
 	ctor, e := safejs.Global().Get("Error")
 	if e != nil {

@@ -146,13 +146,8 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 		end()
 		return nil, err
 	}
-	go func() {
+	go guarded("transfer", reject, func() {
 		defer end()
-		defer func() {
-			if r := recover(); r != nil {
-				reject(jsError(fmt.Errorf("transfer: internal error: %v", r)))
-			}
-		}()
 		sum, err := b.s.Transfer(ctx, o, func(st engine.Step) {
 			msg, err := toJS(st)
 			if err != nil {
@@ -170,6 +165,7 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 				await(ctx, ret)
 			}
 		})
+		end() // before the page hears, so that it may start the next at once
 		if err != nil {
 			jerr := jsError(err)
 			if errors.Is(err, context.Canceled) {
@@ -186,7 +182,7 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 			return
 		}
 		resolve(v)
-	}()
+	})
 	return promise, nil
 }
 
