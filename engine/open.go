@@ -24,6 +24,16 @@ import (
 // .bin or a torch .pth; or, if path is "", from the assets folder dir (see
 // assets.Root). warn, if not nil, is told when a file is read unchecked.
 func Open(name, path, dir string, warn func(string)) (backbone.Network, error) {
+	f, err := Weights(name, path, dir, warn)
+	if err != nil {
+		return nil, err
+	}
+	return backbone.Open(f)
+}
+
+// Weights reads the named backbone's weights as Open finds them, for a
+// caller that encodes them (the build) rather than runs them.
+func Weights(name, path, dir string, warn func(string)) (*weights.File, error) {
 	want, err := BackboneName(name)
 	if err != nil {
 		return nil, err
@@ -40,7 +50,7 @@ func Open(name, path, dir string, warn func(string)) (backbone.Network, error) {
 	if f.Backbone != want {
 		return nil, badInput(fmt.Errorf("%s holds %s weights, not %s (set -backbone)", path, f.Backbone, want))
 	}
-	return backbone.Open(f)
+	return f, nil
 }
 
 // assetWeights converts the assets' weights of a backbone.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"sentiment/assets"
+	"sentiment/engine"
 	"sentiment/weights"
 )
 
@@ -78,15 +79,7 @@ func TestClassifyBadInput(t *testing.T) {
 // the build ships it.
 func squeezeNetFile(t *testing.T) ([]byte, *weights.File) {
 	t.Helper()
-	src, err := assets.Fetch("", assets.SqueezeNet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := weights.FromKerasJS(data)
+	f, err := engine.Weights("squeezenet", "", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
