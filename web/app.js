@@ -268,14 +268,14 @@ function renderRefs(matches) {
   const box = $('refs');
   box.textContent = '';
   matches.forEach((m, i) => {
-    const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, SSIM ${m.ssim.toFixed(3)}, ${m.author && m.author !== '-' ? 'by ' + m.author : 'author not named'}, ${m.licence}` });
+    const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, SSIM ${m.ssim.toFixed(3)}, ${m.author && m.author !== '-' ? 'by ' + m.author : 'author not named'}, ${m.license}` });
     if (i === 0 && !state.ownRef) input.checked = true;
     input.addEventListener('change', () => {
       state.ownRef = null;
       chooseRef(m.picture);
     });
     const author = m.author && m.author !== '-' ? m.author : 'author not named';
-    const attr = el('span', { class: 'attr' }, `${author} · ${m.licence}`);
+    const attr = el('span', { class: 'attr' }, `${author} · ${m.license}`);
     if (/^https?:\/\//.test(m.source || '')) {
       attr.append(' · ', el('a', { href: m.source, target: '_blank', rel: 'noopener noreferrer' }, 'source'));
     }
