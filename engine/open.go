@@ -13,6 +13,7 @@ import (
 	"sentiment/backbone"
 	"sentiment/retrieval"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 // This file opens what lies on disk: weights of any supported format
@@ -21,7 +22,7 @@ import (
 
 // Open builds the named backbone (see BackboneName) from path, a compact
 // weights file (checked against path.json when that exists), a Keras.js
-// .bin or a torch .pth; or, if path is "", from the assets folder dir (see
+// .bin, a torch .pth or a TF.js layers folder; or, if path is "", from the assets folder dir (see
 // assets.Root). warn, if not nil, is told when a file is read unchecked.
 func Open(name, path, dir string, warn func(string)) (backbone.Network, error) {
 	f, err := Weights(name, path, dir, warn)
@@ -53,14 +54,19 @@ func Weights(name, path, dir string, warn func(string)) (*weights.File, error) {
 	return f, nil
 }
 
-// assetWeights converts the assets' weights of a backbone.
+// assetWeights converts the assets' weights of a backbone: DenseNet121
+// from Keras's TF.js export, else from torchvision's .pth.
 func assetWeights(name, dir string) (*weights.File, error) {
 	if name != backbone.SqueezeNetName {
+		if src, err := assets.Path(dir, convert.DenseNet121TFJS); err == nil {
+			return convert.TFJS(src)
+		}
 		src, err := assets.Path(dir, assets.DenseNet121.Rel)
 		if err != nil {
-			return nil, fmt.Errorf("no DenseNet121 weights: download %s and pass -weights FILE (%w)", assets.DenseNet121.URL, err)
+			return nil, fmt.Errorf("no DenseNet121 weights in the assets (%s or %s): download %s and pass -weights FILE (%w)",
+				convert.DenseNet121TFJS, assets.DenseNet121.Rel, assets.DenseNet121.URL, err)
 		}
-		return weights.FromTorch(src, name)
+		return convert.Torch(src, name)
 	}
 	src, err := assets.Fetch(dir, assets.SqueezeNet)
 	if err != nil {
@@ -70,16 +76,19 @@ func assetWeights(name, dir string) (*weights.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := weights.FromKerasJS(data)
+	f, err := convert.KerasJS(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}
 	return f, nil
 }
 
-// readWeights reads a weights file of any supported kind, by its first
-// bytes.
+// readWeights reads weights of any supported kind: a folder is a TF.js
+// export, a file is known by its first bytes.
 func readWeights(path, name string, warn func(string)) (*weights.File, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return convert.TFJS(path) // a TF.js layers export: model.json and its shards
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, badInput(err)
@@ -103,9 +112,9 @@ func readWeights(path, name string, warn func(string)) (*weights.File, error) {
 		return weights.Load(data, m)
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte{0x80}):
 		// A zip (torch ≥ 1.6) or a pickle (the legacy torch.save format).
-		return weights.FromTorch(path, name)
+		return convert.Torch(path, name)
 	}
-	return weights.FromKerasJS(data)
+	return convert.KerasJS(data)
 }
 
 // Labels returns the assets' ImageNet class names for a classifier of n

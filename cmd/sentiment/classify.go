@@ -33,7 +33,7 @@ func classify(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	in := fs.String("in", "", "photo to classify (JPEG, PNG, GIF, BMP, WebP, TIFF)")
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
-	wfile := fs.String("weights", "", "weights: a .weights file (checked against FILE.json when present), a Keras.js .bin or a torch .pth; default: converted from the assets")
+	wfile := fs.String("weights", "", "weights: a .weights file (checked against FILE.json when present), a Keras.js .bin, a torch .pth or a TF.js folder; default: converted from the assets")
 	k := fs.Int("k", 5, "number of classes to print")
 	asJSON := fs.Bool("json", false, `print {"backbone": …, "top5": [{"index", "label", "p"}, …]}`)
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")

@@ -91,31 +91,35 @@ func squeezeNetFile(t *testing.T) ([]byte, *weights.File) {
 }
 
 // TestClassifyJSON: -json gives the backbone and the top classes with
-// their ImageNet index, label and probability, as the text does.
+// their ImageNet index, label and probability, for both backbones (here
+// from the assets: SqueezeNet's Keras.js model, DenseNet121's TF.js export).
 func TestClassifyJSON(t *testing.T) {
 	cat, err := assets.Path("", "models/cat.bmp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, stderr := runClassify("-in", cat, "-json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var got struct {
-		Backbone string
-		Top5     []struct {
-			Index int
-			Label string
-			P     float64
+	for flag, name := range map[string]string{"squeezenet": "squeezenet_v1.1", "densenet121": "densenet121"} {
+		code, out, stderr := runClassify("-in", cat, "-json", "-backbone", flag)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", flag, code, stderr)
 		}
-	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
-		t.Fatalf("%v in %s", err, out)
-	}
-	// ImageNet class 285 is "Egyptian cat".
-	if got.Backbone != "squeezenet_v1.1" || len(got.Top5) != 5 || got.Top5[0].Index != 285 || got.Top5[0].Label != "Egyptian cat" ||
-		!(got.Top5[0].P > 0.3 && got.Top5[0].P < 1 && got.Top5[1].P <= got.Top5[0].P) {
-		t.Errorf("%s", out)
+		var got struct {
+			Backbone string
+			Top5     []struct {
+				Index int
+				Label string
+				P     float64
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%s: %v in %s", flag, err, out)
+		}
+		// ImageNet class 285 is "Egyptian cat".
+		if got.Backbone != name || len(got.Top5) != 5 || got.Top5[0].Index != 285 || got.Top5[0].Label != "Egyptian cat" ||
+			!(got.Top5[0].P > 0.3 && got.Top5[0].P < 1 && got.Top5[1].P <= got.Top5[0].P) {
+			t.Errorf("%s: %s", flag, out)
+		}
+		t.Logf("%s: %s %.3f", flag, got.Top5[0].Label, got.Top5[0].P)
 	}
 }
 
