@@ -243,10 +243,12 @@ func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 	return softmax(logits), nil
 }
 
-// OpenSqueezeNet builds SqueezeNet 1.1 from the Keras.js model in the assets
-// folder (assets.Fetch(dir, assets.SqueezeNet): the folder, or a checked
-// download), converting it in memory. Commands and tests use it; the page
-// loads the converted weights file instead.
+// OpenSqueezeNet builds SqueezeNet 1.1 from the assets' Keras.js model.
+//
+// Deprecated: use backbonetest.OpenSqueezeNet (tests) or engine.Open
+// (commands). It remains only until transfer's and evaluation's tests
+// switch; it links the converters into engine.wasm (6.97 → 6.06 MB
+// stripped without it), so delete it then.
 func OpenSqueezeNet(dir string) (*SqueezeNet, error) {
 	path, err := assets.Fetch(dir, assets.SqueezeNet)
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"sentiment/backbone"
+	"sentiment/backbone/backbonetest"
 	"sentiment/imaging"
 )
 
@@ -12,7 +12,7 @@ import (
 // night edit of a photo is its nearest neighbour among the dark references
 // here too, and the distances are sorted and in [0, 2] (unit vectors).
 func TestPerceptualRetrieval(t *testing.T) {
-	net, err := backbone.OpenSqueezeNet("")
+	net, err := backbonetest.OpenSqueezeNet("")
 	if err != nil {
 		t.Fatal(err)
 	}
