@@ -227,7 +227,8 @@ func (n *SqueezeNet) Logits(x op.Map) ([]float32, error) {
 }
 
 // Classify implements Network: img is resized to 227×227 whatever its
-// aspect (as the Keras.js demo draws it), then classified.
+// aspect (as the Keras.js demo draws it; a photo already 227×227 is used
+// as is), then classified.
 func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 	if err := img.Validate(); err != nil {
 		return nil, err

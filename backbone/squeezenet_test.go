@@ -110,6 +110,31 @@ func TestSqueezeNetClassifies(t *testing.T) {
 	}
 }
 
+// TestSqueezeNetClassifiesInputSizeAsIs: a photo already at the network's
+// input size reaches it without resampling, bit for bit.
+func TestSqueezeNetClassifiesInputSizeAsIs(t *testing.T) {
+	net := squeezeNet(t)
+	img := nearestSquash(decodeAsset(t, "models/cat.bmp"), 227, 227)
+	got, err := net.Classify(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := constInput(img.Clone())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logits, err := net.Logits(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := softmax(logits)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("class %d: %g through Classify, %g on the photo as is", i, got[i], want[i])
+		}
+	}
+}
+
 // nearestSquash samples img at w×h by nearest neighbour, ignoring its
 // aspect: the preprocessing with which the reference scores of
 // ../shared/assets/README.md were computed (the project resizes by area
