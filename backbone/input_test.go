@@ -1,6 +1,8 @@
 package backbone
 
 import (
+	"testing"
+
 	"github.com/nlpodyssey/spago/mat"
 
 	"sentiment/imaging"
@@ -17,4 +19,21 @@ func Input(img *imaging.RGB) (op.Map, error) {
 	}
 	node := mat.NewDense[float32](mat.WithShape(3, img.W*img.H), mat.WithBacking(img.Pix), mat.WithGrad(true))
 	return op.NewMap(node, 3, img.H, img.W)
+}
+
+// probsAsIs returns the probabilities net's classifier gives img as it is,
+// without the resizing that Classify does.
+func probsAsIs(t *testing.T, net interface {
+	Logits(op.Map) ([]float32, error)
+}, img *imaging.RGB) []float32 {
+	t.Helper()
+	x, err := constInput(img.Clone())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logits, err := net.Logits(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return softmax(logits)
 }

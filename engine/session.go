@@ -29,25 +29,22 @@ type Session struct {
 }
 
 // SetPhoto sets the photo from w×h RGBA bytes.
-func (s *Session) SetPhoto(pix []byte, w, h int) error {
-	m, err := FromRGBA(pix, w, h)
-	if err != nil {
-		return fmt.Errorf("photo: %w", err)
-	}
-	s.mu.Lock()
-	s.photo = m
-	s.mu.Unlock()
-	return nil
-}
+func (s *Session) SetPhoto(pix []byte, w, h int) error { return s.set(&s.photo, "photo", pix, w, h) }
 
 // SetReference sets the reference from w×h RGBA bytes.
 func (s *Session) SetReference(pix []byte, w, h int) error {
+	return s.set(&s.ref, "reference", pix, w, h)
+}
+
+// set sets *dst, the photo or the reference, from w×h RGBA bytes; a
+// refused image leaves it as it was.
+func (s *Session) set(dst **imaging.RGB, what string, pix []byte, w, h int) error {
 	m, err := FromRGBA(pix, w, h)
 	if err != nil {
-		return fmt.Errorf("reference: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	s.mu.Lock()
-	s.ref = m
+	*dst = m
 	s.mu.Unlock()
 	return nil
 }

@@ -59,23 +59,21 @@ func main() {
 }
 
 // setPhoto(rgba, width, height) sets the working-size photo.
-func (b *bridge) setPhoto(a []safejs.Value) (any, error) {
-	var pix []byte
-	var w, h int
-	if err := scan(a, &pix, &w, &h); err != nil {
-		return nil, err
-	}
-	return nil, b.s.SetPhoto(pix, w, h)
-}
+func (b *bridge) setPhoto(a []safejs.Value) (any, error) { return nil, setImage(a, b.s.SetPhoto) }
 
 // setReference(rgba, width, height) sets the reference.
 func (b *bridge) setReference(a []safejs.Value) (any, error) {
+	return nil, setImage(a, b.s.SetReference)
+}
+
+// setImage decodes (rgba, width, height) and hands them to set.
+func setImage(a []safejs.Value, set func(pix []byte, w, h int) error) error {
 	var pix []byte
 	var w, h int
 	if err := scan(a, &pix, &w, &h); err != nil {
-		return nil, err
+		return err
 	}
-	return nil, b.s.SetReference(pix, w, h)
+	return set(pix, w, h)
 }
 
 // cancel() stops the running transfer between two iterations.
