@@ -2,13 +2,11 @@ package backbone
 
 import (
 	"fmt"
-	"os"
 
-	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/op"
 	"sentiment/weights"
-	"sentiment/weights/convert"
 )
 
 // SqueezeNetName is the backbone name of SqueezeNet 1.1 weights files (the
@@ -246,22 +244,14 @@ func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 
 // OpenSqueezeNet builds SqueezeNet 1.1 from the assets' Keras.js model.
 //
-// Deprecated: use backbonetest.OpenSqueezeNet (tests) or engine.Open
-// (commands). It remains only until transfer's and evaluation's tests
-// switch; it links the converters into engine.wasm (6.97 → 6.06 MB
-// stripped without it), so delete it then.
+// Deprecated: use assetweights.SqueezeNet and NewSqueezeNet (tests) or
+// engine.Open (commands). It remains only until transfer's and
+// evaluation's tests switch: it links the converters into engine.wasm
+// (6.97 → 6.06 MB stripped without it), so delete it then.
 func OpenSqueezeNet(dir string) (*SqueezeNet, error) {
-	path, err := assets.Fetch(dir, assets.SqueezeNet)
+	f, err := assetweights.SqueezeNet(dir)
 	if err != nil {
 		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := convert.KerasJS(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return NewSqueezeNet(f)
 }

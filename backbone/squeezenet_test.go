@@ -9,8 +9,8 @@ import (
 
 	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/weights"
-	"sentiment/weights/convert"
 )
 
 var squeeze struct {
@@ -24,21 +24,9 @@ var squeeze struct {
 func squeezeNetFile(t testing.TB) *weights.File {
 	t.Helper()
 	squeeze.once.Do(func() {
-		path, err := assets.Fetch("", assets.SqueezeNet)
-		if err != nil {
-			squeeze.err = err
-			return
+		if squeeze.file, squeeze.err = assetweights.SqueezeNet(""); squeeze.err == nil {
+			squeeze.net, squeeze.err = NewSqueezeNet(squeeze.file)
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			squeeze.err = err
-			return
-		}
-		if squeeze.file, err = convert.KerasJS(data); err != nil {
-			squeeze.err = err
-			return
-		}
-		squeeze.net, squeeze.err = NewSqueezeNet(squeeze.file)
 	})
 	if squeeze.err != nil {
 		t.Fatal(squeeze.err)

@@ -11,6 +11,7 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
+	"sentiment/internal/assetweights"
 	"sentiment/retrieval"
 	"sentiment/weights"
 	"sentiment/weights/convert"
@@ -40,9 +41,12 @@ func Weights(name, path, dir string, warn func(string)) (*weights.File, error) {
 		return nil, err
 	}
 	var f *weights.File
-	if path == "" {
-		f, err = assetWeights(want, dir)
-	} else {
+	switch {
+	case path == "" && want == backbone.SqueezeNetName:
+		f, err = assetweights.SqueezeNet(dir)
+	case path == "":
+		f, err = denseNetAssets(dir)
+	default:
 		f, err = readWeights(path, want, warn)
 	}
 	if err != nil {
@@ -54,33 +58,18 @@ func Weights(name, path, dir string, warn func(string)) (*weights.File, error) {
 	return f, nil
 }
 
-// assetWeights converts the assets' weights of a backbone: DenseNet121
-// from Keras's TF.js export, else from torchvision's .pth.
-func assetWeights(name, dir string) (*weights.File, error) {
-	if name != backbone.SqueezeNetName {
-		if src, err := assets.Path(dir, convert.DenseNet121TFJS); err == nil {
-			return convert.TFJS(src)
-		}
-		src, err := assets.Path(dir, assets.DenseNet121.Rel)
-		if err != nil {
-			return nil, fmt.Errorf("no DenseNet121 weights in the assets (%s or %s): download %s and pass -weights FILE (%w)",
-				convert.DenseNet121TFJS, assets.DenseNet121.Rel, assets.DenseNet121.URL, err)
-		}
-		return convert.Torch(src, name)
+// denseNetAssets converts the assets' DenseNet121: Keras's TF.js export,
+// else torchvision's .pth.
+func denseNetAssets(dir string) (*weights.File, error) {
+	if src, err := assets.Path(dir, convert.DenseNet121TFJS); err == nil {
+		return convert.TFJS(src)
 	}
-	src, err := assets.Fetch(dir, assets.SqueezeNet)
+	src, err := assets.Path(dir, assets.DenseNet121.Rel)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("no DenseNet121 weights in the assets (%s or %s): download %s and pass -weights FILE (%w)",
+			convert.DenseNet121TFJS, assets.DenseNet121.Rel, assets.DenseNet121.URL, err)
 	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return nil, err
-	}
-	f, err := convert.KerasJS(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src, err)
-	}
-	return f, nil
+	return convert.Torch(src, backbone.DenseNet121.Name)
 }
 
 // readWeights reads weights of any supported kind: a folder is a TF.js

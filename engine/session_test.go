@@ -5,17 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
-	"sentiment/weights/convert"
 )
 
 func TestRGBARoundTrip(t *testing.T) {
@@ -154,15 +153,7 @@ func TestFromRGBARefusesWrongSizes(t *testing.T) {
 // the build writes them.
 func squeezeNet(t *testing.T) ([]byte, []byte) {
 	t.Helper()
-	p, err := assets.Fetch("", assets.SqueezeNet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := convert.KerasJS(raw)
+	f, err := assetweights.SqueezeNet("")
 	if err != nil {
 		t.Fatal(err)
 	}
