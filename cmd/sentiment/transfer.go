@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"sentiment/assets"
@@ -24,9 +25,9 @@ func init() {
 	commands["transfer"] = command{
 		summary: "give a photo the mood of a reference photo",
 		run: func(args []string) int {
-			// Ctrl-C stops the run, up to the moment the outputs are
-			// put in place.
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			// Ctrl-C (or a SIGTERM) stops the run, up to the moment the
+			// outputs are put in place, and leaves no temporary file.
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return transferCmd(ctx, args, os.Stdout, os.Stderr)
 		},
