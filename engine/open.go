@@ -21,10 +21,11 @@ import (
 // (sniffed), the assets' model, labels and references. It is native only,
 // so the converters never reach the WebAssembly engine.
 
-// Open builds the named backbone (see BackboneName) from path, a compact
+// Open builds the named backbone (see BackboneName) from path: a compact
 // weights file (checked against path.json when that exists), a Keras.js
-// .bin, a torch .pth or a TF.js layers folder; or, if path is "", from the assets folder dir (see
-// assets.Root). warn, if not nil, is told when a file is read unchecked.
+// .bin, a torch .pth or a TF.js layers folder; or, if path is "", from
+// the assets folder dir (see assets.Root). warn, if not nil, is told when
+// a file is read unchecked.
 func Open(name, path, dir string, warn func(string)) (backbone.Network, error) {
 	f, err := Weights(name, path, dir, warn)
 	if err != nil {
