@@ -171,6 +171,15 @@ func TestDenseNetClassify(t *testing.T) {
 	if want := probsAsIs(t, net, crop); !slices.Equal(probs, want) {
 		t.Fatalf("Classify differs from Logits of the resized central crop: %v vs %v", probs, want)
 	}
+	// A photo already at the input size is used as it is.
+	square := randomImage(224, 224, 10)
+	probs, err = net.Classify(square)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := probsAsIs(t, net, square); !slices.Equal(probs, want) {
+		t.Fatalf("a 224×224 image was resampled: %v vs %v", probs, want)
+	}
 	if _, err := net.Classify(&imaging.RGB{W: 3, H: 3}); err == nil {
 		t.Error("invalid image accepted")
 	}

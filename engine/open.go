@@ -15,6 +15,7 @@ import (
 	"sentiment/retrieval"
 	"sentiment/weights"
 	"sentiment/weights/convert"
+	"sentiment/weights/convert/torch"
 )
 
 // This file opens what lies on disk: weights of any supported format
@@ -70,7 +71,7 @@ func denseNetAssets(dir string) (*weights.File, error) {
 		return nil, fmt.Errorf("no DenseNet121 weights in the assets (%s or %s): download %s and pass -weights FILE (%w)",
 			convert.DenseNet121TFJS, assets.DenseNet121.Rel, assets.DenseNet121.URL, err)
 	}
-	return convert.Torch(src, backbone.DenseNet121.Name)
+	return torch.Convert(src, backbone.DenseNet121.Name)
 }
 
 // readWeights reads weights of any supported kind: a folder is a TF.js
@@ -102,7 +103,7 @@ func readWeights(path, name string, warn func(string)) (*weights.File, error) {
 		return weights.Load(data, m)
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte{0x80}):
 		// A zip (torch ≥ 1.6) or a pickle (the legacy torch.save format).
-		return convert.Torch(path, name)
+		return torch.Convert(path, name)
 	}
 	return convert.KerasJS(data)
 }

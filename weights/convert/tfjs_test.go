@@ -286,6 +286,9 @@ func TestTFJSDenseNet121(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sum, err := TFJSDigest(dir); err != nil || sum != DenseNet121TFJSWeightsSHA256 {
+		t.Errorf("weights digest %s, %v; the README has %s", sum, err, DenseNet121TFJSWeightsSHA256)
+	}
 	// 606 tensors and 8,062,504 parameters, plus the three config tensors
 	// (1 + 3 + 3 values).
 	if f.Backbone != "densenet121" || len(f.Tensors) != 606+3 || f.Params() != 8062504+7 {
