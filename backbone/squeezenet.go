@@ -246,8 +246,9 @@ func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 //
 // Deprecated: use assetweights.SqueezeNet and NewSqueezeNet (tests) or
 // engine.Open (commands). It remains only until transfer's and
-// evaluation's tests switch: it links the converters into engine.wasm
-// (6.97 → 6.06 MB stripped without it), so delete it then.
+// evaluation's tests switch: it links the Keras.js converter into
+// engine.wasm (7 KB of it since the torch converter left), so delete it
+// then.
 func OpenSqueezeNet(dir string) (*SqueezeNet, error) {
 	f, err := assetweights.SqueezeNet(dir)
 	if err != nil {
