@@ -439,8 +439,8 @@ func FuzzDecode(f *testing.F) {
 	}
 	// Keep claimed sizes small so that the fuzzer explores decoders rather
 	// than allocating.
-	defer func(old int) { MaxPixels = old }(MaxPixels)
-	MaxPixels = 1 << 16
+	defer func(old int) { maxPixels = old }(maxPixels)
+	maxPixels = 1 << 16
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, format, err := DecodeBytes(b)
 		if err != nil {
