@@ -2,8 +2,10 @@ package imaging
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
@@ -174,5 +176,45 @@ func TestDecodeEndlessStreams(t *testing.T) {
 func TestDecodeFolder(t *testing.T) {
 	if _, _, err := DecodeFile(t.TempDir()); err == nil || !strings.Contains(err.Error(), "folder") {
 		t.Errorf("folder: %v", err)
+	}
+}
+
+// TestDecodeMemory bounds what a decode allocates per pixel: the float
+// image (12 bytes) and the decoder's 8-bit pixels, nothing more. At
+// MaxPixels that is the whole cost of a decode (about 1.3 GB); a second
+// float copy, as orienting after converting made, would double it.
+func TestDecodeMemory(t *testing.T) {
+	gray := image.NewGray(image.Rect(0, 0, 1000, 1000))
+	for i := range gray.Pix {
+		gray.Pix[i] = uint8(i % 251)
+	}
+	var pngData, jpg bytes.Buffer
+	png.Encode(&pngData, gray)
+	ycc := image.NewYCbCr(image.Rect(0, 0, 1000, 800), image.YCbCrSubsampleRatio420)
+	for i := range ycc.Y {
+		ycc.Y[i] = uint8(i % 253)
+	}
+	jpeg.Encode(&jpg, ycc, &jpeg.Options{Quality: 90})
+	sideways := withSegment(jpg.Bytes(), exifAPP1(binary.LittleEndian, [][4]uint32{{0x0112, 3, 1, 6}}))
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		pixels int
+		limit  float64 // bytes a pixel
+	}{
+		{"gray PNG", pngData.Bytes(), 1000 * 1000, 12 + 1 + 1},
+		{"sideways JPEG", sideways, 1000 * 800, 12 + 1.5 + 1},
+	} {
+		var m *RGB
+		var err error
+		n := allocated(func() { m, _, err = DecodeBytes(c.data) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := float64(n) / float64(c.pixels)
+		t.Logf("%s: %.2f bytes a pixel", c.name, per)
+		if per > c.limit {
+			t.Errorf("%s (%d×%d): %.1f bytes a pixel, want ≤ %.1f", c.name, m.W, m.H, per, c.limit)
+		}
 	}
 }
