@@ -11,6 +11,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"slices"
 	"testing"
 
 	"golang.org/x/image/tiff"
@@ -152,21 +153,9 @@ func TestAlphaOrientation(t *testing.T) {
 	if m.W != 16 || m.H != 32 || a.W != 16 || a.H != 32 || a.Pix[0] != 0 || a.Pix[1] != 1 {
 		t.Fatalf("%d×%d, alpha %d×%d starting %v", m.W, m.H, a.W, a.H, a.Pix[:2])
 	}
-	if o := OrientAlpha(OrientAlpha(a, 6), 8); !equal(o.Pix, a.Pix) || OrientAlpha(nil, 6) != nil {
+	if o := OrientAlpha(OrientAlpha(a, 6), 8); !slices.Equal(o.Pix, a.Pix) || OrientAlpha(nil, 6) != nil {
 		t.Error("OrientAlpha: quarter turns do not compose")
 	}
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestEncodeAlpha(t *testing.T) {
