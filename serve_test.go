@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,7 +23,7 @@ import (
 
 // newTestSite writes a small site beside a secret file that must stay
 // unreachable, and returns its handler.
-func newTestSite(t *testing.T) (*site, map[string][]byte) {
+func newTestSite(t testing.TB) (*site, map[string][]byte) {
 	t.Helper()
 	top := t.TempDir()
 	dir := filepath.Join(top, "dist")
@@ -566,4 +567,48 @@ func TestServeShutdownGraceEnds(t *testing.T) {
 	if n := <-got; n >= size {
 		t.Errorf("stalled download got all %d bytes", n)
 	}
+}
+
+// FuzzServe asks the test site for arbitrary paths, ranges and encodings:
+// nothing outside the folder or hidden may be served, and nothing may fail
+// on the server's side.
+func FuzzServe(f *testing.F) {
+	s, files := newTestSite(f)
+	for _, p := range []string{"/", "/index.html", "/engine.wasm", "/../secret.txt", "/link.txt", "/.hidden/x.txt", "/sub", "/web/%2e%2e/secret.txt"} {
+		f.Add(p, "", "gzip")
+	}
+	f.Add("/engine.wasm", "bytes=0-3,5-9", "")
+	f.Add("/web/app.js", "bytes=-10", "gzip;q=0, *")
+	f.Fuzz(func(t *testing.T, p, rng, enc string) {
+		r := &http.Request{Method: "GET", URL: &url.URL{Path: p}, RequestURI: p, Header: http.Header{}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+		r.Header.Set("Range", rng)
+		r.Header.Set("Accept-Encoding", enc)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code >= 500 {
+			t.Fatalf("%q: %d", p, w.Code)
+		}
+		b := w.Body.Bytes()
+		if w.Header().Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(w.Body)
+			if err != nil {
+				t.Fatalf("%q: bad gzip: %v", p, err)
+			}
+			if b, err = io.ReadAll(zr); err != nil {
+				t.Fatalf("%q: bad gzip: %v", p, err)
+			}
+		}
+		if bytes.Contains(b, []byte("secret")) || bytes.Contains(b, []byte("hidden")) {
+			t.Fatalf("%q leaked %q", p, b)
+		}
+		if w.Code == 200 {
+			found := false
+			for name, data := range files {
+				found = found || bytes.Equal(b, data) && !strings.HasPrefix(name, ".") && !strings.Contains(name, "/.")
+			}
+			if !found {
+				t.Fatalf("%q: 200 with a body that is no file of the site", p)
+			}
+		}
+	})
 }
