@@ -37,9 +37,8 @@ type opaquer interface{ Opaque() bool }
 
 // convert turns a decoded image into straight colour and, unless the image
 // is opaque or withAlpha false, its alpha plane, both already shown under
-// EXIF orientation o.
-// Doing the orientation here, rather than as a copy afterwards, keeps a
-// rotated phone photo's peak memory at one float image.
+// EXIF orientation o. Doing the orientation here, rather than as a copy
+// afterwards, keeps a rotated phone photo's peak memory at one float image.
 //
 // The types the decoders return for photos have fast paths: the generic one
 // makes an interface call and a colour conversion per pixel, seconds on a
@@ -52,130 +51,171 @@ func convert(img image.Image, o int, withAlpha bool) (*RGB, *Alpha) {
 	n := w * h
 	R, G, B := m.Pix[:n], m.Pix[n:2*n], m.Pix[2*n:]
 	var a *Alpha
+	var A []float32 // nil when alpha is not kept
 	if op, ok := img.(opaquer); withAlpha && (!ok || !op.Opaque()) {
 		a = &Alpha{W: ow, H: oh, Pix: make([]float32, n)}
+		A = a.Pix
 	}
-	// setA records alpha, when the image has any.
-	setA := func(i int, v float32) {
-		if a != nil {
-			a.Pix[i] = v
-		}
-	}
+	// span converts the stored pixels [x0, x1) × [y0, y1), relative to
+	// the bounds; i is the index of (x0, y) in the output.
+	var span func(x0, x1, y0, y1 int)
 	switch src := img.(type) {
 	case *image.YCbCr:
-		ycbcr(src, p, R, G, B)
+		span = func(x0, x1, y0, y1 int) { ycbcr(src, p, R, G, B, x0, x1, y0, y1) }
 	case *image.NYCbCrA:
-		ycbcr(&src.YCbCr, p, R, G, B)
-		if a != nil {
-			for y := 0; y < h; y++ {
+		span = func(x0, x1, y0, y1 int) {
+			ycbcr(&src.YCbCr, p, R, G, B, x0, x1, y0, y1)
+			if A == nil {
+				return
+			}
+			for y := y0; y < y1; y++ {
 				row := src.A[src.AOffset(b.Min.X, b.Min.Y+y):]
-				i := p.off + y*p.sy
-				for x := 0; x < w; x++ {
-					a.Pix[i] = lut8[row[x]]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					A[i] = lut8[row[x]]
 					i += p.sx
 				}
 			}
 		}
 	case *image.Gray:
-		for y := 0; y < h; y++ {
-			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				v := lut8[row[x]]
-				R[i], G[i], B[i] = v, v, v
-				i += p.sx
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					v := lut8[row[x]]
+					R[i], G[i], B[i] = v, v, v
+					i += p.sx
+				}
 			}
 		}
 	case *image.Gray16:
-		for y := 0; y < h; y++ {
-			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				v := float32(uint16(row[2*x])<<8|uint16(row[2*x+1])) / 0xffff
-				R[i], G[i], B[i] = v, v, v
-				i += p.sx
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					v := be16(row[2*x:])
+					R[i], G[i], B[i] = v, v, v
+					i += p.sx
+				}
 			}
 		}
 	case *image.NRGBA:
-		for y := 0; y < h; y++ {
-			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				s := row[4*x : 4*x+4 : 4*x+4]
-				R[i], G[i], B[i] = lut8[s[0]], lut8[s[1]], lut8[s[2]]
-				setA(i, lut8[s[3]])
-				i += p.sx
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					s := row[4*x : 4*x+4 : 4*x+4]
+					R[i], G[i], B[i] = lut8[s[0]], lut8[s[1]], lut8[s[2]]
+					if A != nil {
+						A[i] = lut8[s[3]]
+					}
+					i += p.sx
+				}
 			}
 		}
 	case *image.RGBA: // premultiplied
-		for y := 0; y < h; y++ {
-			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				s := row[4*x : 4*x+4 : 4*x+4]
-				if s[3] == 0xff {
-					R[i], G[i], B[i] = lut8[s[0]], lut8[s[1]], lut8[s[2]]
-				} else {
-					R[i], G[i], B[i] = unpremul(uint32(s[0]), uint32(s[3])), unpremul(uint32(s[1]), uint32(s[3])), unpremul(uint32(s[2]), uint32(s[3]))
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					s := row[4*x : 4*x+4 : 4*x+4]
+					if al := uint32(s[3]); al == 0xff {
+						R[i], G[i], B[i] = lut8[s[0]], lut8[s[1]], lut8[s[2]]
+					} else {
+						R[i], G[i], B[i] = unpremul(uint32(s[0]), al), unpremul(uint32(s[1]), al), unpremul(uint32(s[2]), al)
+					}
+					if A != nil {
+						A[i] = lut8[s[3]]
+					}
+					i += p.sx
 				}
-				setA(i, lut8[s[3]])
-				i += p.sx
 			}
 		}
 	case *image.NRGBA64:
-		for y := 0; y < h; y++ {
-			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				s := row[8*x : 8*x+8 : 8*x+8]
-				R[i], G[i], B[i] = be16(s[0:]), be16(s[2:]), be16(s[4:])
-				setA(i, be16(s[6:]))
-				i += p.sx
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					s := row[8*x : 8*x+8 : 8*x+8]
+					R[i], G[i], B[i] = be16(s[0:]), be16(s[2:]), be16(s[4:])
+					if A != nil {
+						A[i] = be16(s[6:])
+					}
+					i += p.sx
+				}
 			}
 		}
-	case *image.RGBA64: // premultiplied
-		for y := 0; y < h; y++ {
-			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				s := row[8*x : 8*x+8 : 8*x+8]
-				c := color.RGBA64{u16(s[0:]), u16(s[2:]), u16(s[4:]), u16(s[6:])}
-				R[i], G[i], B[i], _ = straight(c)
-				setA(i, be16(s[6:]))
-				i += p.sx
+	case *image.RGBA64: // premultiplied: 16-bit PNGs without alpha
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					s := row[8*x : 8*x+8 : 8*x+8]
+					var av float32
+					R[i], G[i], B[i], av = straight(color.RGBA64{u16(s[0:]), u16(s[2:]), u16(s[4:]), u16(s[6:])})
+					if A != nil {
+						A[i] = av
+					}
+					i += p.sx
+				}
 			}
 		}
 	case *image.Paletted:
 		// Straight colours once per palette entry (PNG's are NRGBA, so a
-		// transparent entry keeps its colour).
+		// transparent entry keeps its colour); an index past the palette
+		// is opaque black.
 		var pal [256][4]float32
-		for k, c := range src.Palette {
-			if k < len(pal) {
-				pal[k][0], pal[k][1], pal[k][2], pal[k][3] = straight(c)
+		for k := range pal {
+			pal[k][3] = 1
+			if k < len(src.Palette) {
+				pal[k][0], pal[k][1], pal[k][2], pal[k][3] = straight(src.Palette[k])
 			}
 		}
-		for y := 0; y < h; y++ {
-			row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				// An index past the palette is black, as Paletted.At has it.
-				c := pal[row[x]]
-				if int(row[x]) >= len(src.Palette) {
-					c = [4]float32{0, 0, 0, 1}
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):]
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					c := &pal[row[x]]
+					R[i], G[i], B[i] = c[0], c[1], c[2]
+					if A != nil {
+						A[i] = c[3]
+					}
+					i += p.sx
 				}
-				R[i], G[i], B[i] = c[0], c[1], c[2]
-				setA(i, c[3])
-				i += p.sx
 			}
 		}
-	default:
-		for y := 0; y < h; y++ {
-			i := p.off + y*p.sy
-			for x := 0; x < w; x++ {
-				var av float32
-				R[i], G[i], B[i], av = straight(img.At(b.Min.X+x, b.Min.Y+y))
-				setA(i, av)
-				i += p.sx
+	default: // CMYK and the rest
+		span = func(x0, x1, y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				i := p.off + y*p.sy + x0*p.sx
+				for x := x0; x < x1; x++ {
+					var av float32
+					R[i], G[i], B[i], av = straight(img.At(b.Min.X+x, b.Min.Y+y))
+					if A != nil {
+						A[i] = av
+					}
+					i += p.sx
+				}
+			}
+		}
+	}
+	if o < 5 {
+		span(0, w, 0, h) // rows stay rows
+	} else {
+		// Rows become columns: in tiles, so that the writes of a tile
+		// fall in a few cache lines of each output row rather than one
+		// line per pixel.
+		const t = 64
+		for y0 := 0; y0 < h; y0 += t {
+			for x0 := 0; x0 < w; x0 += t {
+				span(x0, min(x0+t, w), y0, min(y0+t, h))
 			}
 		}
 	}
@@ -185,10 +225,10 @@ func convert(img image.Image, o int, withAlpha bool) (*RGB, *Alpha) {
 	return m, a
 }
 
-// ycbcr converts a YCbCr image's colour at 8 bits, as browsers do.
-func ycbcr(src *image.YCbCr, p placement, R, G, B []float32) {
+// ycbcr converts the stored pixels [x0, x1) × [y0, y1) of a YCbCr image at
+// 8 bits, as browsers do.
+func ycbcr(src *image.YCbCr, p placement, R, G, B []float32, x0, x1, y0, y1 int) {
 	b := src.Rect
-	w, h := b.Dx(), b.Dy()
 	// Chroma subsampling: chroma (cx, cy) = (x>>sx, y>>sy).
 	var sx, sy uint
 	switch src.SubsampleRatio {
@@ -203,12 +243,12 @@ func ycbcr(src *image.YCbCr, p placement, R, G, B []float32) {
 	case image.YCbCrSubsampleRatio410:
 		sx, sy = 2, 1
 	}
-	for y := 0; y < h; y++ {
+	for y := y0; y < y1; y++ {
 		yrow := src.Y[y*src.YStride:]
 		crow := ((b.Min.Y+y)>>sy - b.Min.Y>>sy) * src.CStride
 		cb, cr := src.Cb[crow:], src.Cr[crow:]
-		i := p.off + y*p.sy
-		for x := 0; x < w; x++ {
+		i := p.off + y*p.sy + x0*p.sx
+		for x := x0; x < x1; x++ {
 			ci := (b.Min.X+x)>>sx - b.Min.X>>sx
 			rr, gg, bb := color.YCbCrToRGB(yrow[x], cb[ci], cr[ci])
 			R[i], G[i], B[i] = lut8[rr], lut8[gg], lut8[bb]
