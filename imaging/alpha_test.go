@@ -219,3 +219,33 @@ func TestEncodeAlpha(t *testing.T) {
 		t.Error("3×3 image with a 2×2 alpha plane encoded")
 	}
 }
+
+// TestConvertOriented checks the conversion's own orientation, tiled for
+// the quarter turns, against Orient on pictures of several tiles whose
+// sides are not multiples of a tile.
+func TestConvertOriented(t *testing.T) {
+	src := pattern(150, 97)
+	for i := 3; i < len(src.Pix); i += 4 {
+		src.Pix[i] = uint8(i / 4 % 256)
+	}
+	ycc := image.NewYCbCr(image.Rect(0, 0, 131, 70), image.YCbCrSubsampleRatio420)
+	for i := range ycc.Y {
+		ycc.Y[i] = uint8(i * 7)
+	}
+	for i := range ycc.Cb {
+		ycc.Cb[i], ycc.Cr[i] = uint8(i*3), uint8(i*5)
+	}
+	for _, img := range []image.Image{src, ycc} {
+		up, upA := convert(img, 1, true)
+		for o := 1; o <= 8; o++ {
+			m, a := convert(img, o, true)
+			want := Orient(up, o)
+			if m.W != want.W || m.H != want.H || !slices.Equal(m.Pix, want.Pix) {
+				t.Errorf("%T orientation %d: colour differs from Orient", img, o)
+			}
+			if wantA := OrientAlpha(upA, o); (a == nil) != (wantA == nil) || a != nil && !slices.Equal(a.Pix, wantA.Pix) {
+				t.Errorf("%T orientation %d: alpha differs from OrientAlpha", img, o)
+			}
+		}
+	}
+}
