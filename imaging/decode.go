@@ -115,7 +115,7 @@ func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err e
 		return nil, nil, format, fmt.Errorf("%w: %s header: %v", ErrCorrupt, orUnknown(format), err)
 	}
 	if err := CheckSize(cfg.Width, cfg.Height); err != nil {
-		return nil, nil, format, fmt.Errorf("%s header: %w", format, err)
+		return nil, nil, format, err
 	}
 	o := 1
 	if format == "jpeg" || format == "tiff" {
