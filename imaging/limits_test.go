@@ -10,9 +10,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"sentiment/internal/heap"
 )
 
 func TestCheckSize(t *testing.T) {
@@ -47,16 +48,6 @@ func TestCheckSize(t *testing.T) {
 	}
 }
 
-// allocated returns the bytes f allocates on the heap.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // headerBudget bounds what refusing an input from its header may allocate:
 // a decoder's state and a bufio buffer, not pixels.
 const headerBudget = 256 << 10
@@ -78,7 +69,7 @@ func TestDecodeRefusesShapes(t *testing.T) {
 			t.Fatal(err)
 		}
 		var err error
-		n := allocated(func() { _, _, err = DecodeBytes(b.Bytes()) })
+		n := heap.Allocated(func() { _, _, err = DecodeBytes(b.Bytes()) })
 		if !errors.Is(err, c.want) {
 			t.Errorf("%d×%d PNG: %v, want %v", c.w, c.h, err, c.want)
 		}
@@ -105,7 +96,7 @@ func TestDecodeFileSizeFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Close()
-		n := allocated(func() { _, _, err = DecodeFile(p) })
+		n := heap.Allocated(func() { _, _, err = DecodeFile(p) })
 		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "imaging.MaxFileBytes") {
 			t.Errorf("3 GB %s: %v, want ErrTooLarge naming imaging.MaxFileBytes", name, err)
 		}
@@ -134,14 +125,14 @@ func TestDecodeEndlessStreams(t *testing.T) {
 	// Not an image: refused after one buffer's worth.
 	z := &zeros{}
 	var err error
-	n := allocated(func() { _, _, err = Decode(z) })
+	n := heap.Allocated(func() { _, _, err = Decode(z) })
 	if !errors.Is(err, ErrFormat) || z.read > 64<<10 || n > headerBudget {
 		t.Errorf("endless zeros: %v after %d bytes read, %d allocated", err, z.read, n)
 	}
 	// /dev/zero itself, where there is one: not a regular file, so its
 	// size says nothing, and it never ends.
 	if _, err := os.Stat("/dev/zero"); err == nil {
-		n := allocated(func() { _, _, err = DecodeFile("/dev/zero") })
+		n := heap.Allocated(func() { _, _, err = DecodeFile("/dev/zero") })
 		if !errors.Is(err, ErrFormat) || n > headerBudget {
 			t.Errorf("/dev/zero: %v, %d bytes allocated", err, n)
 		}
@@ -207,7 +198,7 @@ func TestDecodeMemory(t *testing.T) {
 	} {
 		var m *RGB
 		var err error
-		n := allocated(func() { m, _, err = DecodeBytes(c.data) })
+		n := heap.Allocated(func() { m, _, err = DecodeBytes(c.data) })
 		if err != nil {
 			t.Fatal(err)
 		}
