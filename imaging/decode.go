@@ -98,13 +98,23 @@ func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err e
 	// Whatever the decoders ask for, at most maxFileBytes+1 bytes are read:
 	// a stream like /dev/zero ends there.
 	lr := &io.LimitedReader{R: r, N: maxFileBytes + 1}
+	// The decoders of golang.org/x/image are not all as hardened against
+	// hostile input as the standard library's; a panic there, reading the
+	// header or the pixels, must reach the caller as an error like any
+	// other damaged file.
+	defer func() {
+		if p := recover(); p != nil {
+			m, a, err = nil, nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, format, p)
+		}
+	}()
 	// The header is kept as it is read: the pixels are decoded from it
 	// followed by the rest of the stream, and the EXIF orientation read
 	// from it (Exif puts it right after the JPEG's SOI, before the frame
 	// header that ends DecodeConfig; a TIFF's is in IFD0, which
 	// DecodeConfig reads whole).
 	var head bytes.Buffer
-	cfg, format, err := image.DecodeConfig(io.TeeReader(lr, &head))
+	var cfg image.Config
+	cfg, format, err = image.DecodeConfig(io.TeeReader(lr, &head))
 	if lr.N <= 0 {
 		return nil, nil, format, fileTooLarge(-1)
 	}
@@ -121,14 +131,6 @@ func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err e
 	if format == "jpeg" || format == "tiff" {
 		o = Orientation(head.Bytes())
 	}
-	// The decoders of golang.org/x/image are not all as hardened against
-	// hostile input as the standard library's; a panic there must reach the
-	// caller as an error like any other damaged file.
-	defer func() {
-		if p := recover(); p != nil {
-			m, a, err = nil, nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, format, p)
-		}
-	}()
 	img, _, err := image.Decode(io.MultiReader(bytes.NewReader(head.Bytes()), lr))
 	if lr.N <= 0 {
 		return nil, nil, format, fileTooLarge(-1)
