@@ -104,7 +104,7 @@ func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err e
 	// other damaged file.
 	defer func() {
 		if p := recover(); p != nil {
-			m, a, err = nil, nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, format, p)
+			m, a, err = nil, nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, orUnknown(format), p)
 		}
 	}()
 	// The header is kept as it is read: the pixels are decoded from it
