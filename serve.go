@@ -94,9 +94,9 @@ func main() {
 	// The address is printed only once the socket listens, so a script
 	// that reads it (web/e2e/run.sh) can connect at once.
 	fmt.Printf("serving %s at http://%s/\n", *dir, ln.Addr())
-	// The first signal starts a graceful shutdown; NotifyContext's stop
-	// (deferred in serve's caller) is called then, so a second signal
-	// ends the process the default way.
+	// The first signal starts a graceful shutdown and gives the signals
+	// back their default action, so that a second one ends the process
+	// at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() { <-ctx.Done(); stop() }()
 	if err := serve(ctx, ln, h); err != nil {
@@ -122,7 +122,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		IdleTimeout:       idleTimeout,
-		WriteTimeout:      writeTimeout, // serveFile shortens it to writeStall while it writes
+		WriteTimeout:      writeTimeout, // stallWriter also cuts a response that stalls
 		MaxHeaderBytes:    maxHeaderBytes,
 		// "OPTIONS *" goes to the site, which answers it with its headers.
 		DisableGeneralOptionsHandler: true,
