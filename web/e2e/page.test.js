@@ -28,9 +28,13 @@ test('first visit: the engine loads, the page says nothing is uploaded, a reload
   assert.match(await page.textContent('#engine-text'), /stored on this device/);
   await page.settle();
   const site = await (await fetch(new URL('site.json', SITE))).json();
-  const big = [site.engine, site.index, ...site.backbones.map((b) => b.weights)].filter(Boolean);
+  // Only the default (first) network's weights: the others when chosen.
+  const big = [site.engine, site.index, site.backbones[0]?.weights].filter(Boolean);
   for (const f of big) {
     assert.ok(first.some((r) => r.url.endsWith('/' + f.url)), `first visit did not fetch ${f.url}`);
+  }
+  for (const b of site.backbones.slice(1)) {
+    assert.ok(!first.some((r) => r.url.endsWith('/' + b.weights.url)), `first visit fetched ${b.weights.url}`);
   }
 
   const second = [];
