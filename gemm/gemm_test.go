@@ -161,3 +161,49 @@ func TestShortSlicePanics(t *testing.T) {
 	}()
 	Mul(make([]float32, 4), make([]float32, 4), make([]float32, 3), 2, 2, 2, false)
 }
+
+// reference returns A·B in float64 for row-major A (m×k) and B (k×n), or
+// A·Bᵀ with B n×k when bt is set: the known answer that the kernel of the
+// build (SIMD or scalar) must match.
+func reference(a, b []float32, m, k, n int, bt bool) []float64 {
+	c := make([]float64, m*n)
+	for i := 0; i < m; i++ {
+		row := c[i*n : (i+1)*n]
+		for l, av := range a[i*k : (i+1)*k] {
+			x := float64(av)
+			if bt {
+				for j := range row {
+					row[j] += x * float64(b[j*k+l])
+				}
+				continue
+			}
+			for j, bv := range b[l*n : (l+1)*n] {
+				row[j] += x * float64(bv)
+			}
+		}
+	}
+	return c
+}
+
+// TestNetworkShapes checks the products of the benchmarks, SqueezeNet's and
+// DenseNet121's at 256 px, and their Gram matrices, against float64: in
+// WebAssembly this runs once with the scalar kernel (plain Go) and once with
+// the SIMD one (GOEXPERIMENT=simd), so the two agree to float32 rounding on
+// every shape the networks use.
+func TestNetworkShapes(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, s := range benchShapes {
+		a, b := random(r, s.m*s.k), random(r, s.k*s.n)
+		c := make([]float32, s.m*s.n)
+		Pack(a, s.m, s.k).Mul(c, b, s.n, false)
+		e := compare(t, c, reference(a, b, s.m, s.k, s.n, false), s.k)
+		t.Logf("%s (mr×nr %d×%d): max error / sqrt(k) %.2g", s.name, mr, nr, e)
+	}
+	for _, s := range gramShapes {
+		f := random(r, s.c*s.n)
+		g := make([]float32, s.c*s.c)
+		MulAAt(g, f, s.c, s.n)
+		e := compare(t, g, reference(f, f, s.c, s.n, s.c, true), s.n)
+		t.Logf("gram %s: max error / sqrt(k) %.2g", s.name, e)
+	}
+}
