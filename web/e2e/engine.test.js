@@ -5,7 +5,7 @@
 // run the same short transfer to the same picture.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SITE, assetPath, launch, open, ready } from './helpers.js';
+import { SITE, assetPath, forceScalarEngine, launch, open, ready } from './helpers.js';
 
 const site = await (await fetch(new URL('site.json', SITE))).json();
 let browser;
@@ -24,13 +24,7 @@ after(async () => {
 // that every request reaches the routes.
 async function transfer(noSIMD) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
-  if (noSIMD) {
-    await context.route('**/web/worker.js', async (route) => {
-      const res = await route.fetch();
-      const body = `WebAssembly.validate = () => false;\n${await res.text()}`;
-      await route.fulfill({ response: res, body, headers: { ...res.headers(), 'content-encoding': 'identity' } });
-    });
-  }
+  if (noSIMD) await forceScalarEngine(context);
   const log = [];
   const { page } = await open(context, log);
   await ready(page);
