@@ -1,14 +1,13 @@
-//go:build !(goexperiment.simd && wasm)
-
 package op
 
-// The elementwise inner loops of ReLU and the channel affine map, scalar.
-// loops_simd.go has them in WebAssembly SIMD; both give the same values.
-// Lengths: every slice at least as long as the first argument.
+// The elementwise inner loops of ReLU and the channel affine map, in plain
+// Go: the whole loop in a scalar build (loops_scalar.go), the tail past the
+// last full vector in a SIMD one (loops_simd.go). Both give the same
+// values. Lengths: every slice at least as long as the first argument.
 
-// reluTo sets y[i] = x[i] where x[i] > 0 or is NaN (NaN passes, as in
+// reluGo sets y[i] = x[i] where x[i] > 0 or is NaN (NaN passes, as in
 // torch), else 0. Not the builtin max: in WebAssembly it is a call per value.
-func reluTo(y, x []float32) {
+func reluGo(y, x []float32) {
 	x = x[:len(y)]
 	for i, v := range x {
 		if !(v <= 0) {
@@ -19,8 +18,8 @@ func reluTo(y, x []float32) {
 	}
 }
 
-// affineTo sets y[i] = s·x[i] + t, then, with relu, ReLU of it.
-func affineTo(y, x []float32, s, t float32, relu bool) {
+// affineGo sets y[i] = s·x[i] + t, then, with relu, ReLU of it.
+func affineGo(y, x []float32, s, t float32, relu bool) {
 	x = x[:len(y)]
 	if !relu {
 		for i, v := range x {
@@ -37,17 +36,17 @@ func affineTo(y, x []float32, s, t float32, relu bool) {
 	}
 }
 
-// scaleTo sets d[i] = s·g[i].
-func scaleTo(d, g []float32, s float32) {
+// scaleGo sets d[i] = s·g[i].
+func scaleGo(d, g []float32, s float32) {
 	g = g[:len(d)]
 	for i, v := range g {
 		d[i] = s * v
 	}
 }
 
-// scaleWherePositive sets d[i] = s·g[i] where y[i] > 0, else 0: the
+// scaleWherePositiveGo sets d[i] = s·g[i] where y[i] > 0, else 0: the
 // gradient through a ReLU whose output is y.
-func scaleWherePositive(d, g, y []float32, s float32) {
+func scaleWherePositiveGo(d, g, y []float32, s float32) {
 	g, y = g[:len(d)], y[:len(d)]
 	for i, v := range y {
 		if v > 0 {

@@ -5,7 +5,7 @@ package op
 import "simd/archsimd"
 
 // The elementwise inner loops of ReLU and the channel affine map in
-// WebAssembly SIMD, four values at a time with a scalar tail; see
+// WebAssembly SIMD, four values at a time, the tail in plain Go; see
 // loops.go for what each computes. f32x4.max returns NaN where an operand
 // is NaN, so NaN passes the ReLU as in the scalar loops.
 
@@ -16,13 +16,7 @@ func reluTo(y, x []float32) {
 		archsimd.LoadFloat32x4Array((*[4]float32)(x[:4])).Max(zero).StoreArray((*[4]float32)(y[:4]))
 		x, y = x[4:], y[4:]
 	}
-	for i, v := range x {
-		if !(v <= 0) {
-			y[i] = v
-		} else {
-			y[i] = 0
-		}
-	}
+	reluGo(y, x)
 }
 
 func affineTo(y, x []float32, s, t float32, relu bool) {
@@ -40,13 +34,7 @@ func affineTo(y, x []float32, s, t float32, relu bool) {
 			x, y = x[4:], y[4:]
 		}
 	}
-	for i, v := range x {
-		v = s*v + t
-		if relu && v <= 0 {
-			v = 0
-		}
-		y[i] = v
-	}
+	affineGo(y, x, s, t, relu)
 }
 
 func scaleTo(d, g []float32, s float32) {
@@ -56,9 +44,7 @@ func scaleTo(d, g []float32, s float32) {
 		archsimd.LoadFloat32x4Array((*[4]float32)(g[:4])).Mul(vs).StoreArray((*[4]float32)(d[:4]))
 		g, d = g[4:], d[4:]
 	}
-	for i, v := range g {
-		d[i] = s * v
-	}
+	scaleGo(d, g, s)
 }
 
 func scaleWherePositive(d, g, y []float32, s float32) {
@@ -70,11 +56,5 @@ func scaleWherePositive(d, g, y []float32, s float32) {
 		archsimd.LoadFloat32x4Array((*[4]float32)(g[:4])).Mul(vs).Masked(pos).StoreArray((*[4]float32)(d[:4]))
 		y, g, d = y[4:], g[4:], d[4:]
 	}
-	for i, v := range y {
-		if v > 0 {
-			d[i] = s * g[i]
-		} else {
-			d[i] = 0
-		}
-	}
+	scaleWherePositiveGo(d, g, y, s)
 }
