@@ -65,6 +65,7 @@ func buildWasm(s *site) error {
 	if err != nil {
 		return err
 	}
+	fmt.Printf("build: wasm: compiling the engines to WebAssembly with %s (fetched once per machine; a few minutes the first time, while Go builds its cache)\n", simdToolchain)
 	simd := []string{"GOTOOLCHAIN=" + simdToolchain}
 	goroot, err := goEnv(root, simd, "GOROOT")
 	if err != nil {
@@ -151,8 +152,11 @@ func buildPage(s *site) error {
 	if err != nil {
 		return err
 	}
-	if err := copyFile(filepath.Join(root, "index.html"), filepath.Join(s.out, "index.html")); err != nil {
-		return err
+	// The service worker sits at the root so that it controls the whole site.
+	for _, f := range [][2]string{{"index.html", "index.html"}, {"web/sw.js", "sw.js"}} {
+		if err := copyFile(filepath.Join(root, f[0]), filepath.Join(s.out, f[1])); err != nil {
+			return err
+		}
 	}
 	web := filepath.Join(root, "web")
 	err = filepath.WalkDir(web, func(p string, d fs.DirEntry, err error) error {
