@@ -38,8 +38,8 @@ async function transfer(noSIMD) {
   await page.fill('#iterations', '3');
   await page.click('#start');
   await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
-  assert.match(await page.textContent('#run-text'), /Done: 3 iterations/);
-  const { perIteration } = (await page.evaluate(() => window.sentimentMetrics)).transfer;
+  assert.match(await page.textContent('#run-text'), /Done: .*\b3 iterations/);
+  const { perIteration } = (await page.evaluate(() => window.sentimentDebug.metrics)).transfer;
   const rgba = await page.$eval('#after', (c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data));
   await page.settle();
   const wasm = log.filter((r) => r.url.endsWith('.wasm')).map((r) => new URL(r.url).pathname.split('/').pop());
