@@ -94,7 +94,15 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if _, err := engine.BackboneName(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
-	img, _, err := imaging.DecodeFile(*in)
+	// A transparent photo is transferred as a viewer shows it, on white;
+	// its alpha plane passes through to a PNG (a JPEG stays on white).
+	// The look applies to the straight colour, so that the output's own
+	// compositing gives the same picture.
+	straight, alpha, _, err := imaging.DecodeFileAlpha(*in)
+	if err != nil {
+		return r.fail(exitUsage, err)
+	}
+	img, err := imaging.OnWhite(straight, alpha)
 	if err != nil {
 		return r.fail(exitUsage, err)
 	}
@@ -142,13 +150,17 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return r.fail(exitFailed, err)
 	}
 	s := float32(*strength)
-	result, err := engine.Apply(ctx, res.Grid, img, s)
+	result, err := engine.Apply(ctx, res.Grid, straight, s)
+	if err != nil {
+		return r.fail(exitFailed, err)
+	}
+	shown, err := imaging.OnWhite(result, alpha)
 	if err != nil {
 		return r.fail(exitFailed, err)
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	rep.Iterations, rep.LossStart, rep.LossEnd = res.Iterations, res.Start, res.End
-	sc, err := transfer.Score(img, result, ref)
+	sc, err := transfer.Score(img, shown, ref)
 	if err != nil {
 		return r.fail(exitFailed, err)
 	}
@@ -158,7 +170,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	// Every output is written in full before any is put in place, so a
 	// failure or a Ctrl-C up to here leaves the folder as it was.
-	files, err := writeOutputs(*out, result, *lut, res.Grid, s)
+	files, err := writeOutputs(*out, result, alpha, *lut, res.Grid, s)
 	if err != nil {
 		return r.fail(exitFailed, err)
 	}
@@ -217,12 +229,12 @@ func sameFile(a, b string) bool {
 
 // writeOutputs writes the image (encoded by the extension of out) and,
 // if lut is not "", the LUT, each to a temporary file not yet in place.
-func writeOutputs(out string, m *imaging.RGB, lut string, g *transfer.Grid, s float32) ([]*outfile.File, error) {
+func writeOutputs(out string, m *imaging.RGB, alpha *imaging.Alpha, lut string, g *transfer.Grid, s float32) ([]*outfile.File, error) {
 	img, err := outfile.Create(out, func(w io.Writer) error {
 		if strings.ToLower(filepath.Ext(out)) == ".png" {
-			return imaging.EncodePNG(w, m)
+			return imaging.EncodePNGAlpha(w, m, alpha)
 		}
-		return imaging.EncodeJPEG(w, m, 92)
+		return imaging.EncodeJPEGOnWhite(w, m, alpha, 92)
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -226,5 +229,81 @@ func TestTransferWarningPrefix(t *testing.T) {
 	code, _, stderr := runTransfer("-in", in, "-ref", in, "-out", out, "-weights", wpath, "-size", "48", "-iters", "1")
 	if code != 0 || !strings.Contains(stderr, "sentiment transfer: no manifest "+wpath+".json") || strings.Contains(stderr, "classify") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestTransferKeepsAlpha transfers a PNG with transparent, graded and
+// opaque areas: a PNG result keeps its alpha as it was, a JPEG result is
+// the picture on white.
+func TestTransferKeepsAlpha(t *testing.T) {
+	in, err := assets.Path("", "inputs/kodim16.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := assets.Path("", "refs/lxqt-fog.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo, _, err := imaging.DecodeFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo = imaging.Resize(photo, 96, 64)
+	nrgba := image.NewNRGBA(image.Rect(0, 0, photo.W, photo.H))
+	for y := 0; y < photo.H; y++ {
+		for x := 0; x < photo.W; x++ {
+			r, g, b := photo.At(x, y)
+			a := uint8(255) // right third opaque, middle graded, left clear
+			if x < photo.W/3 {
+				a = 0
+			} else if x < 2*photo.W/3 {
+				a = uint8(y * 255 / (photo.H - 1))
+			}
+			nrgba.SetNRGBA(x, y, color.NRGBA{uint8(r*255 + 0.5), uint8(g*255 + 0.5), uint8(b*255 + 0.5), a})
+		}
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "cut-out.png")
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, nrgba); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outPNG, outJPG := filepath.Join(dir, "out.png"), filepath.Join(dir, "out.jpg")
+	for _, out := range []string{outPNG, outJPG} {
+		if code, _, stderr := runTransfer("-in", src, "-ref", ref, "-out", out, "-size", "64", "-iters", "2"); code != 0 {
+			t.Fatalf("%s: exit %d: %s", out, code, stderr)
+		}
+	}
+	f, err := os.Open(outPNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < photo.H; y++ {
+		for x := 0; x < photo.W; x++ {
+			_, _, _, a := got.At(x, y).RGBA()
+			if want := uint32(nrgba.NRGBAAt(x, y).A); a>>8 != want {
+				t.Fatalf("PNG alpha at %d,%d: %d, want %d", x, y, a>>8, want)
+			}
+		}
+	}
+	jpg, _, err := imaging.DecodeFile(outJPG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The clear third is white in the JPEG whatever its hidden colour.
+	for y := 0; y < jpg.H; y += 7 {
+		for x := 2; x < jpg.W/3-2; x += 5 {
+			if r, g, b := jpg.At(x, y); r < 0.9 || g < 0.9 || b < 0.9 {
+				t.Fatalf("JPEG at %d,%d: %.2f %.2f %.2f, want white", x, y, r, g, b)
+			}
+		}
 	}
 }
