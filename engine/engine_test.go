@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
 )
@@ -117,5 +119,22 @@ func TestClassifyNaN(t *testing.T) {
 	}
 	if _, err := Classify(net, img, labels, 0); !IsBadInput(err) {
 		t.Errorf("k = 0: %v", err)
+	}
+}
+
+// TestElongatedRefused: a photo that reaches the engine as pixels (the
+// page's path, with no file header to check) is bounded like a decoded
+// one: a 20000×20 strip would cost minutes and gigabytes in a run.
+func TestElongatedRefused(t *testing.T) {
+	long := imaging.NewRGB(20000, 20)
+	err := CheckPhoto("photo", long)
+	if !errors.Is(err, imaging.ErrAspect) || !IsBadInput(err) {
+		t.Errorf("20000×20 photo: %v", err)
+	}
+	if _, err := Retrieve(nil, "", long, retrieval.Query{Adjective: "misty"}); !errors.Is(err, imaging.ErrAspect) {
+		t.Errorf("retrieval for a 20000×20 photo: %v", err)
+	}
+	if err := CheckPhoto("photo", imaging.NewRGB(640, 480)); err != nil {
+		t.Errorf("640×480 photo: %v", err)
 	}
 }

@@ -12,6 +12,9 @@ import (
 // folder that holds the index on this machine: each match's Path is then
 // its picture's file. A query that selects nothing is the caller's error.
 func Retrieve(ix *retrieval.Index, base string, photo *imaging.RGB, q retrieval.Query) ([]retrieval.Match, error) {
+	if err := imaging.CheckSize(photo.W, photo.H); err != nil {
+		return nil, badInput(err)
+	}
 	if base != "" && q.Perceptual != nil && q.Perceptual.Picture == nil {
 		q.Perceptual.Picture = retrieval.Pictures(base)
 	}

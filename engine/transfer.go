@@ -14,9 +14,14 @@ import (
 // Progress is one iteration of a running transfer.
 type Progress = transfer.Progress
 
-// CheckPhoto refuses a photo (or reference: what names it) too small to
-// transfer, as the caller's error.
+// CheckPhoto refuses a photo (or reference: what names it) too small,
+// too large or too elongated to transfer, as the caller's error.
 func CheckPhoto(what string, m *imaging.RGB) error {
+	// Pixels, sides and aspect bound what a run may cost, however the
+	// image came in (decoders check the same from the header).
+	if err := imaging.CheckSize(m.W, m.H); err != nil {
+		return badInput(fmt.Errorf("the %s: %w", what, err))
+	}
 	if min(m.W, m.H) < MinSide {
 		return badInput(fmt.Errorf("the %s is %d×%d pixels: it needs at least %d on each side", what, m.W, m.H, MinSide))
 	}
