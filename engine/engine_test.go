@@ -64,6 +64,7 @@ func TestConstants(t *testing.T) {
 	for k, want := range map[string]int{
 		"minSide": MinSide, "maxSide": MaxSide, "maxPixels": imaging.MaxPixels,
 		"workingSize": WorkingSize, "cubeSize": CubeSize, "stripPixels": StripPixels,
+		"maxAspect": MaxAspect,
 	} {
 		if c[k] != want {
 			t.Errorf("%s = %d, want %d", k, c[k], want)
@@ -72,7 +73,7 @@ func TestConstants(t *testing.T) {
 	if !(MinSide < WorkingSize && WorkingSize < MaxSide) {
 		t.Errorf("sizes out of order: %v", c)
 	}
-	if len(c) != 6 {
+	if len(c) != 7 {
 		t.Errorf("%d constants: %v", len(c), c)
 	}
 }

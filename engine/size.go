@@ -13,8 +13,11 @@ const (
 	MinSide = transfer.MinSide
 	// MaxSide is the largest side, in pixels, of an image the page hands
 	// over (and of the full-size photo it exports in strips): a canvas
-	// holds no more.
-	MaxSide = 1 << 15
+	// holds no more, and decoders refuse more.
+	MaxSide = imaging.MaxSide
+	// MaxAspect bounds how elongated a photo may be (long side over short
+	// side): a run's cost grows with the long side at a fixed short one.
+	MaxAspect = imaging.MaxAspect
 	// WorkingSize is the long side, in pixels, of the copy of a photo that
 	// retrieval compares and the page keeps, and of the reference pictures
 	// the build ships. The optimization itself runs smaller, at its
@@ -40,6 +43,7 @@ func Constants() map[string]int {
 		"minSide":     MinSide,
 		"maxSide":     MaxSide,
 		"maxPixels":   imaging.MaxPixels,
+		"maxAspect":   MaxAspect,
 		"workingSize": WorkingSize,
 		"cubeSize":    CubeSize,
 		"stripPixels": StripPixels,
