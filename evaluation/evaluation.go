@@ -19,7 +19,9 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/retrieval"
+	"sentiment/score"
 	"sentiment/transfer"
 )
 
@@ -63,7 +65,7 @@ type Row struct {
 	Adjective string // the contrasting mood chosen
 	Reference string // retrieved
 	Random    string // the random reference of the same adjective
-	Scores    map[Method]transfer.Scores
+	Scores    map[Method]score.Scores
 	// Images at the input's size, for the contact sheet: the input, the
 	// retrieved reference and each method's output.
 	Images map[string]*imaging.RGB
@@ -166,7 +168,7 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		return nil, err
 	}
 	row := &Row{Input: in.File, Polarity: in.Polarity, Adjective: adj, Reference: best.File, Random: random.File,
-		Scores: map[Method]transfer.Scores{}, Images: map[string]*imaging.RGB{"input": img, "reference": ref}}
+		Scores: map[Method]score.Scores{}, Images: map[string]*imaging.RGB{"input": img, "reference": ref}}
 
 	start := time.Now()
 	res, err := transfer.Run(ctx, c.Net, img, ref, transfer.Options{Preset: c.Preset}, nil)
@@ -186,7 +188,7 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 	if err != nil {
 		return nil, err
 	}
-	reinhard, err := transfer.Reinhard(img, ref)
+	reinhard, err := look.Reinhard(img, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +206,7 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		if m == OursRand {
 			target = rnd
 		}
-		if row.Scores[m], err = transfer.Score(img, out, target); err != nil {
+		if row.Scores[m], err = score.Score(img, out, target); err != nil {
 			return nil, err
 		}
 		row.Images[string(m)] = out

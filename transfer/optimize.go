@@ -13,6 +13,7 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/op"
 )
 
@@ -38,8 +39,8 @@ type Progress struct {
 // Options are the settings of a run besides its preset.
 type Options struct {
 	Preset
-	// Grid configures the refit; the zero value means DefaultGrid.
-	Grid GridConfig
+	// Grid configures the refit; the zero value means look.DefaultGrid.
+	Grid look.GridConfig
 	// PreviewEvery is how often Progress carries a preview; 0 means never
 	// (but for the last iteration).
 	PreviewEvery int
@@ -52,7 +53,7 @@ type Result struct {
 	// image (with the optimizer's texture), Grid the look refitted from
 	// one to the other.
 	Input, Optimized *imaging.RGB
-	Grid             *Grid
+	Grid             *look.Grid
 	// Start and End are the loss terms at the first and last iterate.
 	Start, End Losses
 	Iterations int
@@ -82,8 +83,8 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		}
 	}
 	grid := o.Grid
-	if grid == (GridConfig{}) {
-		grid = DefaultGrid
+	if grid == (look.GridConfig{}) {
+		grid = look.DefaultGrid
 	}
 	in := working(input, p.Size)
 	rf := working(ref, p.Size)
@@ -94,7 +95,7 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	}
 	first := in.Clone()
 	if p.Start > 0 {
-		matched, err := Reinhard(in, rf)
+		matched, err := look.Reinhard(in, rf)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +134,7 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		if progress != nil {
 			pr := Progress{Iteration: it, Total: p.Iterations, Losses: losses}
 			if it == p.Iterations || (o.PreviewEvery > 0 && it%o.PreviewEvery == 0) {
-				if res.Grid, err = Fit(in, iterate, grid); err != nil {
+				if res.Grid, err = look.Fit(in, iterate, grid); err != nil {
 					return nil, err
 				}
 				if pr.Preview, err = res.Grid.Apply(in, 1); err != nil {
@@ -145,7 +146,7 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	}
 	res.Optimized = iterate.Clone()
 	if res.Grid == nil { // the last preview's grid is this fit already
-		if res.Grid, err = Fit(in, res.Optimized, grid); err != nil {
+		if res.Grid, err = look.Fit(in, res.Optimized, grid); err != nil {
 			return nil, err
 		}
 	}

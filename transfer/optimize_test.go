@@ -9,6 +9,7 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/score"
 )
 
 var (
@@ -85,7 +86,7 @@ func TestRunMovesTowardReference(t *testing.T) {
 	if out.W != in.W || out.H != in.H {
 		t.Fatalf("result %d×%d, input %d×%d", out.W, out.H, in.W, in.H)
 	}
-	sc, err := Score(in, out, ref)
+	sc, err := score.Score(in, out, ref)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,8 +45,7 @@ type Preset struct {
 	Start float64
 }
 
-// Presets names the settings a user can pick: "default" for the backbone
-// at hand and "paper" for the paper's.
+// presetNames are the presets PresetFor knows.
 var presetNames = []string{"default", "paper"}
 
 // PresetFor returns the named preset ("default" or "paper") for a backbone.

@@ -10,6 +10,7 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
@@ -264,7 +265,7 @@ func lossMap(l transfer.Losses) map[string]float64 {
 }
 
 // grid returns the last result's grid.
-func (e *engine) grid() (*transfer.Grid, error) {
+func (e *engine) grid() (*look.Grid, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.result == nil {
@@ -331,7 +332,7 @@ func (e *engine) lut(s float32) (string, error) {
 		return "", fmt.Errorf("strength %g, want 0 to 1", s)
 	}
 	var b strings.Builder
-	if err := transfer.WriteCube(&b, "sentiment transfer", g.Global().WithStrength(s).Map, transfer.CubeSize); err != nil {
+	if err := look.WriteCube(&b, "sentiment transfer", g.Global().WithStrength(s).Map, look.CubeSize); err != nil {
 		return "", err
 	}
 	return b.String(), nil

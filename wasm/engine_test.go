@@ -11,6 +11,7 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
@@ -58,7 +59,7 @@ func gridEngine(t *testing.T, w, h int) (*engine, []byte) {
 		target.Pix[i] = 0.1 + (0.6+0.3*v)*in.Pix[i]
 		target.Pix[2*n+i] = (1 - 0.5*v) * in.Pix[2*n+i]
 	}
-	g, err := transfer.Fit(in, target, transfer.DefaultGrid)
+	g, err := look.Fit(in, target, look.DefaultGrid)
 	if err != nil {
 		t.Fatal(err)
 	}

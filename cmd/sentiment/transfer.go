@@ -15,6 +15,8 @@ import (
 
 	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/look"
+	"sentiment/score"
 	"sentiment/transfer"
 )
 
@@ -148,7 +150,7 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 			return fail(exitFailed, err)
 		}
 	}
-	sc, err := transfer.Score(img, result, ref)
+	sc, err := score.Score(img, result, ref)
 	if err != nil {
 		return fail(exitFailed, err)
 	}
@@ -186,12 +188,12 @@ func writeImage(path string, m *imaging.RGB) error {
 }
 
 // writeLUT writes the global part of the look as a .cube file.
-func writeLUT(path string, g *transfer.Grid, strength float32) error {
+func writeLUT(path string, g *look.Grid, strength float32) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	err = transfer.WriteCube(f, "sentiment transfer", g.Global().WithStrength(strength).Map, transfer.CubeSize)
+	err = look.WriteCube(f, "sentiment transfer", g.Global().WithStrength(strength).Map, look.CubeSize)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
