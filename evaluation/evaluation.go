@@ -30,15 +30,39 @@ type Method string
 
 // The methods compared.
 const (
-	Ours     Method = "ours"          // retrieved reference, optimization, refit
-	OursRand Method = "ours-random"   // a random reference of the same adjective (the paper's ablation)
-	OursRaw  Method = "ours-raw"      // the optimized image itself, without the refit
-	Reinhard Method = "reinhard-2001" // global CIELAB mean/std match
-	Identity Method = "identity"      // the input unchanged
+	Ours     Method = "ours"         // retrieved reference, optimization, its look at the preset's strength
+	OursRand Method = "ours-random"  // a random reference of the same adjective (the paper's ablation)
+	OursRaw  Method = "ours-raw"     // the optimized working image itself, without the look
+	Reinhard Method = "reinhard-1.0" // global CIELAB mean/std match (Reinhard et al. 2001)
+	Identity Method = "identity"     // the input unchanged
 )
 
-// Methods lists the methods in the order the table shows them.
+// Methods lists the methods of the per-input table, in its order.
 var Methods = []Method{Ours, OursRand, OursRaw, Reinhard, Identity}
+
+// Strengths are the points of the two curves: Reinhard's match blended with
+// the input, and ours applied at that strength. Reinhard's curve, with the
+// identity at 0, is the baseline: a method is worth its cost only where it
+// keeps more structure (SSIM) than the blend that moves its colours as far.
+var Strengths = []float64{0.4, 0.6, 0.8, 1.0}
+
+// ReinhardAt and OursAt name the curves' points.
+func ReinhardAt(t float64) Method { return Method(fmt.Sprintf("reinhard-%.1f", t)) }
+
+// OursAt is ours with the look applied at strength t.
+func OursAt(t float64) Method { return Method(fmt.Sprintf("ours-%.1f", t)) }
+
+// allMethods are the table's methods and the curves' points.
+func allMethods() []Method {
+	out := append([]Method(nil), Methods...)
+	for _, t := range Strengths {
+		if ReinhardAt(t) != Reinhard {
+			out = append(out, ReinhardAt(t))
+		}
+		out = append(out, OursAt(t))
+	}
+	return out
+}
 
 // Config sets up an evaluation.
 type Config struct {
@@ -50,6 +74,9 @@ type Config struct {
 	RefDir string
 	Net    backbone.Network
 	Preset transfer.Preset
+	// Judge, if not nil, measures the style movement of every output in
+	// its network (best another than Net).
+	Judge *score.Judge
 	// Seed makes the random references repeatable.
 	Seed int64
 	// Limit, if positive, evaluates only the first Limit inputs.
@@ -66,6 +93,9 @@ type Row struct {
 	Reference string // retrieved
 	Random    string // the random reference of the same adjective
 	Scores    map[Method]score.Scores
+	// Style is each method's style movement in the judge's network (only
+	// with a judge).
+	Style map[Method]float64
 	// Images at the input's size, for the contact sheet: the input, the
 	// retrieved reference and each method's output.
 	Images map[string]*imaging.RGB
@@ -76,6 +106,7 @@ type Row struct {
 // Report is a finished evaluation.
 type Report struct {
 	Backbone string
+	Judge    string // the judge's network, if any
 	Preset   transfer.Preset
 	Rows     []Row
 }
@@ -125,6 +156,9 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	rng := rand.New(rand.NewSource(c.Seed))
 	seen := map[retrieval.Polarity]int{}
 	rep := &Report{Backbone: c.Net.Name(), Preset: c.Preset}
+	if c.Judge != nil {
+		rep.Judge = c.Judge.Net.Name()
+	}
 	for _, in := range inputs {
 		adjs := Contrast(c.Index, in.Polarity)
 		if len(adjs) == 0 {
@@ -175,7 +209,7 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 	if err != nil {
 		return nil, err
 	}
-	ours, err := res.Grid.Apply(img, 1)
+	ours, err := res.Grid.Apply(img, float32(c.Preset.Strength))
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +218,7 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 	if err != nil {
 		return nil, err
 	}
-	oursRand, err := resR.Grid.Apply(img, 1)
+	oursRand, err := resR.Grid.Apply(img, float32(c.Preset.Strength))
 	if err != nil {
 		return nil, err
 	}
@@ -196,22 +230,59 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		Ours:     ours,
 		OursRand: oursRand,
 		OursRaw:  imaging.Resize(res.Optimized, img.W, img.H),
-		Reinhard: reinhard,
 		Identity: img,
+	}
+	for _, t := range Strengths {
+		outputs[ReinhardAt(t)] = blend(img, reinhard, float32(t))
+		if outputs[OursAt(t)], err = res.Grid.Apply(img, float32(t)); err != nil {
+			return nil, err
+		}
+	}
+	var styleIn, styleRef, styleRnd score.Style
+	if c.Judge != nil {
+		row.Style = map[Method]float64{}
+		for _, s := range []struct {
+			dst *score.Style
+			img *imaging.RGB
+		}{{&styleIn, img}, {&styleRef, ref}, {&styleRnd, rnd}} {
+			st, err := c.Judge.Style(s.img)
+			if err != nil {
+				return nil, err
+			}
+			*s.dst = st
+		}
 	}
 	for m, out := range outputs {
 		// The random-reference ablation is scored against its own
 		// reference: it asks whether that look arrived, not this one.
-		target := ref
+		target, styleTarget := ref, styleRef
 		if m == OursRand {
-			target = rnd
+			target, styleTarget = rnd, styleRnd
 		}
 		if row.Scores[m], err = score.Score(img, out, target); err != nil {
 			return nil, err
 		}
-		row.Images[string(m)] = out
+		if c.Judge != nil && m != Identity {
+			so, err := c.Judge.Style(out)
+			if err != nil {
+				return nil, err
+			}
+			row.Style[m], _ = score.StyleMovement(styleIn, so, styleTarget)
+		}
+		if m == Ours || m == OursRand || m == OursRaw || m == Reinhard {
+			row.Images[string(m)] = out
+		}
 	}
 	return row, nil
+}
+
+// blend returns a + t·(b − a).
+func blend(a, b *imaging.RGB, t float32) *imaging.RGB {
+	out := a.Clone()
+	for i, v := range b.Pix {
+		out.Pix[i] += t * (v - out.Pix[i])
+	}
+	return out
 }
 
 func (c Config) picture(e *retrieval.Entry) (*imaging.RGB, error) {
@@ -220,23 +291,28 @@ func (c Config) picture(e *retrieval.Entry) (*imaging.RGB, error) {
 }
 
 // Mean is a method's average over the rows: SSIM over all, movement over
-// the rows where it is defined.
+// the rows where it is defined, style movement over the rows judged.
 type Mean struct {
-	SSIM, Movement float64
-	Moved          int // rows with a defined movement
+	SSIM, Movement, Style float64
+	Moved                 int // rows with a defined movement
 }
 
 // Means averages each method's scores.
 func (r *Report) Means() map[Method]Mean {
 	out := map[Method]Mean{}
-	for _, m := range Methods {
+	for _, m := range allMethods() {
 		var s Mean
+		judged := 0
 		for _, row := range r.Rows {
 			sc := row.Scores[m]
 			s.SSIM += sc.SSIM
 			if sc.MovementOK {
 				s.Movement += sc.Movement
 				s.Moved++
+			}
+			if row.Style != nil {
+				s.Style += row.Style[m]
+				judged++
 			}
 		}
 		if n := len(r.Rows); n > 0 {
@@ -245,34 +321,120 @@ func (r *Report) Means() map[Method]Mean {
 		if s.Moved > 0 {
 			s.Movement /= float64(s.Moved)
 		}
+		if judged > 0 {
+			s.Style /= float64(judged)
+		}
 		out[m] = s
 	}
 	return out
 }
 
+// A Point is a place on the plane of colour movement (x) against SSIM (y).
+type Point struct{ Movement, SSIM float64 }
+
+// ReinhardCurve is the baseline's curve through the means: the identity
+// at 0, then the blends in order of strength.
+func (r *Report) ReinhardCurve() []Point {
+	means := r.Means()
+	pts := []Point{{0, means[Identity].SSIM}}
+	for _, t := range Strengths {
+		m := means[ReinhardAt(t)]
+		pts = append(pts, Point{m.Movement, m.SSIM})
+	}
+	return pts
+}
+
+// OursCurve is ours through the means at the same strengths.
+func (r *Report) OursCurve() []Point {
+	means := r.Means()
+	pts := []Point{{0, means[Identity].SSIM}}
+	for _, t := range Strengths {
+		m := means[OursAt(t)]
+		pts = append(pts, Point{m.Movement, m.SSIM})
+	}
+	return pts
+}
+
+// Gap is how far ours' mean SSIM lies above (positive) or below the
+// Reinhard curve at ours' mean movement.
+func (r *Report) Gap() float64 {
+	o := r.Means()[Ours]
+	return o.SSIM - CurveAt(r.ReinhardCurve(), o.Movement)
+}
+
+// CurveAt interpolates a curve's SSIM linearly at movement m, extending
+// its last segment beyond its end (and its first before its start).
+func CurveAt(pts []Point, m float64) float64 {
+	if len(pts) == 0 {
+		return 0
+	}
+	if len(pts) == 1 {
+		return pts[0].SSIM
+	}
+	s := append([]Point(nil), pts...)
+	sort.Slice(s, func(i, j int) bool { return s[i].Movement < s[j].Movement })
+	k := 1
+	for k < len(s)-1 && s[k].Movement < m {
+		k++
+	}
+	a, b := s[k-1], s[k]
+	if b.Movement == a.Movement {
+		return b.SSIM
+	}
+	return a.SSIM + (m-a.Movement)*(b.SSIM-a.SSIM)/(b.Movement-a.Movement)
+}
+
+// rowGap is Gap for one row, against that row's own Reinhard curve.
+func (row *Row) rowGap() (float64, bool) {
+	o := row.Scores[Ours]
+	if !o.MovementOK {
+		return 0, false
+	}
+	pts := []Point{{0, row.Scores[Identity].SSIM}}
+	for _, t := range Strengths {
+		sc := row.Scores[ReinhardAt(t)]
+		if !sc.MovementOK {
+			return 0, false
+		}
+		pts = append(pts, Point{sc.Movement, sc.SSIM})
+	}
+	return o.SSIM - CurveAt(pts, o.Movement), true
+}
+
 // Markdown renders the report: the means per method (the paper's Table II
-// with the movement beside it), then every input's numbers.
+// with the movements beside it), the two curves, where ours lies against
+// Reinhard's, then every input's numbers.
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	p := r.Preset
 	fmt.Fprintf(&b, "# Evaluation: %s, preset %q\n\n", r.Backbone, p.Name)
-	fmt.Fprintf(&b, "Working size %d px, %d iterations, start %g of the colour match, α %g, β %g, step %g. ", p.Size, p.Iterations, p.Start, p.Alpha, p.Beta, p.Rate)
-	fmt.Fprintf(&b, "SSIM is input vs output on luma at the input's size; movement is how far the output's CIELAB mean and standard deviation moved from the input's toward the reference's (0 = not at all, 1 = all the way).\n\n")
-	b.WriteString("| method | mean SSIM | mean movement |\n|---|---|---|\n")
-	means := r.Means()
-	for _, m := range Methods {
-		s := means[m]
-		fmt.Fprintf(&b, "| %s | %.4f | %.3f |\n", m, s.SSIM, s.Movement)
+	fmt.Fprintf(&b, "Working size %d px, %d iterations, start %g of the colour match, α %g, β %g, step %g, strength %g. ", p.Size, p.Iterations, p.Start, p.Alpha, p.Beta, p.Rate, p.Strength)
+	fmt.Fprintf(&b, "SSIM is input vs output on luma at the input's size; movement is how far the output's CIELAB mean and standard deviation moved from the input's toward the reference's (0 = not at all, 1 = all the way)")
+	if r.Judge != "" {
+		fmt.Fprintf(&b, "; style is 1 − d(out, ref)/d(in, ref) with d the mean relative distance of Gram matrices at the style taps of %s", r.Judge)
 	}
+	b.WriteString(".\n\n| method | mean SSIM | mean movement | mean style |\n|---|---|---|---|\n")
+	means := r.Means()
+	for _, m := range allMethods() {
+		s := means[m]
+		st := "–"
+		if r.Judge != "" && m != Identity {
+			st = fmt.Sprintf("%.3f", s.Style)
+		}
+		fmt.Fprintf(&b, "| %s | %.4f | %.3f | %s |\n", m, s.SSIM, s.Movement, st)
+	}
+	o := means[Ours]
+	fmt.Fprintf(&b, "\nOurs: SSIM %.4f at movement %.3f; Reinhard's curve there: %.4f; **ours lies %+.4f %s the curve**.\n",
+		o.SSIM, o.Movement, CurveAt(r.ReinhardCurve(), o.Movement), r.Gap(), map[bool]string{true: "above", false: "below"}[r.Gap() >= 0])
 	b.WriteString("\n| input | mood | reference |")
 	for _, m := range Methods {
 		fmt.Fprintf(&b, " %s SSIM / move |", m)
 	}
-	b.WriteString(" seconds |\n|---|---|---|")
+	b.WriteString(" ours − curve | seconds |\n|---|---|---|")
 	for range Methods {
 		b.WriteString("---|")
 	}
-	b.WriteString("---|\n")
+	b.WriteString("---|---|\n")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "| %s | %s | %s |", row.Input, row.Adjective, row.Reference)
 		for _, m := range Methods {
@@ -283,7 +445,11 @@ func (r *Report) Markdown() string {
 			}
 			fmt.Fprintf(&b, " %.3f / %s |", sc.SSIM, mv)
 		}
-		fmt.Fprintf(&b, " %.1f |\n", row.Seconds)
+		gap := "–"
+		if g, ok := row.rowGap(); ok {
+			gap = fmt.Sprintf("%+.3f", g)
+		}
+		fmt.Fprintf(&b, " %s | %.1f |\n", gap, row.Seconds)
 	}
 	return b.String()
 }

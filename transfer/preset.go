@@ -43,6 +43,10 @@ type Preset struct {
 	// (Reinhard et al. 2001) the first iterate has: 0 starts from the input
 	// itself, 1 from the full match; between, the two are blended.
 	Start float64
+	// Strength is how much of the look a user gets unless they choose
+	// (look.Grid.Apply's strength): the look itself is optimized to reach
+	// the reference at 1.
+	Strength float64
 }
 
 // presetNames are the presets PresetFor knows.
@@ -82,7 +86,7 @@ func paperPreset(net backbone.Network) Preset {
 	}
 	return Preset{
 		Name: "paper", Content: taps.Content, Style: taps.Style, Weights: w,
-		Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: 0,
+		Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: 0, Strength: 1,
 	}
 }
 
@@ -125,6 +129,7 @@ var squeezeDefault = Preset{
 	Rate:       0.003,
 	Size:       256,
 	Start:      0.25,
+	Strength:   1,
 }
 
 func (p Preset) validate(net backbone.Network) error {
@@ -139,6 +144,9 @@ func (p Preset) validate(net backbone.Network) error {
 	}
 	if !(p.Rate > 0) {
 		return fmt.Errorf("transfer: step size %g must be positive", p.Rate)
+	}
+	if !(p.Strength >= 0 && p.Strength <= 1) {
+		return fmt.Errorf("transfer: strength %g, want 0 to 1", p.Strength)
 	}
 	if !(p.Start >= 0 && p.Start <= 1) {
 		return fmt.Errorf("transfer: start %g, want a fraction in [0, 1]", p.Start)

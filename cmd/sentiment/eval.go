@@ -4,15 +4,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 
 	"sentiment/assets"
+	"sentiment/backbone"
 	"sentiment/evaluation"
 	"sentiment/imaging"
 	"sentiment/retrieval"
+	"sentiment/score"
 )
 
 func init() {
@@ -32,6 +35,8 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "folder for eval.md and sheet.png")
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
+	judgeName := fs.String("judge", "", "network that judges the style movement: squeezenet, densenet121 or none (default: the other one than -backbone)")
+	strength := fs.Float64("strength", -1, "strength of ours' look, 0 to 1 (default: the preset's)")
 	pf := addPresetFlags(fs)
 	limit := fs.Int("limit", 0, "evaluate only the first N inputs")
 	seed := fs.Int64("seed", 1, "seed of the random-reference ablation")
@@ -69,13 +74,30 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
+	if *strength >= 0 {
+		p.Strength = *strength
+	}
+	var judge *score.Judge
+	if *judgeName == "" {
+		*judgeName = "densenet121"
+		if net.Name() != backbone.SqueezeNetName {
+			*judgeName = "squeezenet"
+		}
+	}
+	if *judgeName != "none" {
+		jnet, code, err := openNetwork(*judgeName, "", *dir, stderr)
+		if err != nil {
+			return fail(code, fmt.Errorf("judge: %w (choose another with -judge, or -judge none)", err))
+		}
+		judge = score.NewJudge(jnet)
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fail(exitFailed, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep, err := evaluation.Run(ctx, evaluation.Config{
-		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Seed: *seed, Limit: *limit,
+		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Judge: judge, Seed: *seed, Limit: *limit,
 		Log: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
 	})
 	if err != nil {
@@ -85,17 +107,25 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err := os.WriteFile(filepath.Join(*out, "eval.md"), []byte(md), 0o644); err != nil {
 		return fail(exitFailed, err)
 	}
-	f, err := os.Create(filepath.Join(*out, "sheet.png"))
-	if err != nil {
+	if err := writePNG(filepath.Join(*out, "sheet.png"), rep.ContactSheet(192)); err != nil {
 		return fail(exitFailed, err)
 	}
-	err = imaging.EncodePNG(f, imaging.FromImage(rep.ContactSheet(192)))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := writePNG(filepath.Join(*out, "plot.png"), rep.Plot(720, 540)); err != nil {
 		return fail(exitFailed, err)
 	}
 	fmt.Fprint(stdout, md)
 	return 0
+}
+
+// writePNG writes img to path as a PNG.
+func writePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = imaging.EncodePNG(f, imaging.FromImage(img))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
