@@ -104,7 +104,8 @@ func Fit(in, target *imaging.RGB, cfg GridConfig) (*Grid, error) {
 	if in.W != target.W || in.H != target.H {
 		return nil, fmt.Errorf("look: grid input is %d×%d, target %d×%d", in.W, in.H, target.W, target.H)
 	}
-	cx, cy := ceilDiv(in.W, cfg.Cell), ceilDiv(in.H, cfg.Cell)
+	sh := cfg.ShapeFor(in.W, in.H)
+	cx, cy := sh.CX, sh.CY
 	if (cx+1)*(cy+1)*(cfg.Bins+1) > maxVertices {
 		return nil, fmt.Errorf("look: a %d×%d grid of %d-px cells is too large: fit on a working-size image", cx, cy, cfg.Cell)
 	}
@@ -126,6 +127,63 @@ func Fit(in, target *imaging.RGB, cfg GridConfig) (*Grid, error) {
 	gc := grid.solve(repeat(cc, (cx+1)*(cy+1)), wt)
 
 	return &Grid{cx: cx, cy: cy, bins: cfg.Bins, coef: to32(gc), curve: &Curve{bins: cfg.Bins, coef: to32(cc)}}, nil
+}
+
+// Shape is a grid's size: CX×CY cells over the image, Bins luminance
+// bins; it has (CX+1)·(CY+1)·(Bins+1) vertices of 12 coefficients.
+type Shape struct{ CX, CY, Bins int }
+
+// ShapeFor is the shape of the grid that cfg gives an image of w×h pixels.
+func (cfg GridConfig) ShapeFor(w, h int) Shape {
+	return Shape{CX: ceilDiv(w, max(cfg.Cell, 1)), CY: ceilDiv(h, max(cfg.Cell, 1)), Bins: cfg.Bins}
+}
+
+// Vertices is the number of vertices.
+func (s Shape) Vertices() int { return (s.CX + 1) * (s.CY + 1) * (s.Bins + 1) }
+
+func (s Shape) validate() error {
+	if s.CX < 1 || s.CY < 1 || s.Bins < 1 || s.Bins > 64 || s.Vertices() > maxVertices {
+		return fmt.Errorf("look: grid of %d×%d cells and %d bins", s.CX, s.CY, s.Bins)
+	}
+	return nil
+}
+
+// Shape returns the grid's shape.
+func (g *Grid) Shape() Shape { return Shape{CX: g.cx, CY: g.cy, Bins: g.bins} }
+
+// Coefficients returns a copy of the grid's coefficients: per vertex a
+// row-major 3×4 affine, vertices by rows of y, then x, luminance fastest.
+func (g *Grid) Coefficients() []float32 { return append([]float32(nil), g.coef...) }
+
+// NewGrid returns the grid of shape s with the given coefficients (in
+// Coefficients' layout, copied) and Global look curve.
+func NewGrid(s Shape, coef []float32, curve *Curve) (*Grid, error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	if len(coef) != 12*s.Vertices() {
+		return nil, fmt.Errorf("look: %d coefficients for a grid of %d vertices", len(coef), s.Vertices())
+	}
+	if curve == nil || len(curve.coef) != 12*(curve.bins+1) {
+		return nil, fmt.Errorf("look: a grid needs its global curve")
+	}
+	for _, v := range coef {
+		if v != v || v > math.MaxFloat32 || v < -math.MaxFloat32 {
+			return nil, fmt.Errorf("look: non-finite grid coefficient %g", v)
+		}
+	}
+	return &Grid{cx: s.CX, cy: s.CY, bins: s.Bins, coef: append([]float32(nil), coef...), curve: curve}, nil
+}
+
+// FitCurve returns the curve over bins luminance levels that best maps in
+// onto target: the Global look of a grid that was made some other way than
+// by Fit (as Fit makes it, with the whole image's data).
+func FitCurve(in, target *imaging.RGB, bins int) (*Curve, error) {
+	g, err := Fit(in, target, GridConfig{Cell: max(in.W, in.H), Bins: bins, Pull: 1})
+	if err != nil {
+		return nil, err
+	}
+	return g.curve, nil
 }
 
 func ceilDiv(a, b int) int { return max(1, (a+b-1)/b) }

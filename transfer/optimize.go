@@ -8,7 +8,6 @@ import (
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
-	"github.com/nlpodyssey/spago/nn"
 	"github.com/nlpodyssey/spago/optimizers/adam"
 
 	"sentiment/backbone"
@@ -21,10 +20,12 @@ import (
 type Losses struct {
 	Content float64 `json:"content"`
 	Style   float64 `json:"style"`
+	// Prior is the smoothness prior of an optimized look (0 for pixels).
+	Prior float64 `json:"prior"`
 }
 
 // Total is the whole loss.
-func (l Losses) Total() float64 { return l.Content + l.Style }
+func (l Losses) Total() float64 { return l.Content + l.Style + l.Prior }
 
 // Progress reports one iteration of a run.
 type Progress struct {
@@ -104,17 +105,34 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 			first.Pix[i] += s * (v - first.Pix[i])
 		}
 	}
-	x := nn.NewParam(mat.NewDense[float32](mat.WithShape(3, in.W*in.H), mat.WithBacking(first.Pix)))
-	pix := mat.Data[float32](x.Value())
+	var u unknown
+	switch p.Unknown {
+	case Pixels:
+		u = newPixels(in, first)
+	case Look:
+		if u, err = newGridUnknown(in, first, grid, p); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("transfer: unknown %q", p.Unknown)
+	}
+	x := u.param()
 	opt := adam.New(adam.Config{StepSize: p.Rate, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8})
 
 	res := &Result{Input: in}
-	iterate := &imaging.RGB{W: in.W, H: in.H, Pix: pix}
 	for it := 1; it <= p.Iterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		losses, err := l.step(x, in.W, in.H)
+		xm, err := u.image()
+		if err != nil {
+			return nil, err
+		}
+		prior, err := u.prior()
+		if err != nil {
+			return nil, err
+		}
+		losses, err := l.step(xm, prior)
 		if err != nil {
 			return nil, err
 		}
@@ -123,18 +141,18 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		}
 		res.End = losses
 		if !x.HasGrad() {
-			return nil, fmt.Errorf("transfer: the loss has no gradient with respect to the image")
+			return nil, fmt.Errorf("transfer: the loss has no gradient with respect to the %s", p.Unknown)
 		}
 		if err := opt.OptimizeParams(x); err != nil {
 			return nil, err
 		}
 		opt.IncExample()
-		clamp01(pix) // keep pixels valid: the refit and the user see [0, 1]
+		u.after()
 		res.Iterations = it
 		if progress != nil {
 			pr := Progress{Iteration: it, Total: p.Iterations, Losses: losses}
 			if it == p.Iterations || (o.PreviewEvery > 0 && it%o.PreviewEvery == 0) {
-				if res.Grid, err = look.Fit(in, iterate, grid); err != nil {
+				if res.Grid, err = u.look(grid); err != nil {
 					return nil, err
 				}
 				if pr.Preview, err = res.Grid.Apply(in, 1); err != nil {
@@ -144,9 +162,11 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 			progress(pr)
 		}
 	}
-	res.Optimized = iterate.Clone()
-	if res.Grid == nil { // the last preview's grid is this fit already
-		if res.Grid, err = look.Fit(in, res.Optimized, grid); err != nil {
+	if res.Optimized, err = u.optimized(); err != nil {
+		return nil, err
+	}
+	if res.Grid == nil { // the last preview's grid is this look already
+		if res.Grid, err = u.look(grid); err != nil {
 			return nil, err
 		}
 	}
@@ -175,16 +195,6 @@ func working(m *imaging.RGB, size int) *imaging.RGB {
 		return m.Clone()
 	}
 	return imaging.Resize(m, w, h)
-}
-
-func clamp01(v []float32) {
-	for i, x := range v {
-		if x < 0 || x != x {
-			v[i] = 0
-		} else if x > 1 {
-			v[i] = 1
-		}
-	}
 }
 
 // loss holds the constant targets of a run: the input's content features
@@ -239,13 +249,10 @@ func constFeatures(net backbone.Network, img *imaging.RGB, taps []string) (backb
 	return net.Features(x, taps...)
 }
 
-// step computes the loss at x, back-propagates it into x's gradient and
-// returns its terms.
-func (l *loss) step(x *nn.Param, w, h int) (Losses, error) {
-	xm, err := op.NewMap(x, 3, h, w)
-	if err != nil {
-		return Losses{}, err
-	}
+// step computes the loss at the iterate xm (plus prior, if not nil: a
+// scalar node on the same unknown), back-propagates it into the unknown's
+// gradient and returns its terms.
+func (l *loss) step(xm op.Map, prior mat.Tensor) (Losses, error) {
 	f, err := l.net.Features(xm, l.taps...)
 	if err != nil {
 		return Losses{}, err
@@ -268,14 +275,21 @@ func (l *loss) step(x *nn.Param, w, h int) (Losses, error) {
 		}
 		terms = append(terms, scale(sd, k))
 	}
+	nStyle := len(terms) - 1
+	if prior != nil {
+		terms = append(terms, prior)
+	}
 	total := ag.Sum(terms...)
 	if err := ag.Backward(total); err != nil {
 		return Losses{}, err
 	}
 	var out Losses
 	out.Content = float64(terms[0].Value().Item().F32())
-	for _, t := range terms[1:] {
+	for _, t := range terms[1 : 1+nStyle] {
 		out.Style += float64(t.Value().Item().F32())
+	}
+	if prior != nil {
+		out.Prior = float64(prior.Value().Item().F32())
 	}
 	if math.IsNaN(out.Total()) || math.IsInf(out.Total(), 0) {
 		return out, fmt.Errorf("transfer: the loss diverged (%g)", out.Total())

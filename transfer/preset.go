@@ -23,6 +23,12 @@ import (
 // sums.
 type Preset struct {
 	Name string
+	// Unknown is what the optimization changes: the look (a grid of
+	// local colour transforms) or the pixels.
+	Unknown Unknown
+	// Smooth and LumSmooth weigh the look's smoothness prior
+	// (look.Smoothness) across cells and across luminance bins.
+	Smooth, LumSmooth float64
 	// Content is the content tap; Style the style taps with their
 	// Weights (wᵢ, same length).
 	Content string
@@ -33,8 +39,8 @@ type Preset struct {
 	// StyleMean averages each style term over its C² Gram entries instead
 	// of summing them.
 	StyleMean bool
-	// Iterations of Adam, with step size Rate in units of pixel values
-	// ([0, 1]).
+	// Iterations of Adam, with step size Rate in units of the unknown:
+	// pixel values ([0, 1]) or the look's affine coefficients.
 	Iterations int
 	Rate       float64
 	// Size is the long side of the working size, in pixels.
@@ -86,7 +92,7 @@ func paperPreset(net backbone.Network) Preset {
 	}
 	return Preset{
 		Name: "paper", Content: taps.Content, Style: taps.Style, Weights: w,
-		Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: 0, Strength: 1,
+		Unknown: Pixels, Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: 0, Strength: 1,
 	}
 }
 
@@ -120,6 +126,7 @@ func paperPreset(net backbone.Network) Preset {
 // structure.
 var squeezeDefault = Preset{
 	Name:       "default",
+	Unknown:    Pixels,
 	Content:    "fire2",
 	Style:      []string{"conv1", "fire3", "fire4", "fire5"},
 	Weights:    []float64{20000, 500, 12, 1},
