@@ -77,6 +77,12 @@ type Config struct {
 	// Judge, if not nil, measures the style movement of every output in
 	// its network (best another than Net).
 	Judge *score.Judge
+	// TopK, if above 1, takes the style target from the top TopK
+	// retrieved references of the mood (transfer.Options.Extra), weighed
+	// by their edge SSIM relative to the best's.
+	TopK int
+	// NoAblation leaves out the random-reference transfer (half the time).
+	NoAblation bool
 	// Seed makes the random references repeatable.
 	Seed int64
 	// Limit, if positive, evaluates only the first Limit inputs.
@@ -204,8 +210,20 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 	row := &Row{Input: in.File, Polarity: in.Polarity, Adjective: adj, Reference: best.File, Random: random.File,
 		Scores: map[Method]score.Scores{}, Images: map[string]*imaging.RGB{"input": img, "reference": ref}}
 
+	opts := transfer.Options{Preset: c.Preset}
+	for _, m := range matches[1:min(max(c.TopK, 1), len(matches))] {
+		pic, err := c.picture(m.Entry)
+		if err != nil {
+			return nil, err
+		}
+		w := 0.1
+		if matches[0].SSIM > 0 {
+			w = min(max(m.SSIM/matches[0].SSIM, 0.1), 1)
+		}
+		opts.Extra = append(opts.Extra, transfer.Weighted{Image: pic, Weight: w})
+	}
 	start := time.Now()
-	res, err := transfer.Run(ctx, c.Net, img, ref, transfer.Options{Preset: c.Preset}, nil)
+	res, err := transfer.Run(ctx, c.Net, img, ref, opts, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -214,13 +232,15 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		return nil, err
 	}
 	row.Seconds = time.Since(start).Seconds()
-	resR, err := transfer.Run(ctx, c.Net, img, rnd, transfer.Options{Preset: c.Preset}, nil)
-	if err != nil {
-		return nil, err
-	}
-	oursRand, err := resR.Grid.Apply(img, float32(c.Preset.Strength))
-	if err != nil {
-		return nil, err
+	oursRand := img
+	if !c.NoAblation {
+		resR, err := transfer.Run(ctx, c.Net, img, rnd, transfer.Options{Preset: c.Preset}, nil)
+		if err != nil {
+			return nil, err
+		}
+		if oursRand, err = resR.Grid.Apply(img, float32(c.Preset.Strength)); err != nil {
+			return nil, err
+		}
 	}
 	reinhard, err := look.Reinhard(img, ref)
 	if err != nil {

@@ -42,9 +42,21 @@ type Options struct {
 	Preset
 	// Grid configures the refit; the zero value means look.DefaultGrid.
 	Grid look.GridConfig
+	// Extra are further references of the mood, each with its weight
+	// (the reference itself weighs 1): the style target is then the
+	// weighted mean of all their Gram matrices, the mood's common look
+	// rather than one photo's. The start's colour match is the
+	// reference's alone.
+	Extra []Weighted
 	// PreviewEvery is how often Progress carries a preview; 0 means never
 	// (but for the last iteration).
 	PreviewEvery int
+}
+
+// Weighted is a reference with its weight in the style target.
+type Weighted struct {
+	Image  *imaging.RGB
+	Weight float64
 }
 
 // Result is a finished run at working size; its Grid carries the look to
@@ -72,10 +84,20 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	if err := p.validate(net); err != nil {
 		return nil, err
 	}
-	for _, m := range []struct {
+	checks := []struct {
 		what string
 		img  *imaging.RGB
-	}{{"photo", input}, {"reference", ref}} {
+	}{{"photo", input}, {"reference", ref}}
+	for _, e := range o.Extra {
+		if !(e.Weight >= 0) || math.IsInf(e.Weight, 0) || e.Image == nil {
+			return nil, fmt.Errorf("transfer: an extra reference with weight %g", e.Weight)
+		}
+		checks = append(checks, struct {
+			what string
+			img  *imaging.RGB
+		}{"extra reference", e.Image})
+	}
+	for _, m := range checks {
 		if err := m.img.Validate(); err != nil {
 			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
 		}
@@ -89,8 +111,11 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	}
 	in := working(input, p.Size)
 	rf := working(ref, p.Size)
-
-	l, err := newLoss(net, p, in, rf)
+	refs := []Weighted{{rf, 1}}
+	for _, e := range o.Extra {
+		refs = append(refs, Weighted{working(e.Image, p.Size), e.Weight})
+	}
+	l, err := newLoss(net, p, in, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -212,29 +237,38 @@ type loss struct {
 	norms []float64 // N of each style tap at the iterate's size
 }
 
-func newLoss(net backbone.Network, p Preset, in, rf *imaging.RGB) (*loss, error) {
+func newLoss(net backbone.Network, p Preset, in *imaging.RGB, refs []Weighted) (*loss, error) {
 	l := &loss{net: net, p: p}
 	l.taps = (backbone.Taps{Content: p.Content, Style: p.Style}).Names()
 	fin, err := constFeatures(net, in, l.taps)
 	if err != nil {
 		return nil, fmt.Errorf("transfer: input: %w", err)
 	}
-	fref, err := constFeatures(net, rf, p.Style)
-	if err != nil {
-		return nil, fmt.Errorf("transfer: reference: %w", err)
-	}
 	l.content = append([]float32(nil), fin[p.Content].Data()...)
-	for _, t := range p.Style {
-		fr, fi := fref[t], fin[t]
-		g := append([]float32(nil), op.Gram(fr).Value().(*mat.Dense[float32]).Data().F32()...)
-		// Normalize by the reference map's size, rescale to the iterate's.
-		nRef := float64(fr.C * fr.H * fr.W)
-		nIn := float64(fi.C * fi.H * fi.W)
-		for i := range g {
-			g[i] = float32(float64(g[i]) / nRef * nIn)
+	var total float64
+	for _, r := range refs {
+		total += r.Weight
+	}
+	for k, r := range refs {
+		fref, err := constFeatures(net, r.Image, p.Style)
+		if err != nil {
+			return nil, fmt.Errorf("transfer: reference: %w", err)
 		}
-		l.grams = append(l.grams, g)
-		l.norms = append(l.norms, nIn)
+		for i, t := range p.Style {
+			fr, fi := fref[t], fin[t]
+			g := op.Gram(fr).Value().(*mat.Dense[float32]).Data().F32()
+			// Normalize by the reference map's size, rescale to the
+			// iterate's, weigh among the references.
+			nIn := float64(fi.C * fi.H * fi.W)
+			s := nIn / float64(fr.C*fr.H*fr.W) * r.Weight / total
+			if k == 0 {
+				l.grams = append(l.grams, make([]float32, len(g)))
+				l.norms = append(l.norms, nIn)
+			}
+			for j, v := range g {
+				l.grams[i][j] += float32(float64(v) * s)
+			}
+		}
 	}
 	return l, nil
 }

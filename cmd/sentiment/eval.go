@@ -16,6 +16,7 @@ import (
 	"sentiment/imaging"
 	"sentiment/retrieval"
 	"sentiment/score"
+	"sentiment/transfer"
 )
 
 func init() {
@@ -37,6 +38,11 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	judgeName := fs.String("judge", "", "network that judges the style movement: squeezenet, densenet121 or none (default: the other one than -backbone)")
 	strength := fs.Float64("strength", -1, "strength of ours' look, 0 to 1 (default: the preset's)")
+	unknown := fs.String("unknown", "", "what the optimization changes: look or pixels (default: the preset's)")
+	smooth := fs.Float64("smooth", -1, "the look's smoothness across cells (default: the preset's)")
+	lumSmooth := fs.Float64("lumsmooth", -1, "the look's smoothness across luminance bins (default: the preset's)")
+	topK := fs.Int("topk", 1, "style target from the top K retrieved references of the mood")
+	ablation := fs.Bool("ablation", true, "also transfer a random reference of the mood (the paper's ablation)")
 	pf := addPresetFlags(fs)
 	limit := fs.Int("limit", 0, "evaluate only the first N inputs")
 	seed := fs.Int64("seed", 1, "seed of the random-reference ablation")
@@ -77,6 +83,15 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if *strength >= 0 {
 		p.Strength = *strength
 	}
+	if *unknown != "" {
+		p.Unknown = transfer.Unknown(*unknown)
+	}
+	if *smooth >= 0 {
+		p.Smooth = *smooth
+	}
+	if *lumSmooth >= 0 {
+		p.LumSmooth = *lumSmooth
+	}
 	var judge *score.Judge
 	if *judgeName == "" {
 		*judgeName = "densenet121"
@@ -97,7 +112,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep, err := evaluation.Run(ctx, evaluation.Config{
-		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Judge: judge, Seed: *seed, Limit: *limit,
+		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Judge: judge, NoAblation: !*ablation, TopK: *topK, Seed: *seed, Limit: *limit,
 		Log: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
 	})
 	if err != nil {
