@@ -105,6 +105,8 @@ type Row struct {
 	// Images at the input's size, for the contact sheet: the input, the
 	// retrieved reference and each method's output.
 	Images map[string]*imaging.RGB
+	// Matched scores Reinhard's blend at about ours' movement.
+	Matched score.Scores
 	// Seconds is the time of the "ours" transfer.
 	Seconds float64
 }
@@ -291,6 +293,15 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		}
 		if m == Ours || m == OursRand || m == OursRaw || m == Reinhard {
 			row.Images[string(m)] = out
+		}
+	}
+	// Reinhard's blend that moves about as far as ours, to look at the
+	// two side by side (its movement is nearly linear in the strength).
+	if o, r := row.Scores[Ours], row.Scores[Reinhard]; o.MovementOK && r.MovementOK && r.Movement > 0 {
+		t := min(max(o.Movement/r.Movement, 0), 1)
+		row.Images[sheetMatched] = blend(img, reinhard, float32(t))
+		if row.Matched, err = score.Score(img, row.Images[sheetMatched], ref); err != nil {
+			return nil, err
 		}
 	}
 	return row, nil

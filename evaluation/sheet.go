@@ -13,8 +13,12 @@ import (
 	"sentiment/imaging"
 )
 
+// sheetMatched names the contact sheet's column of Reinhard's blend at
+// ours' movement.
+const sheetMatched = "reinhard at ours' movement"
+
 // sheetColumns are the contact sheet's columns, left to right.
-var sheetColumns = []string{"input", "reference", string(Ours), string(OursRand), string(OursRaw), string(Reinhard)}
+var sheetColumns = []string{"input", "reference", string(Ours), sheetMatched, string(Reinhard), string(OursRand), string(OursRaw)}
 
 // ContactSheet draws one row per input: the input, its reference and each
 // method's output, tile pixels wide, with a caption under every tile.
@@ -50,6 +54,8 @@ func (r *Report) ContactSheet(tile int) *image.NRGBA {
 			case "reference":
 				text = row.Adjective + ": " + row.Reference
 			case "input":
+			case sheetMatched:
+				text = formatScore(row.Matched.SSIM, row.Matched.Movement, row.Matched.MovementOK)
 			default:
 				sc := row.Scores[Method(name)]
 				text = formatScore(sc.SSIM, sc.Movement, sc.MovementOK)

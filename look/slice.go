@@ -16,6 +16,11 @@ import (
 // respect to coef. It is Grid.Apply at strength 1, clamp included, made a
 // graph node: the unknown of an optimization of the look itself. in is a
 // constant (the working-size input).
+//
+// The gradient passes the clamp as if it were not there (a straight-
+// through estimate): a clipped sample has lost its structure, and only
+// with a gradient can the content loss pull it back into range. Where no
+// sample is clamped it is the exact gradient.
 func Slice(s Shape, coef mat.Tensor, in *imaging.RGB) (op.Map, error) {
 	if err := s.validate(); err != nil {
 		return op.Map{}, err
@@ -39,11 +44,9 @@ type sliceFn struct {
 	coef mat.Tensor
 	in   *imaging.RGB
 	// Per pixel, from Forward for Backward: the first of its eight
-	// vertices, its three interpolation weights, and which output samples
-	// were inside [0, 1] (a clamped sample has no gradient).
-	base   []int32
-	frac   [][3]float32
-	inside []uint8
+	// vertices and its three interpolation weights.
+	base []int32
+	frac [][3]float32
 }
 
 func (f *sliceFn) Operands() []mat.Tensor { return []mat.Tensor{f.coef} }
@@ -84,7 +87,6 @@ func (f *sliceFn) Forward() (mat.Tensor, error) {
 	out := make([]float32, 3*n)
 	f.base = make([]int32, n)
 	f.frac = make([][3]float32, n)
-	f.inside = make([]uint8, n)
 	nx, nz := f.s.CX+1, f.s.Bins+1
 	for y := range in.H {
 		// The positions of ApplyRows: pixel centres across the grid.
@@ -106,11 +108,7 @@ func (f *sliceFn) Forward() (mat.Tensor, error) {
 				}
 			}
 			for c := range 3 {
-				v := m[4*c]*r + m[4*c+1]*g + m[4*c+2]*b + m[4*c+3]
-				if v > 0 && v < 1 {
-					f.inside[i] |= 1 << c
-				}
-				out[c*n+i] = clamp(v)
+				out[c*n+i] = clamp(m[4*c]*r + m[4*c+1]*g + m[4*c+2]*b + m[4*c+3])
 			}
 		}
 	}
@@ -126,16 +124,10 @@ func (f *sliceFn) Backward(gy mat.Tensor) error {
 	dy := mat.Data[float32](gy)
 	dc := make([]float32, 12*f.s.Vertices())
 	for i := range n {
-		if f.inside[i] == 0 {
-			continue
-		}
 		xt := [4]float32{in.Pix[i], in.Pix[n+i], in.Pix[2*n+i], 1}
-		// d out_c / d A_k[c][j] = w_k · x̃_j where out_c is not clamped.
+		// d out_c / d A_k[c][j] = w_k · x̃_j (the clamp passed through).
 		var g [12]float32
 		for c := range 3 {
-			if f.inside[i]&(1<<c) == 0 {
-				continue
-			}
 			for j := range 4 {
 				g[4*c+j] = dy[c*n+i] * xt[j]
 			}

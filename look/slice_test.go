@@ -112,4 +112,3 @@ func TestSlice(t *testing.T) {
 		t.Error("Slice accepted an empty shape")
 	}
 }
-

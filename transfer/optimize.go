@@ -130,16 +130,14 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 			first.Pix[i] += s * (v - first.Pix[i])
 		}
 	}
-	var u unknown
-	switch p.Unknown {
-	case Pixels:
-		u = newPixels(in, first)
-	case Look:
+	var u unknown = newPixels(in, first)
+	if p.Unknown == Look {
+		if p.Cell > 0 {
+			grid.Cell = p.Cell
+		}
 		if u, err = newGridUnknown(in, first, grid, p); err != nil {
 			return nil, err
 		}
-	default:
-		return nil, fmt.Errorf("transfer: unknown %q", p.Unknown)
 	}
 	x := u.param()
 	opt := adam.New(adam.Config{StepSize: p.Rate, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8})

@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 
@@ -49,7 +50,7 @@ func TestRunMovesTowardReference(t *testing.T) {
 	net := squeeze(t)
 	in := asset(t, "inputs/kodim16.jpg")
 	ref := asset(t, "refs/lxqt-fog.jpg")
-	p, err := PresetFor("default", net)
+	p, err := PresetFor("pixels", net)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,5 +164,56 @@ func TestRunElongated(t *testing.T) {
 	}
 	if min(res.Input.W, res.Input.H) < minWorking || res.Input.W != 40*res.Input.H {
 		t.Errorf("working image %d×%d", res.Input.W, res.Input.H)
+	}
+}
+
+// With the look as the unknown, every iterate is the input under a smooth
+// grid: the result at working size is exactly the grid applied to the
+// input (no refit, no texture), and it still moves toward the reference.
+func TestRunLook(t *testing.T) {
+	net := squeeze(t)
+	in := asset(t, "inputs/kodim16.jpg")
+	ref := asset(t, "refs/lxqt-fog.jpg")
+	p, err := PresetFor("default", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Unknown != Look {
+		t.Fatalf("the default preset optimizes %s", p.Unknown)
+	}
+	p.Size, p.Iterations, p.Start = 128, 12, 0
+	res, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("losses %+v → %+v", res.Start, res.End)
+	if !(res.End.Style < res.Start.Style/2) || res.End.Prior <= 0 {
+		t.Errorf("style loss %g → %g, prior %g: want the style halved under a working prior", res.Start.Style, res.End.Style, res.End.Prior)
+	}
+	applied, err := res.Grid.Apply(res.Input, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worst float64
+	for i, v := range applied.Pix {
+		worst = max(worst, math.Abs(float64(v-res.Optimized.Pix[i])))
+	}
+	if worst > 1e-5 {
+		t.Errorf("the grid applied differs from the optimized image by up to %g", worst)
+	}
+	out, err := res.Grid.Apply(in, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := score.Score(in, out, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SSIM %.4f, movement %.3f", sc.SSIM, sc.Movement)
+	if !sc.MovementOK || sc.Movement < 0.2 || sc.SSIM < 0.8 {
+		t.Errorf("SSIM %.3f, movement %.3f: want the look carried with the structure kept", sc.SSIM, sc.Movement)
+	}
+	if res.Grid.Global() == nil {
+		t.Error("the look has no global curve for its LUT")
 	}
 }

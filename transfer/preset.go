@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"fmt"
+	"math"
 
 	"sentiment/backbone"
 )
@@ -29,6 +30,9 @@ type Preset struct {
 	// Smooth and LumSmooth weigh the look's smoothness prior
 	// (look.Smoothness) across cells and across luminance bins.
 	Smooth, LumSmooth float64
+	// Cell, if positive, is the look's cell size in working-size pixels
+	// instead of the grid configuration's (Look only).
+	Cell int
 	// Content is the content tap; Style the style taps with their
 	// Weights (wᵢ, same length).
 	Content string
@@ -56,24 +60,42 @@ type Preset struct {
 }
 
 // presetNames are the presets PresetFor knows.
-var presetNames = []string{"default", "paper"}
+var presetNames = []string{"default", "pixels", "paper"}
 
-// PresetFor returns the named preset ("default" or "paper") for a backbone.
+// PresetFor returns the named preset for a backbone:
+//
+//   - "default" optimizes the look itself (a grid of local affine colour
+//     transforms) and is what the page and the command line run;
+//   - "pixels" optimizes the working-size image and refits its look as a
+//     grid afterwards: the default until the look became the unknown, kept
+//     to compare against;
+//   - "paper" is the paper's setting: pixels, its loss and its 500
+//     iterations.
 func PresetFor(name string, net backbone.Network) (Preset, error) {
 	switch name {
 	case "", "default":
 		if net.Name() == backbone.SqueezeNetName {
 			return squeezeDefault, nil
 		}
+		// The look as the unknown is not yet measured on DenseNet121
+		// (its prior's weight depends on the loss's scale): its default
+		// stays the pixels.
+		p, err := PresetFor("pixels", net)
+		p.Name = "default"
+		return p, err
+	case "pixels":
+		if net.Name() == backbone.SqueezeNetName {
+			return squeezePixels, nil
+		}
 		// The paper's loss with what SqueezeNet's measurements taught
 		// about the run: a quarter of the colour match at the start, a
 		// smaller step, fewer iterations. Not yet measured on DenseNet121's
 		// real weights, which these machines cannot obtain.
 		p := paperPreset(net)
-		p.Name = "default"
+		p.Name = "pixels"
 		p.Iterations = 100
-		p.Rate = squeezeDefault.Rate
-		p.Start = squeezeDefault.Start
+		p.Rate = squeezePixels.Rate
+		p.Start = squeezePixels.Start
 		return p, nil
 	case "paper":
 		return paperPreset(net), nil
@@ -96,7 +118,8 @@ func paperPreset(net backbone.Network) Preset {
 	}
 }
 
-// squeezeDefault is the SqueezeNet setting the demo ships. Taps and
+// squeezePixels is the SqueezeNet setting the demo shipped before the look
+// became the unknown: the pixels optimized, the grid refitted. Taps and
 // per-layer weights are CS231n's SqueezeNet style transfer (content fire2;
 // style conv1, fire3, fire4, fire5 weighted 20000, 500, 12, 1, which
 // balance their very different Gram magnitudes; content at fire5 measured
@@ -124,8 +147,8 @@ func paperPreset(net backbone.Network) Preset {
 // (SSIM 0.11 on kodim11 toward a night photo); starting a quarter of the
 // way lets the Gram loss carry the look while the content loss holds the
 // structure.
-var squeezeDefault = Preset{
-	Name:       "default",
+var squeezePixels = Preset{
+	Name:       "pixels",
 	Unknown:    Pixels,
 	Content:    "fire2",
 	Style:      []string{"conv1", "fire3", "fire4", "fire5"},
@@ -152,6 +175,15 @@ func (p Preset) validate(net backbone.Network) error {
 	if !(p.Rate > 0) {
 		return fmt.Errorf("transfer: step size %g must be positive", p.Rate)
 	}
+	if p.Unknown != Pixels && p.Unknown != Look {
+		return fmt.Errorf("transfer: preset %q optimizes %q, want %q or %q", p.Name, p.Unknown, Pixels, Look)
+	}
+	if !(p.Smooth >= 0 && p.LumSmooth >= 0) || math.IsInf(p.Smooth+p.LumSmooth, 0) {
+		return fmt.Errorf("transfer: smoothness %g, %g, want finite and ≥ 0", p.Smooth, p.LumSmooth)
+	}
+	if p.Cell < 0 || p.Cell > p.Size {
+		return fmt.Errorf("transfer: look cells of %d pixels at a working size of %d", p.Cell, p.Size)
+	}
 	if !(p.Strength >= 0 && p.Strength <= 1) {
 		return fmt.Errorf("transfer: strength %g, want 0 to 1", p.Strength)
 	}
@@ -168,4 +200,23 @@ func (p Preset) validate(net backbone.Network) error {
 		}
 	}
 	return nil
+}
+
+// squeezeDefault is the SqueezeNet setting the demo ships: the look as the
+// unknown.
+var squeezeDefault = Preset{
+	Name:       "default",
+	Unknown:    Look,
+	Content:    "fire2",
+	Style:      []string{"conv1", "fire3", "fire4", "fire5"},
+	Weights:    []float64{20000, 500, 12, 1},
+	Alpha:      1,
+	Beta:       1e-5,
+	Smooth:     1e4,
+	LumSmooth:  100,
+	Iterations: 40,
+	Rate:       0.01,
+	Size:       256,
+	Start:      0.25,
+	Strength:   1,
 }

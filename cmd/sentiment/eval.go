@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"sentiment/assets"
 	"sentiment/backbone"
@@ -41,6 +43,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	unknown := fs.String("unknown", "", "what the optimization changes: look or pixels (default: the preset's)")
 	smooth := fs.Float64("smooth", -1, "the look's smoothness across cells (default: the preset's)")
 	lumSmooth := fs.Float64("lumsmooth", -1, "the look's smoothness across luminance bins (default: the preset's)")
+	cell := fs.Int("cell", -1, "the look's cell size in working pixels (default: the preset's)")
+	alpha := fs.Float64("alpha", -1, "content weight α (default: the preset's)")
+	styleWeights := fs.String("styleweights", "", "comma-separated weights of the preset's style taps (default: the preset's)")
 	topK := fs.Int("topk", 1, "style target from the top K retrieved references of the mood")
 	ablation := fs.Bool("ablation", true, "also transfer a random reference of the mood (the paper's ablation)")
 	pf := addPresetFlags(fs)
@@ -82,6 +87,23 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *strength >= 0 {
 		p.Strength = *strength
+	}
+	if *styleWeights != "" {
+		ws := strings.Split(*styleWeights, ",")
+		if len(ws) != len(p.Weights) {
+			return fail(exitUsage, fmt.Errorf("-styleweights: %d weights for the %d style taps %v", len(ws), len(p.Style), p.Style))
+		}
+		for i, w := range ws {
+			if p.Weights[i], err = strconv.ParseFloat(w, 64); err != nil {
+				return fail(exitUsage, fmt.Errorf("-styleweights: %w", err))
+			}
+		}
+	}
+	if *cell >= 0 {
+		p.Cell = *cell
+	}
+	if *alpha >= 0 {
+		p.Alpha = *alpha
 	}
 	if *unknown != "" {
 		p.Unknown = transfer.Unknown(*unknown)
