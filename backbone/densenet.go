@@ -23,11 +23,14 @@ type DenseNetConfig struct {
 // DenseNet121 is torchvision's densenet121.
 var DenseNet121 = DenseNetConfig{Name: "densenet121", Growth: 32, Blocks: []int{6, 12, 24, 16}, BNSize: 4, InitFeatures: 64, Classes: 1000}
 
-// bnEps is torch's BatchNorm2d default epsilon, which torchvision keeps.
+// bnEps is torch's BatchNorm2d default epsilon, which torchvision keeps;
+// a file converted from another origin records its own
+// (weights.ConfigBatchNormEps: Keras's is 1.001e-5).
 const bnEps = 1e-5
 
 // imagenetMean and imagenetStd are the RGB input normalization every
-// torchvision ImageNet model was trained with.
+// torchvision ImageNet model was trained with, unless the file records
+// another (weights.ConfigInputMean, weights.ConfigInputStd).
 var (
 	imagenetMean = [3]float32{0.485, 0.456, 0.406}
 	imagenetStd  = [3]float32{0.229, 0.224, 0.225}
@@ -103,8 +106,8 @@ func (c DenseNetConfig) Params() int {
 // BN-ReLU-conv1×1-BN-ReLU-conv3×3 (pad 1) appending Growth channels each;
 // between blocks a transition BN-ReLU-conv1×1 halving the channels and a
 // 2×2/2 average pool; then norm5, ReLU, a global average and the linear
-// classifier. Batch norm uses its running statistics (eps 1e-5); no
-// convolution has a bias.
+// classifier. Batch norm uses its running statistics (eps 1e-5, or the
+// file's); no convolution has a bias.
 //
 // Taps, as the paper takes them, the ReLU just before each of the five
 // downsamplings (the ReLU behind each pooling stage), one per resolution:
@@ -140,7 +143,9 @@ type transition struct {
 }
 
 // NewDenseNet builds the configuration from a weights file holding its
-// Spec's tensors (as weights.FromTorch converts torchvision's state dict).
+// Spec's tensors (as convert.Torch converts torchvision's state dict, and
+// convert.TFJS Keras's), with torchvision's batch-norm epsilon and input
+// normalization unless the file's config tensors give others.
 func NewDenseNet(c DenseNetConfig, f *weights.File) (*DenseNet, error) {
 	if c.Growth <= 0 || c.BNSize <= 0 || c.InitFeatures <= 0 || c.Classes <= 0 || len(c.Blocks) == 0 {
 		return nil, fmt.Errorf("backbone: bad DenseNet configuration %+v", c)
@@ -154,11 +159,14 @@ func NewDenseNet(c DenseNetConfig, f *weights.File) (*DenseNet, error) {
 		return nil, fmt.Errorf("backbone: weights are for %q, not %s", f.Backbone, c.Name)
 	}
 	n := &DenseNet{cfg: c}
-	var err error
+	eps, mean, std, err := denseNetConstants(f)
+	if err != nil {
+		return nil, err
+	}
 	var scale, shift [3]float32
 	for i := range scale {
-		scale[i] = 1 / imagenetStd[i]
-		shift[i] = -imagenetMean[i] / imagenetStd[i]
+		scale[i] = 1 / std[i]
+		shift[i] = -mean[i] / std[i]
 	}
 	if n.norm, err = op.NewChannelAffine(scale[:], shift[:]); err != nil {
 		return nil, err
@@ -170,7 +178,7 @@ func NewDenseNet(c DenseNetConfig, f *weights.File) (*DenseNet, error) {
 				return nil, err
 			}
 		}
-		return op.BatchNormAffine(v[0], v[1], v[2], v[3], bnEps)
+		return op.BatchNormAffine(v[0], v[1], v[2], v[3], eps)
 	}
 	conv := func(name string, cout, cin, k, stride, pad int) (*op.Conv, error) {
 		w, err := f.Float32(name+".weight", cout, cin, k, k)
@@ -230,6 +238,41 @@ func NewDenseNet(c DenseNetConfig, f *weights.File) (*DenseNet, error) {
 	}
 	n.finalChans = ch
 	return n, nil
+}
+
+// denseNetConstants returns the batch-norm epsilon and the input
+// normalization that f records, or torchvision's where it records none.
+func denseNetConstants(f *weights.File) (eps float32, mean, std [3]float32, err error) {
+	eps, mean, std = bnEps, imagenetMean, imagenetStd
+	read := func(name string, dst []float32, ok func(float32) bool) error {
+		if f.Lookup(name) == nil {
+			return nil
+		}
+		v, err := f.Float32(name, len(dst))
+		if err != nil {
+			return fmt.Errorf("backbone: %w", err)
+		}
+		for _, x := range v {
+			if !ok(x) {
+				return fmt.Errorf("backbone: %s holds %v, out of range", name, v)
+			}
+		}
+		copy(dst, v)
+		return nil
+	}
+	positive := func(x float32) bool { return x > 0 && x < 1e3 }
+	finite := func(x float32) bool { return x > -1e3 && x < 1e3 }
+	e := []float32{eps}
+	if err = read(weights.ConfigBatchNormEps, e, positive); err != nil {
+		return
+	}
+	if err = read(weights.ConfigInputMean, mean[:], finite); err != nil {
+		return
+	}
+	if err = read(weights.ConfigInputStd, std[:], positive); err != nil {
+		return
+	}
+	return e[0], mean, std, nil
 }
 
 // Name implements Network.
@@ -371,12 +414,23 @@ func (n *DenseNet) Logits(x op.Map) ([]float32, error) {
 
 // Classify implements Network with torchvision's evaluation transform:
 // the short side resized to 256/224 of the input size, then the central
-// InputSize square.
+// InputSize square; an image of exactly the input size is used as it is.
 func (n *DenseNet) Classify(img *imaging.RGB) ([]float32, error) {
 	if err := img.Validate(); err != nil {
 		return nil, err
 	}
 	side := n.InputSize()
+	if img.W == side && img.H == side { // already the network's input: as is
+		x, err := constInput(img)
+		if err != nil {
+			return nil, err
+		}
+		logits, err := n.Logits(x)
+		if err != nil {
+			return nil, err
+		}
+		return softmax(logits), nil
+	}
 	short := side * 256 / 224
 	w, h := short, short
 	if img.W > img.H {

@@ -8,10 +8,11 @@ import (
 	"sentiment/imaging"
 	"sentiment/op"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 // SqueezeNetName is the backbone name of SqueezeNet 1.1 weights files (the
-// Keras.js model's own name, kept by weights.FromKerasJS).
+// Keras.js model's own name, kept by convert.KerasJS).
 const SqueezeNetName = "squeezenet_v1.1"
 
 // caffeMean is the per-channel mean, in RGB order and 0…255 units, that the
@@ -46,7 +47,7 @@ type SqueezeNet struct {
 type fire struct{ squeeze, expand1, expand3 *op.Conv }
 
 // NewSqueezeNet builds SqueezeNet 1.1 from a weights file made by
-// weights.FromKerasJS: kernels stored [out, in, h, w], for BGR input.
+// convert.KerasJS: kernels stored [out, in, h, w], for BGR input.
 func NewSqueezeNet(f *weights.File) (*SqueezeNet, error) {
 	if f.Backbone != SqueezeNetName {
 		return nil, fmt.Errorf("backbone: weights are for %q, not %s", f.Backbone, SqueezeNetName)
@@ -255,7 +256,7 @@ func OpenSqueezeNet(dir string) (*SqueezeNet, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := weights.FromKerasJS(data)
+	f, err := convert.KerasJS(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

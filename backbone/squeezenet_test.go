@@ -9,6 +9,7 @@ import (
 	"sentiment/assets"
 	"sentiment/imaging"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 var squeeze struct {
@@ -32,7 +33,7 @@ func squeezeNetFile(t testing.TB) *weights.File {
 			squeeze.err = err
 			return
 		}
-		if squeeze.file, err = weights.FromKerasJS(data); err != nil {
+		if squeeze.file, err = convert.KerasJS(data); err != nil {
 			squeeze.err = err
 			return
 		}

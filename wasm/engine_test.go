@@ -15,6 +15,7 @@ import (
 	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 func TestRGBARoundTrip(t *testing.T) {
@@ -161,7 +162,7 @@ func squeezeNet(t *testing.T) ([]byte, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := weights.FromKerasJS(raw)
+	f, err := convert.KerasJS(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

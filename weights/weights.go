@@ -4,8 +4,8 @@
 // of a small JSON manifest before it is used. FORMAT.md describes it byte by
 // byte.
 //
-// The converters FromKerasJS and FromTorch turn the published model files
-// into this format at build time; the browser then only ever parses it.
+// The converters of package convert turn the published model files into
+// this format at build time; the browser only ever parses it.
 package weights
 
 import (
@@ -136,8 +136,9 @@ func NewUint8(name string, shape []int, q []byte, min, max float32) *Tensor {
 	return &Tensor{Name: name, Shape: append([]int(nil), shape...), Storage: Uint8, Min: min, Max: max, Data: append([]byte(nil), q...)}
 }
 
-// validate checks t against the format's rules.
-func (t *Tensor) validate() error {
+// Validate checks t against the format's rules: a name, a known storage, a
+// shape whose elements fit in int32, and data of exactly that many elements.
+func (t *Tensor) Validate() error {
 	if t.Name == "" || len(t.Name) > maxNameLen || !utf8.ValidString(t.Name) {
 		return fmt.Errorf("tensor name %q: want 1 to %d bytes of UTF-8", t.Name, maxNameLen)
 	}
@@ -184,7 +185,7 @@ func NewFile(backbone string, tensors []*Tensor) (*File, error) {
 	}
 	f := &File{Backbone: backbone, Tensors: tensors, byName: make(map[string]*Tensor, len(tensors))}
 	for _, t := range tensors {
-		if err := t.validate(); err != nil {
+		if err := t.Validate(); err != nil {
 			return nil, fmt.Errorf("weights: %w", err)
 		}
 		if f.byName[t.Name] != nil {
@@ -194,6 +195,18 @@ func NewFile(backbone string, tensors []*Tensor) (*File, error) {
 	}
 	return f, nil
 }
+
+// Names of the optional tensors that record how a network computes, where
+// its origins differ, rather than what it learned. Each is float32; a
+// network uses its original's value where the file has none (FORMAT.md).
+const (
+	ConfigBatchNormEps = "config.batchnorm_eps" // [1]: the epsilon of every batch norm
+	ConfigInputMean    = "config.input_mean"    // [3]: per RGB channel, subtracted from input in [0, 1]
+	ConfigInputStd     = "config.input_std"     // [3]: per RGB channel, then divided by
+)
+
+// Lookup returns the tensor called name, or nil if the file has none.
+func (f *File) Lookup(name string) *Tensor { return f.byName[name] }
 
 // Tensor returns the tensor called name after checking that its shape is
 // shape, so that a network gets a clear error for a wrong or foreign file.

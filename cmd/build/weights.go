@@ -9,6 +9,7 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 // The networks' weights, converted to the compact format, each with its
@@ -36,7 +37,7 @@ func buildWeights(s *site) error {
 	if err != nil {
 		return err
 	}
-	f, err := weights.FromKerasJS(data)
+	f, err := convert.KerasJS(data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", src, err)
 	}
@@ -62,7 +63,7 @@ func buildWeights(s *site) error {
 	if err := assets.CheckHash(pth, assets.DenseNet121.SHA256); err != nil {
 		return fmt.Errorf("DenseNet121: %w (want torchvision's %s)", err, filepath.Base(assets.DenseNet121.Rel))
 	}
-	d, err := weights.FromTorch(pth, backbone.DenseNet121.Name)
+	d, err := convert.Torch(pth, backbone.DenseNet121.Name)
 	if err != nil {
 		return err
 	}

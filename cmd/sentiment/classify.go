@@ -12,6 +12,7 @@ import (
 	"sentiment/backbone"
 	"sentiment/imaging"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 func init() {
@@ -126,13 +127,13 @@ func loadWeights(path, backboneName, dir string, stderr io.Writer) (*weights.Fil
 			if err != nil {
 				return nil, err
 			}
-			return weights.FromKerasJS(data)
+			return convert.KerasJS(data)
 		default:
 			src, err := assets.Path(dir, assets.DenseNet121.Rel)
 			if err != nil {
 				return nil, fmt.Errorf("no DenseNet121 weights: download %s and pass -weights FILE (%w)", assets.DenseNet121.URL, err)
 			}
-			return weights.FromTorch(src, backboneName)
+			return convert.Torch(src, backboneName)
 		}
 	}
 	data, err := os.ReadFile(path)
@@ -156,7 +157,7 @@ func loadWeights(path, backboneName, dir string, stderr io.Writer) (*weights.Fil
 		return weights.Load(data, m)
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte{0x80}):
 		// A zip (torch ≥ 1.6) or a pickle (the legacy torch.save format).
-		return weights.FromTorch(path, backboneName)
+		return convert.Torch(path, backboneName)
 	}
-	return weights.FromKerasJS(data)
+	return convert.KerasJS(data)
 }

@@ -9,6 +9,7 @@ import (
 
 	"sentiment/assets"
 	"sentiment/weights"
+	"sentiment/weights/convert"
 )
 
 func runClassify(args ...string) (int, string, string) {
@@ -35,7 +36,7 @@ func TestClassify(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(src)
-	f, err := weights.FromKerasJS(data)
+	f, err := convert.KerasJS(data)
 	if err != nil {
 		t.Fatal(err)
 	}

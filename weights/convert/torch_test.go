@@ -1,4 +1,4 @@
-package weights
+package convert
 
 import (
 	"archive/zip"
@@ -9,11 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
 
 	"github.com/nlpodyssey/gopickle/pytorch"
+
+	"sentiment/weights"
 )
 
 // gopickleTestdata returns the folder of torch-written fixtures that
@@ -54,10 +57,11 @@ func gopickleTestdata(t *testing.T) string {
 
 // TestTorchWrittenTensors reads tensors that torch.save wrote, in the
 // legacy and the zip formats and every pickle protocol, through the same
-// conversion FromTorch uses.
+// conversion Torch uses.
 func TestTorchWrittenTensors(t *testing.T) {
 	dir := gopickleTestdata(t)
 	want := []float64{1.2, -3.4, 5.6, -7.8} // generate_fixtures.py's values
+	budget := MaxTorchBytes
 	tol := map[string]float64{"float16": 0.004, "bfloat16": 0.04, "float32": 1e-6, "float64": 1e-6}
 	n := 0
 	for dtype, eps := range tol {
@@ -68,7 +72,7 @@ func TestTorchWrittenTensors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
-				got, err := torchFloat32(obj.(*pytorch.Tensor))
+				got, err := torchFloat32(obj.(*pytorch.Tensor), &budget)
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
@@ -89,14 +93,14 @@ func TestTorchWrittenTensors(t *testing.T) {
 		t.Fatalf("read %d fixtures", n)
 	}
 	// A bare tensor is not a state dict; integer tensors are not weights.
-	if _, err := FromTorch(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
+	if _, err := Torch(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
 		t.Errorf("bare tensor: %v", err)
 	}
 	obj, err := pytorch.Load(filepath.Join(dir, "tensor_int64_proto2.pt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := torchFloat32(obj.(*pytorch.Tensor)); err == nil {
+	if _, err := torchFloat32(obj.(*pytorch.Tensor), &budget); err == nil {
 		t.Error("int64 tensor accepted as weights")
 	}
 }
@@ -108,13 +112,22 @@ type torchTensor struct {
 	data          []float64
 	offset        int
 	size, strides []int
+	declared      int // the storage's element count as the file states it, if not len(data)
+}
+
+// count is the storage's declared element count.
+func (e torchTensor) count() int {
+	if e.declared != 0 {
+		return e.declared
+	}
+	return len(e.data)
 }
 
 // writeTorch writes a state dict the way torch.save lays it out (pickle
-// protocol 2), in the zip format or the legacy one, so that FromTorch's
+// protocol 2), in the zip format or the legacy one, so that Torch's
 // whole path (dict walking, renaming, strides, storages) is tested on
 // files whose bytes the test controls.
-func writeTorch(t *testing.T, entries []torchTensor, zipped bool) string {
+func writeTorch(t testing.TB, entries []torchTensor, zipped bool) string {
 	t.Helper()
 	var p pickler
 	p.proto()
@@ -130,7 +143,7 @@ func writeTorch(t *testing.T, entries []torchTensor, zipped bool) string {
 		p.global("torch", e.storage)
 		p.unicode(fmt.Sprint(i))
 		p.unicode("cpu")
-		p.int(len(e.data))
+		p.int(e.count())
 		if !zipped {
 			p.op('N')
 		}
@@ -202,7 +215,7 @@ func writeTorch(t *testing.T, entries []torchTensor, zipped bool) string {
 		k.op('e', '.')
 		out.Write(k.b)
 		for _, e := range entries {
-			out.Write(binary.LittleEndian.AppendUint64(nil, uint64(len(e.data))))
+			out.Write(binary.LittleEndian.AppendUint64(nil, uint64(e.count())))
 			out.Write(raw(e))
 		}
 	}
@@ -228,6 +241,11 @@ func (p *pickler) unicode(s string) {
 	p.b = append(p.b, s...)
 }
 func (p *pickler) int(v int) {
+	if v != int(int32(v)) { // LONG1 of 8 bytes, two's complement
+		p.op(0x8a, 8)
+		p.b = binary.LittleEndian.AppendUint64(p.b, uint64(v))
+		return
+	}
 	p.op('J')
 	p.b = binary.LittleEndian.AppendUint32(p.b, uint32(int32(v)))
 }
@@ -249,14 +267,14 @@ func TestFromTorch(t *testing.T) {
 		{key: "features.norm0.num_batches_tracked", storage: "LongStorage", data: []float64{7}, size: []int{1}, strides: []int{1}},
 	}
 	for _, zipped := range []bool{false, true} {
-		f, err := FromTorch(writeTorch(t, entries, zipped), "tiny")
+		f, err := Torch(writeTorch(t, entries, zipped), "tiny")
 		if err != nil {
 			t.Fatalf("zip %v: %v", zipped, err)
 		}
 		var names []string
 		for _, tt := range f.Tensors {
 			names = append(names, tt.Name)
-			if tt.Storage != Float16 {
+			if tt.Storage != weights.Float16 {
 				t.Errorf("%s stored as %v", tt.Name, tt.Storage)
 			}
 		}
@@ -275,19 +293,152 @@ func TestFromTorch(t *testing.T) {
 			t.Errorf("float64 → float16: %v", v)
 		}
 		c, _ := f.Float32("features.denseblock1.denselayer1.conv2.weight", 1, 1, 1, 1)
-		if c[0] != halfToFloat32(0x3555) { // 1/3 to the nearest half
+		if c[0] != 0.333251953125 { // 1/3 to the nearest half
 			t.Errorf("1/3 → %v", c[0])
 		}
 	}
 	// Strides that run past the storage are refused, not read out of bounds.
 	bad := []torchTensor{{key: "w", storage: "FloatStorage", data: []float64{1, 2}, size: []int{2, 2}, strides: []int{2, 1}}}
-	if _, err := FromTorch(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
+	if _, err := Torch(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
 		t.Errorf("overrun: %v", err)
 	}
 	// Not a torch file at all.
 	junk := filepath.Join(t.TempDir(), "junk.pth")
 	os.WriteFile(junk, []byte("not a pickle"), 0o644)
-	if _, err := FromTorch(junk, "x"); err == nil {
+	if _, err := Torch(junk, "x"); err == nil {
 		t.Error("junk accepted")
 	}
+}
+
+// allocated returns the bytes that f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestTorchBounded has the tensors of issue 14's files (shape (2³³, 2)
+// with strides (2³¹, 0), which overflowed the bounds check into a fatal
+// out-of-memory; a broadcast of 20000² elements from one stored value,
+// which cost 2.3 GB) and others whose declared sizes exceed what
+// they hold: each is refused with a clear error, allocating little.
+func TestTorchBounded(t *testing.T) {
+	one := []float64{1}
+	cases := []struct {
+		name string
+		e    torchTensor
+		zip  bool
+		want string
+	}{
+		{"overflowing strides", torchTensor{key: "w", storage: "FloatStorage", data: []float64{1, 2}, size: []int{1 << 33, 2}, strides: []int{1 << 31, 0}}, false, "more elements than its storage"},
+		{"broadcast", torchTensor{key: "w", storage: "FloatStorage", data: one, size: []int{20000, 20000}, strides: []int{0, 0}}, false, "more elements than its storage"},
+		{"broadcast, zip", torchTensor{key: "w", storage: "FloatStorage", data: one, size: []int{20000, 20000}, strides: []int{0, 0}}, true, "more elements than its storage"},
+		{"stride overflow", torchTensor{key: "w", storage: "FloatStorage", data: []float64{1, 2, 3}, size: []int{2, 1}, strides: []int{1 << 62, 1}}, true, "overrun"},
+		{"offset", torchTensor{key: "w", storage: "FloatStorage", data: one, offset: 1 << 62, size: []int{1}, strides: []int{1}}, true, "offset"},
+		{"storage larger than its record", torchTensor{key: "w", storage: "FloatStorage", data: one, declared: 1 << 40, size: []int{1}, strides: []int{1}}, true, "its record holds 4 bytes"},
+		{"storage larger than the file", torchTensor{key: "w", storage: "DoubleStorage", data: one, declared: 1 << 40, size: []int{1}, strides: []int{1}}, false, "bytes remain in the file"},
+	}
+	for _, c := range cases {
+		path := writeTorch(t, []torchTensor{c.e}, c.zip)
+		var err error
+		n := allocated(func() { _, err = Torch(path, "x") })
+		t.Logf("%s: %d bytes allocated: %v", c.name, n, err)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
+		}
+		if n > 4<<20 {
+			t.Errorf("%s: %d bytes allocated to refuse it", c.name, n)
+		}
+	}
+
+	// The limit on what the loader allocates holds for storages and for
+	// tensors that fit their files.
+	defer func(m int64) { MaxTorchBytes = m }(MaxTorchBytes)
+	MaxTorchBytes = 1000
+	big := torchTensor{key: "w", storage: "FloatStorage", data: make([]float64, 300), size: []int{300}, strides: []int{1}}
+	if _, err := Torch(writeTorch(t, []torchTensor{big}, true), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1000 bytes") {
+		t.Errorf("storage over the limit: %v", err)
+	}
+	MaxTorchBytes = 1500 // the storage fits, its tensor's copy does not
+	if _, err := Torch(writeTorch(t, []torchTensor{big}, false), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1500 bytes") {
+		t.Errorf("tensor over the limit: %v", err)
+	}
+	MaxTorchBytes = 2400
+	if _, err := Torch(writeTorch(t, []torchTensor{big}, false), "x"); err != nil {
+		t.Errorf("within the limit: %v", err)
+	}
+}
+
+// TestTorchPickleLengths has pickles whose length-prefixed arguments claim
+// more bytes than the file holds, which the unpickler would allocate.
+func TestTorchPickleLengths(t *testing.T) {
+	for name, pkl := range map[string][]byte{
+		"BINBYTES8":   append([]byte{0x80, 4, 0x8e}, binary.LittleEndian.AppendUint64(nil, 1<<40)...),
+		"BINUNICODE":  append([]byte{0x80, 2, 'X'}, binary.LittleEndian.AppendUint32(nil, 1<<31)...),
+		"FRAME":       append([]byte{0x80, 4, 0x95}, binary.LittleEndian.AppendUint64(nil, 1<<50)...),
+		"LONG4":       append([]byte{0x80, 2, 0x8b}, binary.LittleEndian.AppendUint32(nil, 1<<30)...),
+		"no STOP":     {0x80, 2, ']'},
+		"bad opcode":  {0x80, 2, 0xff, '.'},
+		"line":        []byte("cos\nsystem"),
+		"BINSTRING<0": append([]byte{0x80, 2, 'T'}, binary.LittleEndian.AppendUint32(nil, 1<<31)...),
+	} {
+		for _, zipped := range []bool{false, true} {
+			path := filepath.Join(t.TempDir(), "x.pth")
+			data := pkl
+			if zipped {
+				var out bytes.Buffer
+				z := zip.NewWriter(&out)
+				w, _ := z.CreateHeader(&zip.FileHeader{Name: "archive/data.pkl", Method: zip.Store})
+				w.Write(pkl)
+				z.Close()
+				data = out.Bytes()
+			}
+			os.WriteFile(path, data, 0o644)
+			var err error
+			n := allocated(func() { _, err = Torch(path, "x") })
+			if err == nil {
+				t.Errorf("%s (zip %v): accepted", name, zipped)
+			}
+			if n > 4<<20 {
+				t.Errorf("%s (zip %v): %d bytes allocated to refuse it: %v", name, zipped, n, err)
+			}
+		}
+	}
+	if n, err := walkPickle([]byte{0x80, 2, 'K', 7, '.', 'N'}); n != 5 || err != nil {
+		t.Errorf("walkPickle = %d, %v; want the 5 bytes up to STOP", n, err)
+	}
+}
+
+// FuzzTorch feeds arbitrary files to the torch loader, whole and as the
+// data.pkl of a torch zip: it must never panic or allocate without bound
+// (the fuzzer's memory limit would end it), only refuse.
+func FuzzTorch(f *testing.F) {
+	entries := []torchTensor{
+		{key: "features.conv0.weight", storage: "FloatStorage", data: []float64{9, 1, 4, 2, 5, 3, 6}, offset: 1, size: []int{2, 3}, strides: []int{1, 2}},
+		{key: "n.running_var", storage: "DoubleStorage", data: []float64{0.25, 7}, size: []int{2}, strides: []int{1}},
+	}
+	for _, zipped := range []bool{false, true} {
+		b, err := os.ReadFile(writeTorch(f, entries, zipped))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(dir, "f.pth")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if file, err := Torch(path, "x"); err == nil {
+			for _, tt := range file.Tensors {
+				if tt.Len() > len(b) {
+					t.Fatalf("tensor %s of %d elements from a file of %d bytes", tt.Name, tt.Len(), len(b))
+				}
+			}
+		}
+	})
 }

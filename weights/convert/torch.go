@@ -1,4 +1,4 @@
-package weights
+package convert
 
 import (
 	"fmt"
@@ -7,59 +7,73 @@ import (
 
 	"github.com/nlpodyssey/gopickle/pytorch"
 	"github.com/nlpodyssey/gopickle/types"
+
+	"sentiment/weights"
 )
+
+// MaxTorchBytes bounds the memory that Torch lets gopickle and itself
+// allocate for one file's storages and tensors, so that no declared size
+// can exhaust memory (DenseNet121 needs about 64 MB; a few GB would be
+// a network no page could run).
+var MaxTorchBytes int64 = 1 << 30
 
 // oldDenseNetKey matches the key names of torchvision's early DenseNet
 // checkpoints ("…denselayer1.norm.1.weight"), which torchvision's own
 // loader rewrites with this pattern to today's "…denselayer1.norm1.weight".
 var oldDenseNetKey = regexp.MustCompile(`^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$`)
 
-// FromTorch converts a PyTorch state dict saved with torch.save (the legacy
+// Torch converts a PyTorch state dict saved with torch.save (the legacy
 // format, like torchvision's densenet121-a639ec97.pth, or the zip format of
 // PyTorch ≥ 1.6) to a File of the given backbone name, every floating-point
 // tensor stored as float16. Keys keep their names, except that
 // torchvision's old DenseNet names are rewritten as torchvision does
 // ("norm.1" → "norm1"); the batch-norm counters num_batches_tracked, which
 // no inference uses, are dropped. gopickle reads from a path, hence path.
-func FromTorch(path, backbone string) (f *File, err error) {
+func Torch(path, backbone string) (f *weights.File, err error) {
 	defer func() {
 		// gopickle panics on a few unsupported layouts (tar archives,
 		// storage views) instead of returning an error.
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("weights: %s: unsupported torch file (%v)", path, r)
+			f, err = nil, fmt.Errorf("convert: %s: unsupported torch file (%v)", path, r)
 		}
 	}()
+	// gopickle allocates every storage at the size the file declares
+	// before reading it: check those sizes against the bytes present first.
+	budget, err := checkTorchStorages(path)
+	if err != nil {
+		return nil, fmt.Errorf("convert: %s: %w", path, err)
+	}
 	obj, err := pytorch.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("weights: %s: not a readable torch.save file: %w", path, err)
+		return nil, fmt.Errorf("convert: %s: not a readable torch.save file: %w", path, err)
 	}
 	entries, err := stateDict(obj)
 	if err != nil {
-		return nil, fmt.Errorf("weights: %s: %w", path, err)
+		return nil, fmt.Errorf("convert: %s: %w", path, err)
 	}
-	var tensors []*Tensor
+	var tensors []*weights.Tensor
 	for _, e := range entries {
 		key, ok := e.Key.(string)
 		if !ok {
-			return nil, fmt.Errorf("weights: %s: state dict key %v is not a string", path, e.Key)
+			return nil, fmt.Errorf("convert: %s: state dict key %v is not a string", path, e.Key)
 		}
 		if strings.HasSuffix(key, "num_batches_tracked") {
 			continue
 		}
 		t, ok := e.Value.(*pytorch.Tensor)
 		if !ok {
-			return nil, fmt.Errorf("weights: %s: %s is a %T, not a tensor", path, key, e.Value)
+			return nil, fmt.Errorf("convert: %s: %s is a %T, not a tensor", path, key, e.Value)
 		}
-		data, err := torchFloat32(t)
+		data, err := torchFloat32(t, &budget)
 		if err != nil {
-			return nil, fmt.Errorf("weights: %s: %s: %w", path, key, err)
+			return nil, fmt.Errorf("convert: %s: %s: %w", path, key, err)
 		}
-		tensors = append(tensors, NewFloat16(oldDenseNetKey.ReplaceAllString(key, "$1$2"), t.Size, data))
+		tensors = append(tensors, weights.NewFloat16(oldDenseNetKey.ReplaceAllString(key, "$1$2"), t.Size, data))
 	}
 	if len(tensors) == 0 {
-		return nil, fmt.Errorf("weights: %s: the state dict holds no tensors", path)
+		return nil, fmt.Errorf("convert: %s: the state dict holds no tensors", path)
 	}
-	return NewFile(backbone, tensors)
+	return weights.NewFile(backbone, tensors)
 }
 
 // stateDict returns the entries of the state dict in obj: obj itself, or
@@ -86,8 +100,12 @@ func stateDict(obj any) ([]types.DictEntry, error) {
 }
 
 // torchFloat32 returns a floating-point tensor's elements in row-major
-// order, following its storage offset and strides.
-func torchFloat32(t *pytorch.Tensor) ([]float32, error) {
+// order, following its storage offset and strides. It refuses a tensor of
+// more elements than its storage holds (a weight is never a broadcast) or
+// than *budget, which it decreases, and does every size × stride product
+// with overflow checks, so that a declared shape cannot allocate more than
+// the file holds.
+func torchFloat32(t *pytorch.Tensor, budget *int64) ([]float32, error) {
 	var src []float32
 	var wide []float64
 	switch s := t.Source.(type) {
@@ -106,18 +124,30 @@ func torchFloat32(t *pytorch.Tensor) ([]float32, error) {
 	if len(t.Size) == 0 || len(t.Size) != len(t.Stride) {
 		return nil, fmt.Errorf("shape %v with strides %v: want a tensor of rank ≥ 1", t.Size, t.Stride)
 	}
-	// The last element reached must lie inside the storage.
+	// The element count may not exceed the storage, and the last element
+	// reached must lie inside it.
 	count, last := 1, t.StorageOffset
+	if last < 0 || last >= n {
+		return nil, fmt.Errorf("offset %d overruns a storage of %d", t.StorageOffset, n)
+	}
 	for i, d := range t.Size {
-		if d < 1 || t.Stride[i] < 0 {
+		s := t.Stride[i]
+		if d < 1 || s < 0 {
 			return nil, fmt.Errorf("shape %v with strides %v", t.Size, t.Stride)
 		}
+		if count > n/d {
+			return nil, fmt.Errorf("shape %v declares more elements than its storage of %d holds", t.Size, n)
+		}
 		count *= d
-		last += (d - 1) * t.Stride[i]
+		if s > 0 && d-1 > (n-1-last)/s {
+			return nil, fmt.Errorf("shape %v, strides %v, offset %d overrun a storage of %d", t.Size, t.Stride, t.StorageOffset, n)
+		}
+		last += (d - 1) * s
 	}
-	if t.StorageOffset < 0 || last >= n {
-		return nil, fmt.Errorf("shape %v, strides %v, offset %d overrun a storage of %d", t.Size, t.Stride, t.StorageOffset, n)
+	if int64(count)*4 > *budget {
+		return nil, fmt.Errorf("shape %v: %d elements exceed the loader's limit of %d bytes", t.Size, count, MaxTorchBytes)
 	}
+	*budget -= int64(count) * 4
 	out := make([]float32, count)
 	idx := make([]int, len(t.Size))
 	for k := range out {

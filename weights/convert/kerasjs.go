@@ -1,4 +1,9 @@
-package weights
+// Package convert turns published model files into the weights format at
+// build time: Keras.js protobufs (KerasJS), torch.save state dicts (Torch)
+// and TensorFlow.js layers models (TFJS). It is for native tools and tests;
+// the WebAssembly engine only parses converted files, so it never links the
+// parsers these need.
+package convert
 
 import (
 	"fmt"
@@ -6,6 +11,7 @@ import (
 	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
+	"sentiment/weights"
 )
 
 // Field numbers of the Keras.js model protobuf (its model.proto): the
@@ -22,15 +28,15 @@ const (
 	kjsWeightMax   = 7 // float, uint8 only
 )
 
-// FromKerasJS converts a Keras.js model protobuf (such as the demos'
+// KerasJS converts a Keras.js model protobuf (such as the demos'
 // squeezenet_v1.1.bin) to a File named after the model. Quantized tensors
 // stay uint8 with their min/max, byte for byte. Names become dotted
 // ("fire2/expand3x3/kernel:0" → "fire2.expand3x3.weight", "…/bias:0" →
 // "….bias") and 4-D kernels are permuted from Keras's [h, w, in, out] to
 // the format's [out, in, h, w].
-func FromKerasJS(data []byte) (*File, error) {
+func KerasJS(data []byte) (*weights.File, error) {
 	var name string
-	var tensors []*Tensor
+	var tensors []*weights.Tensor
 	err := eachField(data, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		switch {
 		case num == kjsModelName && typ == protowire.BytesType:
@@ -45,16 +51,16 @@ func FromKerasJS(data []byte) (*File, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("weights: Keras.js model: %w", err)
+		return nil, fmt.Errorf("convert: Keras.js model: %w", err)
 	}
 	if name == "" || len(tensors) == 0 {
-		return nil, fmt.Errorf("weights: Keras.js model: no model name or no weights (not a Keras.js model file?)")
+		return nil, fmt.Errorf("convert: Keras.js model: no model name or no weights (not a Keras.js model file?)")
 	}
-	return NewFile(name, tensors)
+	return weights.NewFile(name, tensors)
 }
 
 // kerasTensor decodes one Weights message.
-func kerasTensor(msg []byte) (*Tensor, error) {
+func kerasTensor(msg []byte) (*weights.Tensor, error) {
 	var name, typ string
 	var shape []int
 	var raw []byte
@@ -88,16 +94,16 @@ func kerasTensor(msg []byte) (*Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tensor{Name: kerasName(name), Shape: shape, Min: lo, Max: hi, Data: raw}
+	t := &weights.Tensor{Name: kerasName(name), Shape: shape, Min: lo, Max: hi, Data: raw}
 	switch typ {
 	case "uint8":
-		t.Storage = Uint8
+		t.Storage = weights.Uint8
 	case "float32", "": // little-endian, as the format's
-		t.Storage = Float32
+		t.Storage = weights.Float32
 	default:
 		return nil, fmt.Errorf("%s: unsupported type %q", name, typ)
 	}
-	if err := t.validate(); err != nil {
+	if err := t.Validate(); err != nil {
 		return nil, err
 	}
 	if len(shape) == 4 {
@@ -117,7 +123,7 @@ func kerasName(s string) string {
 
 // permuteHWIOtoOIHW reorders a [h, w, in, out] kernel to [out, in, h, w],
 // whatever its storage (elements are moved as bytes).
-func permuteHWIOtoOIHW(t *Tensor) {
+func permuteHWIOtoOIHW(t *weights.Tensor) {
 	kh, kw, ci, co := t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]
 	es := t.Storage.Size()
 	out := make([]byte, len(t.Data))

@@ -1,4 +1,4 @@
-package weights
+package convert
 
 import (
 	"math"
@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"sentiment/assets"
+	"sentiment/weights"
 )
 
 // kerasWeight encodes one Keras.js Weights message.
@@ -67,7 +68,7 @@ func TestFromKerasJSSynthetic(t *testing.T) {
 		kerasWeight("block/conv/kernel:0", []uint64{kh, kw, ci, co}, "uint8", q, -2, 2),
 		kerasWeight("block/conv/bias:0", []uint64{co}, "uint8", bias, 0, 5),
 	)
-	f, err := FromKerasJS(model)
+	f, err := KerasJS(model)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestFromKerasJSSynthetic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k.Storage != Uint8 || k.Min != -2 || k.Max != 2 {
+	if k.Storage != weights.Uint8 || k.Min != -2 || k.Max != 2 {
 		t.Errorf("kernel storage %v [%v, %v]", k.Storage, k.Min, k.Max)
 	}
 	for o := 0; o < co; o++ {
@@ -115,7 +116,7 @@ func TestFromKerasJSRefuses(t *testing.T) {
 		"not a protobuf": []byte("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"),
 	}
 	for name, b := range cases {
-		if _, err := FromKerasJS(b); err == nil {
+		if _, err := KerasJS(b); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -131,7 +132,7 @@ func TestFromKerasJSSqueezeNet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := FromKerasJS(data)
+	f, err := KerasJS(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func TestFromKerasJSSqueezeNet(t *testing.T) {
 		t.Fatalf("%s: %d tensors, %d parameters", f.Backbone, len(f.Tensors), f.Params())
 	}
 	for _, tt := range f.Tensors {
-		if tt.Storage != Uint8 || strings.ContainsAny(tt.Name, "/:") {
+		if tt.Storage != weights.Uint8 || strings.ContainsAny(tt.Name, "/:") {
 			t.Errorf("tensor %s stored as %v", tt.Name, tt.Storage)
 		}
 	}
