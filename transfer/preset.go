@@ -30,6 +30,9 @@ type Preset struct {
 	// Smooth and LumSmooth weigh the look's smoothness prior
 	// (look.Smoothness) across cells and across luminance bins.
 	Smooth, LumSmooth float64
+	// Contrast weighs the look's prior toward keeping local contrast
+	// (look.Contrast).
+	Contrast float64
 	// Cell, if positive, is the look's cell size in working-size pixels
 	// instead of the grid configuration's (Look only).
 	Cell int
@@ -178,8 +181,8 @@ func (p Preset) validate(net backbone.Network) error {
 	if p.Unknown != Pixels && p.Unknown != Look {
 		return fmt.Errorf("transfer: preset %q optimizes %q, want %q or %q", p.Name, p.Unknown, Pixels, Look)
 	}
-	if !(p.Smooth >= 0 && p.LumSmooth >= 0) || math.IsInf(p.Smooth+p.LumSmooth, 0) {
-		return fmt.Errorf("transfer: smoothness %g, %g, want finite and ≥ 0", p.Smooth, p.LumSmooth)
+	if !(p.Smooth >= 0 && p.LumSmooth >= 0 && p.Contrast >= 0) || math.IsInf(p.Smooth+p.LumSmooth+p.Contrast, 0) {
+		return fmt.Errorf("transfer: look priors %g, %g, %g, want finite and ≥ 0", p.Smooth, p.LumSmooth, p.Contrast)
 	}
 	if p.Cell < 0 || p.Cell > p.Size {
 		return fmt.Errorf("transfer: look cells of %d pixels at a working size of %d", p.Cell, p.Size)

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
 	"github.com/nlpodyssey/spago/nn"
 
@@ -81,10 +82,11 @@ func (u *pixels) look(cfg look.GridConfig) (*look.Grid, error) {
 
 // gridUnknown is the look as the unknown: a bilateral grid's coefficients.
 type gridUnknown struct {
-	in     *imaging.RGB
-	shape  look.Shape
-	p      *nn.Param
-	smooth [2]float64
+	in       *imaging.RGB
+	shape    look.Shape
+	p        *nn.Param
+	smooth   [2]float64
+	contrast float64
 }
 
 // newGridUnknown starts from the grid fitted to first (the input with the
@@ -97,7 +99,7 @@ func newGridUnknown(in, first *imaging.RGB, cfg look.GridConfig, p Preset) (*gri
 	s := g.Shape()
 	coef := g.Coefficients()
 	return &gridUnknown{
-		in: in, shape: s, smooth: [2]float64{p.Smooth, p.LumSmooth},
+		in: in, shape: s, smooth: [2]float64{p.Smooth, p.LumSmooth}, contrast: p.Contrast,
 		p: nn.NewParam(mat.NewDense[float32](mat.WithShape(s.Vertices(), 12), mat.WithBacking(coef))),
 	}, nil
 }
@@ -110,7 +112,15 @@ func (u *gridUnknown) after()                 {}
 func (u *gridUnknown) coef() []float32 { return mat.Data[float32](u.p.Value()) }
 
 func (u *gridUnknown) prior() (mat.Tensor, error) {
-	return look.Smoothness(u.shape, u.p, u.smooth[0], u.smooth[1])
+	sm, err := look.Smoothness(u.shape, u.p, u.smooth[0], u.smooth[1])
+	if err != nil || u.contrast == 0 {
+		return sm, err
+	}
+	ct, err := look.Contrast(u.shape, u.p, u.contrast)
+	if err != nil {
+		return nil, err
+	}
+	return ag.Add(sm, ct), nil
 }
 
 func (u *gridUnknown) optimized() (*imaging.RGB, error) {

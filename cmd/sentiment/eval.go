@@ -44,6 +44,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	unknown := fs.String("unknown", "", "what the optimization changes: look or pixels (default: the preset's)")
 	smooth := fs.Float64("smooth", -1, "the look's smoothness across cells (default: the preset's)")
 	lumSmooth := fs.Float64("lumsmooth", -1, "the look's smoothness across luminance bins (default: the preset's)")
+	contrast := fs.Float64("contrast", -1, "weight of the look's contrast prior (default: the preset's)")
 	cell := fs.Int("cell", -1, "the look's cell size in working pixels (default: the preset's)")
 	alpha := fs.Float64("alpha", -1, "content weight α (default: the preset's)")
 	styleWeights := fs.String("styleweights", "", "comma-separated weights of the preset's style taps (default: the preset's)")
@@ -99,6 +100,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 				return fail(exitUsage, fmt.Errorf("-styleweights: %w", err))
 			}
 		}
+	}
+	if *contrast >= 0 {
+		p.Contrast = *contrast
 	}
 	if *cell >= 0 {
 		p.Cell = *cell
