@@ -217,3 +217,39 @@ func TestRunLook(t *testing.T) {
 		t.Error("the look has no global curve for its LUT")
 	}
 }
+
+// Several references give the weighted mean of their Gram matrices as the
+// style target.
+func TestStyleTargetOfSeveralReferences(t *testing.T) {
+	net := squeeze(t)
+	p, err := PresetFor("default", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := working(asset(t, "inputs/kodim16.jpg"), 64)
+	a := working(asset(t, "refs/lxqt-fog.jpg"), 64)
+	b := working(asset(t, "refs/kde-darkesthour.jpg"), 64)
+	la, err := newLoss(net, p, in, []Weighted{{a, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := newLoss(net, p, in, []Weighted{{b, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab, err := newLoss(net, p, in, []Weighted{{a, 1}, {b, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range la.grams {
+		for j, v := range lab.grams[i] {
+			want := (float64(la.grams[i][j]) + 3*float64(lb.grams[i][j])) / 4
+			if math.Abs(float64(v)-want) > 1e-4*math.Abs(want)+1e-6 {
+				t.Fatalf("tap %s, entry %d: %g, want %g", p.Style[i], j, v, want)
+			}
+		}
+	}
+	if _, err := Run(context.Background(), net, in, a, Options{Preset: p, Extra: []Weighted{{b, -1}}}, nil); err == nil {
+		t.Error("Run accepted a negative weight")
+	}
+}
