@@ -10,13 +10,17 @@ import (
 // lumaWeights are imaging.LumaOf's.
 var lumaWeights = [3]float64{0.299, 0.587, 0.114}
 
-// Contrast returns the scalar node w · Σ_v (g_v − 1)² over the vertices of
+// Contrast returns the scalar node w · Σ_v |r_v − ℓ|² over the vertices of
 // a grid of shape s whose coefficients are the node coef (as in Slice),
-// where g_v is vertex v's luma gain: how much its affine scales a change
-// of grey, Σ_c luma_c · (A_c0 + A_c1 + A_c2). It is the prior that keeps a
-// look's local contrast: a look may recolour, lighten and darken, while
-// the photo's detail keeps its strength. SSIM measures that detail, and
-// every style loss of a hazy or flat reference pulls it down.
+// where ℓ are the luma weights (imaging.LumaOf) and r_v is how vertex v's
+// affine makes output luma from the input's colour, r_vj = Σ_c ℓ_c·A_cj:
+// r_v = ℓ when the output's luma follows the input's one for one. It is
+// the prior that keeps a photo's light: a look may recolour it and, by
+// offsets that differ across luminance, lighten, darken and bend its tone
+// curve, while local detail keeps its strength and a recoloured object
+// keeps its brightness. Reinhard's match has this by construction (it
+// moves L* apart from a* and b*); a Gram loss does not, and every hazy or
+// flat reference pulls the detail down.
 func Contrast(s Shape, coef mat.Tensor, w float64) (mat.Tensor, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -40,21 +44,24 @@ type contrastFn struct {
 
 func (f *contrastFn) Operands() []mat.Tensor { return []mat.Tensor{f.coef} }
 
-// gain is the luma gain of the affine a (12 values, row-major 3×4).
-func gain(a []float32) float64 {
-	var g float64
-	for c, l := range lumaWeights {
-		g += l * float64(a[4*c]+a[4*c+1]+a[4*c+2])
+// lumaError is r − ℓ for the affine a (12 values, row-major 3×4).
+func lumaError(a []float32) (e [3]float64) {
+	for j := range 3 {
+		for c, l := range lumaWeights {
+			e[j] += l * float64(a[4*c+j])
+		}
+		e[j] -= lumaWeights[j]
 	}
-	return g
+	return e
 }
 
 func (f *contrastFn) Forward() (mat.Tensor, error) {
 	c := mat.Data[float32](f.coef.Value())
 	var sum float64
 	for v := 0; v < len(c)/12; v++ {
-		d := gain(c[12*v:12*v+12]) - 1
-		sum += d * d
+		for _, d := range lumaError(c[12*v : 12*v+12]) {
+			sum += d * d
+		}
 	}
 	return mat.Scalar(float32(f.w * sum)), nil
 }
@@ -67,10 +74,10 @@ func (f *contrastFn) Backward(gy mat.Tensor) error {
 	c := mat.Data[float32](f.coef.Value())
 	dc := make([]float32, len(c))
 	for v := 0; v < len(c)/12; v++ {
-		d := 2 * g * f.w * (gain(c[12*v:12*v+12]) - 1)
+		e := lumaError(c[12*v : 12*v+12])
 		for ch, l := range lumaWeights {
 			for j := range 3 {
-				dc[12*v+4*ch+j] = float32(d * l)
+				dc[12*v+4*ch+j] = float32(2 * g * f.w * e[j] * l)
 			}
 		}
 	}

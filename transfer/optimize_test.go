@@ -174,12 +174,12 @@ func TestRunLook(t *testing.T) {
 	net := squeeze(t)
 	in := asset(t, "inputs/kodim16.jpg")
 	ref := asset(t, "refs/lxqt-fog.jpg")
-	p, err := PresetFor("default", net)
+	p, err := PresetFor("look", net)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Unknown != Look {
-		t.Fatalf("the default preset optimizes %s", p.Unknown)
+		t.Fatalf("the look preset optimizes %s", p.Unknown)
 	}
 	p.Size, p.Iterations, p.Start = 128, 12, 0
 	res, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil)

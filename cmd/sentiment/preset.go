@@ -18,7 +18,7 @@ type presetFlags struct {
 
 func addPresetFlags(fs *flag.FlagSet) *presetFlags {
 	return &presetFlags{
-		name:  fs.String("preset", "default", "default or paper"),
+		name:  fs.String("preset", "default", "default, look, pixels or paper"),
 		size:  fs.Int("size", -1, "working size, long side in pixels (default: the preset's)"),
 		iters: fs.Int("iters", -1, "iterations (default: the preset's)"),
 		start: fs.Float64("start", -1, "fraction of the global colour match the optimization starts from (default: the preset's)"),

@@ -59,7 +59,7 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
-	strength := fs.Float64("strength", 1, "strength of the look, 0 to 1")
+	strength := fs.Float64("strength", -1, "strength of the look, 0 to 1 (default: the preset's)")
 	lut := fs.String("lut", "", "also write the global look as a 33³ .cube LUT")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
@@ -76,7 +76,7 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	case (*refPath == "") == (*adjective == ""):
 		return fail(exitUsage, errors.New("give exactly one of -ref and -adjective"))
-	case !(*strength >= 0 && *strength <= 1):
+	case !(*strength >= 0 && *strength <= 1) && *strength != -1:
 		return fail(exitUsage, fmt.Errorf("-strength %g is not in [0, 1]", *strength))
 	}
 	ext := strings.ToLower(filepath.Ext(*out))
@@ -120,6 +120,9 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, err)
 	}
 	rep.Backbone, rep.Preset = net.Name(), p.Name
+	if *strength == -1 {
+		*strength = p.Strength
+	}
 
 	// Ctrl-C stops the optimization between iterations.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
