@@ -365,22 +365,16 @@ type Point struct{ Movement, SSIM float64 }
 
 // ReinhardCurve is the baseline's curve through the means: the identity
 // at 0, then the blends in order of strength.
-func (r *Report) ReinhardCurve() []Point {
-	means := r.Means()
-	pts := []Point{{0, means[Identity].SSIM}}
-	for _, t := range Strengths {
-		m := means[ReinhardAt(t)]
-		pts = append(pts, Point{m.Movement, m.SSIM})
-	}
-	return pts
-}
+func (r *Report) ReinhardCurve() []Point { return r.curve(ReinhardAt) }
 
 // OursCurve is ours through the means at the same strengths.
-func (r *Report) OursCurve() []Point {
+func (r *Report) OursCurve() []Point { return r.curve(OursAt) }
+
+func (r *Report) curve(at func(float64) Method) []Point {
 	means := r.Means()
 	pts := []Point{{0, means[Identity].SSIM}}
 	for _, t := range Strengths {
-		m := means[OursAt(t)]
+		m := means[at(t)]
 		pts = append(pts, Point{m.Movement, m.SSIM})
 	}
 	return pts

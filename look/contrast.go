@@ -22,14 +22,8 @@ var lumaWeights = [3]float64{0.299, 0.587, 0.114}
 // moves L* apart from a* and b*); a Gram loss does not, and every hazy or
 // flat reference pulls the detail down.
 func Contrast(s Shape, coef mat.Tensor, w float64) (mat.Tensor, error) {
-	if err := s.validate(); err != nil {
+	if err := s.checkCoef("contrast", coef); err != nil {
 		return nil, err
-	}
-	if coef == nil {
-		return nil, fmt.Errorf("look: contrast of nil coefficients")
-	}
-	if d, ok := coef.Value().(*mat.Dense[float32]); !ok || d.Shape()[0] != s.Vertices() || d.Shape()[1] != 12 {
-		return nil, fmt.Errorf("look: contrast of %v coefficients, want %d×12 float32", coef.Shape(), s.Vertices())
 	}
 	if !(w >= 0) {
 		return nil, fmt.Errorf("look: contrast weight %g, want ≥ 0", w)

@@ -22,18 +22,11 @@ import (
 // with a gradient can the content loss pull it back into range. Where no
 // sample is clamped it is the exact gradient.
 func Slice(s Shape, coef mat.Tensor, in *imaging.RGB) (op.Map, error) {
-	if err := s.validate(); err != nil {
-		return op.Map{}, err
-	}
 	if err := in.Validate(); err != nil {
 		return op.Map{}, fmt.Errorf("look: slice: %w", err)
 	}
-	if coef == nil {
-		return op.Map{}, fmt.Errorf("look: slice of nil coefficients")
-	}
-	d, ok := coef.Value().(*mat.Dense[float32])
-	if !ok || d.Shape()[0] != s.Vertices() || d.Shape()[1] != 12 {
-		return op.Map{}, fmt.Errorf("look: slice of %v coefficients, want %d×12 float32 for a %+v grid", coef.Shape(), s.Vertices(), s)
+	if err := s.checkCoef("slice", coef); err != nil {
+		return op.Map{}, err
 	}
 	f := &sliceFn{s: s, coef: coef, in: in}
 	return op.NewMap(ag.NewOperator(f).Run(), 3, in.H, in.W)
@@ -142,5 +135,21 @@ func (f *sliceFn) Backward(gy mat.Tensor) error {
 		}
 	}
 	f.coef.AccGrad(mat.NewDense[float32](mat.WithShape(f.s.Vertices(), 12), mat.WithBacking(dc)))
+	return nil
+}
+
+// checkCoef checks that s is a valid shape and coef a node of its
+// coefficients (a vertices×12 float32 matrix), before an operator is built
+// on them: spago would stop the program on a bad shape.
+func (s Shape) checkCoef(what string, coef mat.Tensor) error {
+	if err := s.validate(); err != nil {
+		return err
+	}
+	if coef == nil {
+		return fmt.Errorf("look: %s of nil coefficients", what)
+	}
+	if d, ok := coef.Value().(*mat.Dense[float32]); !ok || len(d.Shape()) != 2 || d.Shape()[0] != s.Vertices() || d.Shape()[1] != 12 {
+		return fmt.Errorf("look: %s of %v coefficients, want %d×12 float32 for a %+v grid", what, coef.Shape(), s.Vertices(), s)
+	}
 	return nil
 }

@@ -15,14 +15,8 @@ import (
 // are the node coef (as in Slice): the prior that keeps an optimized look
 // a smooth, photographic transform rather than per-cell patches.
 func Smoothness(s Shape, coef mat.Tensor, xy, z float64) (mat.Tensor, error) {
-	if err := s.validate(); err != nil {
+	if err := s.checkCoef("smoothness", coef); err != nil {
 		return nil, err
-	}
-	if coef == nil {
-		return nil, fmt.Errorf("look: smoothness of nil coefficients")
-	}
-	if d, ok := coef.Value().(*mat.Dense[float32]); !ok || d.Shape()[0] != s.Vertices() || d.Shape()[1] != 12 {
-		return nil, fmt.Errorf("look: smoothness of %v coefficients, want %d×12 float32", coef.Shape(), s.Vertices())
 	}
 	if !(xy >= 0 && z >= 0) {
 		return nil, fmt.Errorf("look: smoothness weights %g, %g, want ≥ 0", xy, z)

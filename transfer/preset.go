@@ -254,20 +254,9 @@ var squeezeDefault = func() Preset {
 // 0.967): SqueezeNet's Gram losses, given local colour transforms, lower
 // the local contrast of hazy and bright references and carry their
 // regions' colours (a meadow's green) onto the photo.
-var squeezeLook = Preset{
-	Name:       "look",
-	Unknown:    Look,
-	Content:    "fire2",
-	Style:      []string{"conv1", "fire3", "fire4", "fire5"},
-	Weights:    []float64{20000, 500, 12, 1},
-	Alpha:      1,
-	Beta:       1e-5,
-	Smooth:     1e4,
-	LumSmooth:  100,
-	Contrast:   1e5,
-	Iterations: 40,
-	Rate:       0.01,
-	Size:       256,
-	Start:      0.25,
-	Strength:   1,
-}
+var squeezeLook = func() Preset {
+	p := squeezePixels
+	p.Name, p.Unknown, p.Iterations, p.Rate = "look", Look, 40, 0.01
+	p.Smooth, p.LumSmooth, p.Contrast = 1e4, 100, 1e5
+	return p
+}()
