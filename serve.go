@@ -9,8 +9,14 @@
 // right content types (application/wasm for the engine, so browsers can
 // compile it while it streams in), gzip (a precompressed name.gz beside a
 // file when the build wrote one, else compressed on the fly for text), strong
-// ETags with revalidation, and the cross-origin isolation headers that a
-// multi-threaded engine will need for SharedArrayBuffer.
+// ETags with revalidation (If-None-Match, If-Modified-Since), and the
+// cross-origin isolation headers that a multi-threaded engine will need for
+// SharedArrayBuffer.
+//
+// It cannot be tied up cheaply: requests, idle connections and stalled
+// readers are timed out (slow but steady readers are served), a Range of
+// many parts gets the plain file, and SIGINT or SIGTERM lets downloads in
+// flight finish for a grace period before the process exits.
 package main
 
 import (
@@ -29,15 +35,52 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
+// Limits of the server, chosen for a static site of a few megabytes that
+// may be fetched over a slow link. Variables so that tests can shorten them.
+var (
+	// readHeaderTimeout bounds a request's headers; readTimeout the whole
+	// request. GET and HEAD have no body (one is refused at once), so both
+	// are generous for any client and short for one that trickles.
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 20 * time.Second
+	// idleTimeout closes a keep-alive connection that sends no request:
+	// a page's fetches come in bursts, and a browser reconnects for free.
+	idleTimeout = 30 * time.Second
+	// writeStall is the longest a response may wait for the client to
+	// take the next writeChunk: a reader must keep up 32 KB per 30 s,
+	// about 1 KB/s, a hundredth of a poor mobile link, so a slow but
+	// honest client is served and a stalled one is cut.
+	writeStall = 30 * time.Second
+	// writeTimeout caps any one response: the 7 MB engine.wasm (about
+	// 2 MB gzipped) in 20 minutes is 6 KB/s, slower than any link that
+	// could run the page.
+	writeTimeout = 20 * time.Minute
+	// shutdownGrace is how long downloads in flight may finish after
+	// SIGINT or SIGTERM; a second signal ends the server at once.
+	shutdownGrace = 10 * time.Second
+)
+
+const (
+	// writeChunk is the most written under one writeStall deadline.
+	writeChunk = 32 << 10
+	// maxHeaderBytes bounds request headers: a browser sends a few KB.
+	maxHeaderBytes = 32 << 10
+	// maxRanges is the most parts of a Range request served as asked;
+	// past it the whole file is sent, which costs no more than the file
+	// (200,000 one-byte parts made a 27 MB multipart answer).
+	maxRanges = 8
+)
+
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
-	dir := flag.String("dir", "dist", "site folder that `go run ./cmd/build` wrote")
-	flag.Parse()
+	fs, addr, dir := flags()
+	fs.Parse(os.Args[1:])
 	h, err := newSite(*dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
@@ -51,19 +94,57 @@ func main() {
 	// The address is printed only once the socket listens, so a script
 	// that reads it (web/e2e/run.sh) can connect at once.
 	fmt.Printf("serving %s at http://%s/\n", *dir, ln.Addr())
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		srv.Shutdown(shut)
-	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	// The first signal starts a graceful shutdown and gives the signals
+	// back their default action, so that a second one ends the process
+	// at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }()
+	if err := serve(ctx, ln, h); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
+}
+
+// flags defines the command line.
+func flags() (fs *flag.FlagSet, addr, dir *string) {
+	fs = flag.NewFlagSet("serve", flag.ExitOnError)
+	addr = fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	dir = fs.String("dir", "dist", "site `folder`, as go run ./cmd/build writes it")
+	return fs, addr, dir
+}
+
+// serve answers on ln until ctx is done, then stops accepting and lets the
+// responses in flight finish for up to shutdownGrace before closing what
+// remains. It returns only once the server has stopped.
+func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		WriteTimeout:      writeTimeout, // stallWriter also cuts a response that stalls
+		MaxHeaderBytes:    maxHeaderBytes,
+		// "OPTIONS *" goes to the site, which answers it with its headers.
+		DisableGeneralOptionsHandler: true,
+	}
+	done := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		err := srv.Shutdown(grace)
+		if err != nil {
+			srv.Close() // the grace is over: cut what remains
+		}
+		done <- err
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	if err := <-done; err != nil {
+		return fmt.Errorf("downloads still running after %v were cut", shutdownGrace)
+	}
+	return nil
 }
 
 // site serves one folder.
@@ -145,11 +226,31 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Content-Security-Policy", csp)
+	if r.Method == http.MethodOptions && r.RequestURI == "*" {
+		// The server-wide question: what methods are there.
+		h.Set("Allow", "GET, HEAD")
+		h.Set("Content-Length", "0")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
+		// GET and HEAD carry no body. Answer at once and close: the read
+		// deadline keeps the server from draining one that trickles in
+		// (net/http reads up to 256 KB of it to reuse the connection).
+		h.Set("Connection", "close")
+		http.NewResponseController(w).SetReadDeadline(time.Now())
+		http.Error(w, "a GET or HEAD request has no body", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if strings.Count(r.Header.Get("Range"), ",") >= maxRanges {
+		r.Header.Del("Range") // RFC 9110 lets a server ignore a Range
+	}
+	w = stallWriter(w)
 	name, ok := cleanName(r.URL.Path)
 	if !ok {
 		http.NotFound(w, r)
@@ -246,14 +347,17 @@ func (s *site) serveFile(w http.ResponseWriter, r *http.Request, name string, in
 	// Compress on the fly only whole-body answers of text-like files: a
 	// Range applies to the encoded bytes, which do not exist in advance.
 	if gz && compressible(ctype) && acceptsGzip(r) && r.Header.Get("Range") == "" && info.Size() > 1024 {
-		if checkNotModified(r, tag) {
+		// The gzip variant has its own validator; a client that holds
+		// either variant may revalidate with its tag.
+		gzTag := strings.TrimSuffix(tag, `"`) + `-gz"`
+		h.Set("ETag", gzTag)
+		h.Set("Last-Modified", info.ModTime().UTC().Format(http.TimeFormat))
+		if notModified(r, info.ModTime(), tag, gzTag) {
 			h.Del("Content-Type")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 		h.Set("Content-Encoding", "gzip")
-		h.Set("ETag", strings.TrimSuffix(tag, `"`)+`-gz"`)
-		h.Set("Last-Modified", info.ModTime().UTC().Format(http.TimeFormat))
 		if r.Method == http.MethodHead {
 			return
 		}
@@ -265,21 +369,26 @@ func (s *site) serveFile(w http.ResponseWriter, r *http.Request, name string, in
 	http.ServeContent(w, r, name, info.ModTime(), f)
 }
 
-// checkNotModified reports whether the request's If-None-Match names tag in
-// either of its encodings.
-func checkNotModified(r *http.Request, tag string) bool {
-	inm := r.Header.Get("If-None-Match")
-	if inm == "" {
+// notModified reports whether a GET or HEAD may be answered 304 (RFC 9110
+// 13.2.2): If-None-Match naming one of tags, or, without If-None-Match, an
+// If-Modified-Since no earlier than mod.
+func notModified(r *http.Request, mod time.Time, tags ...string) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" {
+				return true
+			}
+			for _, tag := range tags {
+				if t == tag {
+					return true
+				}
+			}
+		}
 		return false
 	}
-	gzTag := strings.TrimSuffix(tag, `"`) + `-gz"`
-	for _, t := range strings.Split(inm, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == tag || t == gzTag {
-			return true
-		}
-	}
-	return false
+	since, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	return err == nil && !mod.Truncate(time.Second).After(since)
 }
 
 func (s *site) exists(name string) bool {
@@ -312,15 +421,66 @@ func (s *site) etag(name string, info fs.FileInfo) (string, error) {
 	return tag, nil
 }
 
-// acceptsGzip reports whether the client takes gzip (a q=0 refuses it).
+// acceptsGzip reports whether the client takes gzip (RFC 9110 12.5.3): a
+// gzip entry decides, else a "*" entry; either with q=0 refuses.
 func acceptsGzip(r *http.Request) bool {
+	star := -1.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.TrimSpace(coding) != "gzip" && strings.TrimSpace(coding) != "*" {
-			continue
+		params := strings.Split(part, ";")
+		coding := strings.ToLower(strings.TrimSpace(params[0]))
+		q := 1.0
+		for _, p := range params[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0 // a malformed weight is no consent
+				}
+				q = f
+			}
 		}
-		q := strings.ReplaceAll(params, " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		switch coding {
+		case "gzip":
+			return q > 0
+		case "*":
+			star = q
+		}
 	}
-	return false
+	return star > 0
 }
+
+// stallWriter returns w with each write of up to writeChunk bytes given
+// writeStall to reach the client, so that a client that stops reading
+// frees its connection, while one that reads slowly but steadily is served
+// up to writeTimeout.
+func stallWriter(w http.ResponseWriter) http.ResponseWriter {
+	return &stalling{ResponseWriter: w, rc: http.NewResponseController(w), end: time.Now().Add(writeTimeout)}
+}
+
+type stalling struct {
+	http.ResponseWriter
+	rc  *http.ResponseController
+	end time.Time
+}
+
+func (s *stalling) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		k := min(len(b), writeChunk)
+		d := time.Now().Add(writeStall)
+		if d.After(s.end) {
+			d = s.end
+		}
+		s.rc.SetWriteDeadline(d)
+		m, err := s.ResponseWriter.Write(b[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		b = b[k:]
+	}
+	return n, nil
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (s *stalling) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -172,6 +172,19 @@ func TestDenseNetClassify(t *testing.T) {
 			t.Fatalf("Classify differs from Logits of the resized central crop: %v vs %v", probs, want)
 		}
 	}
+	// A photo already at the input size is used as it is.
+	square := randomImage(224, 224, 10)
+	probs, err = net.Classify(square)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ = constInput(square)
+	logits, _ = net.Logits(x)
+	for i, p := range softmax(logits) {
+		if p != probs[i] {
+			t.Fatalf("a 224×224 image was resampled: %v vs %v", probs, softmax(logits))
+		}
+	}
 	if _, err := net.Classify(&imaging.RGB{W: 3, H: 3}); err == nil {
 		t.Error("invalid image accepted")
 	}

@@ -143,7 +143,7 @@ type transition struct {
 }
 
 // NewDenseNet builds the configuration from a weights file holding its
-// Spec's tensors (as convert.Torch converts torchvision's state dict, and
+// Spec's tensors (as torch.Convert converts torchvision's state dict, and
 // convert.TFJS Keras's), with torchvision's batch-norm epsilon and input
 // normalization unless the file's config tensors give others.
 func NewDenseNet(c DenseNetConfig, f *weights.File) (*DenseNet, error) {
@@ -420,25 +420,17 @@ func (n *DenseNet) Classify(img *imaging.RGB) ([]float32, error) {
 		return nil, err
 	}
 	side := n.InputSize()
-	if img.W == side && img.H == side { // already the network's input: as is
-		x, err := constInput(img)
-		if err != nil {
-			return nil, err
+	if img.W != side || img.H != side { // else already the network's input
+		short := side * 256 / 224
+		w, h := short, short
+		if img.W > img.H {
+			w = max(side, int(float64(img.W)*float64(short)/float64(img.H)+0.5))
+		} else {
+			h = max(side, int(float64(img.H)*float64(short)/float64(img.W)+0.5))
 		}
-		logits, err := n.Logits(x)
-		if err != nil {
-			return nil, err
-		}
-		return softmax(logits), nil
+		img = centerCrop(imaging.Resize(img, w, h), side, side)
 	}
-	short := side * 256 / 224
-	w, h := short, short
-	if img.W > img.H {
-		w = max(side, int(float64(img.W)*float64(short)/float64(img.H)+0.5))
-	} else {
-		h = max(side, int(float64(img.H)*float64(short)/float64(img.W)+0.5))
-	}
-	x, err := constInput(centerCrop(imaging.Resize(img, w, h), side, side))
+	x, err := constInput(img)
 	if err != nil {
 		return nil, err
 	}

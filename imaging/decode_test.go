@@ -327,27 +327,12 @@ func TestOrientationMalformed(t *testing.T) {
 
 func TestDecodeTIFFOrientation(t *testing.T) {
 	// A TIFF's own IFD0 carries the tag; x/image/tiff ignores it, Decode
-	// must not. Insert it by rewriting IFD0 with one more entry at the end.
+	// must not.
 	var b bytes.Buffer
 	if err := tiff.Encode(&b, quadrants(), nil); err != nil {
 		t.Fatal(err)
 	}
-	data := b.Bytes()
-	le := binary.LittleEndian
-	off := le.Uint32(data[4:])
-	n := int(le.Uint16(data[off:]))
-	entries := data[off+2 : int(off)+2+12*n]
-	ifd := le.AppendUint16(nil, uint16(n+1))
-	ifd = append(ifd, entries...)
-	ifd = le.AppendUint16(ifd, 0x0112)
-	ifd = le.AppendUint16(ifd, 3)
-	ifd = le.AppendUint32(ifd, 1)
-	ifd = le.AppendUint32(ifd, 8) // quarter turn anticlockwise
-	ifd = le.AppendUint32(ifd, 0)
-	// TIFF wants the entries sorted by tag.
-	sortIFD(ifd[2:len(ifd)-4], n+1)
-	data = append(data, ifd...)
-	le.PutUint32(data[4:], uint32(len(data)-len(ifd)))
+	data := withTIFFOrientation(b.Bytes(), 8) // quarter turn anticlockwise
 	m, format, err := DecodeBytes(data)
 	if err != nil {
 		t.Fatal(err)
@@ -359,6 +344,28 @@ func TestDecodeTIFFOrientation(t *testing.T) {
 	if r, g, bb := m.At(2, 2); r > 0.1 || g < 0.9 || bb > 0.1 {
 		t.Errorf("top-left %.2f %.2f %.2f, want green", r, g, bb)
 	}
+}
+
+// withTIFFOrientation returns a little-endian TIFF with an Orientation tag
+// o added to its IFD0, rewritten with one more entry at the end.
+func withTIFFOrientation(data []byte, o uint32) []byte {
+	data = append([]byte{}, data...)
+	le := binary.LittleEndian
+	off := le.Uint32(data[4:])
+	n := int(le.Uint16(data[off:]))
+	entries := data[off+2 : int(off)+2+12*n]
+	ifd := le.AppendUint16(nil, uint16(n+1))
+	ifd = append(ifd, entries...)
+	ifd = le.AppendUint16(ifd, 0x0112)
+	ifd = le.AppendUint16(ifd, 3)
+	ifd = le.AppendUint32(ifd, 1)
+	ifd = le.AppendUint32(ifd, o)
+	ifd = le.AppendUint32(ifd, 0)
+	// TIFF wants the entries sorted by tag.
+	sortIFD(ifd[2:len(ifd)-4], n+1)
+	data = append(data, ifd...)
+	le.PutUint32(data[4:], uint32(len(data)-len(ifd)))
+	return data
 }
 
 func sortIFD(e []byte, n int) {
@@ -439,18 +446,30 @@ func FuzzDecode(f *testing.F) {
 	}
 	// Keep claimed sizes small so that the fuzzer explores decoders rather
 	// than allocating.
-	defer func(old int) { MaxPixels = old }(MaxPixels)
-	MaxPixels = 1 << 16
+	defer func(old int) { maxPixels = old }(maxPixels)
+	maxPixels = 1 << 16
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, format, err := DecodeBytes(b)
+		m, a, format, err := DecodeAlpha(bytes.NewReader(b))
 		if err != nil {
-			if m != nil {
+			if m != nil || a != nil {
 				t.Fatal("image with an error")
 			}
 			return
 		}
-		if err := m.Validate(); err != nil {
+		if err := checkAlpha(m, a); err != nil {
 			t.Fatal(err)
+		}
+		for _, v := range m.Pix {
+			if !(v >= 0 && v <= 1) {
+				t.Fatalf("%s: colour sample %v", format, v)
+			}
+		}
+		if a != nil {
+			for _, v := range a.Pix {
+				if !(v >= 0 && v < 1 || v == 1) {
+					t.Fatalf("%s: alpha sample %v", format, v)
+				}
+			}
 		}
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
 		if err != nil || m.W*m.H != cfg.Width*cfg.Height {

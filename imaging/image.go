@@ -41,33 +41,11 @@ func (m *RGB) Clone() *RGB {
 	return &RGB{W: m.W, H: m.H, Pix: append([]float32(nil), m.Pix...)}
 }
 
-// FromImage converts any image to an RGB, dropping alpha (composited on black
-// as premultiplied colour already is).
+// FromImage converts any image to an RGB of straight colour, dropping
+// alpha (the project's one policy, see Alpha). An *image.NRGBA, which is
+// what a canvas's ImageData holds, is read exactly.
 func FromImage(img image.Image) *RGB {
-	b := img.Bounds()
-	m := NewRGB(b.Dx(), b.Dy())
-	n := m.W * m.H
-	if src, ok := img.(*image.NRGBA); ok {
-		for y := 0; y < m.H; y++ {
-			row := src.Pix[y*src.Stride:]
-			for x := 0; x < m.W; x++ {
-				i := y*m.W + x
-				m.Pix[i] = float32(row[4*x]) / 255
-				m.Pix[n+i] = float32(row[4*x+1]) / 255
-				m.Pix[2*n+i] = float32(row[4*x+2]) / 255
-			}
-		}
-		return m
-	}
-	for y := 0; y < m.H; y++ {
-		for x := 0; x < m.W; x++ {
-			r, g, bb, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
-			i := y*m.W + x
-			m.Pix[i] = float32(r) / 65535
-			m.Pix[n+i] = float32(g) / 65535
-			m.Pix[2*n+i] = float32(bb) / 65535
-		}
-	}
+	m, _ := convert(img, 1, false)
 	return m
 }
 

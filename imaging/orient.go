@@ -11,41 +11,36 @@ func Orient(m *RGB, o int) *RGB {
 	if o < 2 || o > 8 {
 		return m
 	}
-	w, h := m.W, m.H
-	ow, oh := w, h
-	if o >= 5 { // the four that swap width and height
-		ow, oh = h, w
-	}
+	p, ow, oh := place(o, m.W, m.H)
 	out := NewRGB(ow, oh)
-	// src maps an output pixel to the stored pixel shown there.
-	var src func(x, y int) int
-	switch o {
-	case 2:
-		src = func(x, y int) int { return y*w + w - 1 - x }
-	case 3:
-		src = func(x, y int) int { return (h-1-y)*w + w - 1 - x }
-	case 4:
-		src = func(x, y int) int { return (h-1-y)*w + x }
-	case 5:
-		src = func(x, y int) int { return x*w + y }
-	case 6:
-		src = func(x, y int) int { return (h-1-x)*w + y }
-	case 7:
-		src = func(x, y int) int { return (h-1-x)*w + w - 1 - y }
-	case 8:
-		src = func(x, y int) int { return x*w + w - 1 - y }
-	}
-	n := w * h
+	n := m.W * m.H
 	for c := 0; c < 3; c++ {
-		in, dst := m.Pix[c*n:(c+1)*n], out.Pix[c*n:(c+1)*n]
-		for y := 0; y < oh; y++ {
-			row := dst[y*ow : (y+1)*ow]
-			for x := range row {
-				row[x] = in[src(x, y)]
-			}
-		}
+		orientPlane(out.Pix[c*n:(c+1)*n], m.Pix[c*n:(c+1)*n], m.W, m.H, p)
 	}
 	return out
+}
+
+// OrientAlpha returns a transformed as Orient transforms an image; nil
+// stays nil.
+func OrientAlpha(a *Alpha, o int) *Alpha {
+	if a == nil || o < 2 || o > 8 {
+		return a
+	}
+	p, ow, oh := place(o, a.W, a.H)
+	out := &Alpha{W: ow, H: oh, Pix: make([]float32, len(a.Pix))}
+	orientPlane(out.Pix, a.Pix, a.W, a.H, p)
+	return out
+}
+
+// orientPlane moves each sample of the w×h plane src to its place in dst.
+func orientPlane(dst, src []float32, w, h int, p placement) {
+	for y := 0; y < h; y++ {
+		i := p.off + y*p.sy
+		for _, v := range src[y*w : (y+1)*w] {
+			dst[i] = v
+			i += p.sx
+		}
+	}
 }
 
 // Rotate returns m turned clockwise by the given number of quarter turns

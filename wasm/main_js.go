@@ -13,6 +13,9 @@ import (
 	"fmt"
 
 	"github.com/hack-pad/safejs"
+
+	"sentiment/imaging"
+	"sentiment/transfer"
 )
 
 func main() {
@@ -71,7 +74,7 @@ func main() {
 			for i, m := range ms {
 				out[i] = map[string]any{
 					"picture": m.picture, "file": m.file, "adjective": m.adjective, "noun": m.noun,
-					"polarity": m.polarity, "ssim": m.ssim, "author": m.author, "licence": m.licence,
+					"polarity": m.polarity, "ssim": m.ssim, "author": m.author, "license": m.licence,
 					"source": m.source, "description": m.description,
 				}
 			}
@@ -172,6 +175,12 @@ func main() {
 			panic(err) // only if the JavaScript runtime is broken
 		}
 		api[name] = f
+	}
+	// Go's size limits, so that the page checks a photo against the same
+	// numbers instead of retyping them.
+	api["constants"] = map[string]any{
+		"minSide": transfer.MinSide, "maxSide": maxSide,
+		"maxPixels": imaging.MaxPixels, "workingSize": imaging.WorkingSize,
 	}
 	if err := safejs.Global().Set("sentimentEngine", api); err != nil {
 		panic(err)

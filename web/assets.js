@@ -8,7 +8,7 @@ const CACHE = 'sentiment-assets-v1';
 /** An error whose message is meant for the person using the page. */
 export class DownloadError extends Error {}
 
-/** hex returns the lowercase hex sha256 of bytes. */
+/** sha256 returns the lowercase hex sha256 of bytes. */
 export async function sha256(bytes) {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');

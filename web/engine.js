@@ -10,7 +10,7 @@ export class EngineError extends Error {
 }
 
 export class Engine {
-  /** onEvent(msg) gets the worker's 'load' and 'progress' events. */
+  /** onEvent(msg) gets the worker's events: 'load', 'progress', 'export' and 'backbone'. */
   constructor(onEvent) {
     this.onEvent = onEvent;
     this.pending = new Map();

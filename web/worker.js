@@ -4,24 +4,33 @@
 //
 // Requests are {id, type, ...}; answers {id, ok, result} or {id, ok: false,
 // error}. Events the page did not ask for are {event, ...}: 'load' (download
-// progress), 'progress' (a transfer's iterations and previews) and
-// 'export' (rows of the full-size result done).
+// progress), 'progress' (a transfer's iterations and previews), 'export'
+// (rows of the full-size result done) and 'backbone' (a network built, with
+// its default settings).
+//
+// Transparency: the engine works on colour only. The working copy it
+// optimizes is the photo composited on white, as the page shows it; where
+// the look is applied (previews, exports) each pixel's colour is
+// transformed and its alpha put back unchanged; a JPEG is then composited
+// on white.
 import '../wasm_exec.js';
 import { fetchVerified, DownloadError } from './assets.js';
+import { fit } from './fit.js';
 
 const base = new URL('../', import.meta.url); // the site folder
 let site = null; // site.json
-let engine = null; // the Go bridge (wasm/main.go)
+let engine = null; // the Go bridge (wasm/main_js.go)
 let vocabulary = null;
 // name → promise of the network's default settings once the engine has
 // built it (a failure stays as a rejected promise, retried on next use).
 const backbones = new Map();
 let full = null; // the photo at full size (ImageBitmap), held once
 let work = null; // {w, h, size}: the working copy the engine has
-let screen = null; // {w, h, rgba}: the display copy that strength previews use
+let screen = null; // {w, h, rgba, alpha}: the display copy that strength previews use; alpha null if opaque
 let reference = null; // what the engine has as reference
 let transferring = false;
 let memory = null; // the engine's WebAssembly memory, for the figures
+let keptBytes = 0; // the engine, index and first network's weights, kept by assets.js
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 // Pixels of the full-size photo the engine transforms per call at export:
@@ -43,8 +52,12 @@ const handlers = {
     if (!engine) await startEngine(reload);
     return {
       vocabulary,
+      constants: engine.constants,
       backbones: site.backbones.map((b) => b.name),
       hasIndex: !!site.index,
+      // What this browser keeps of the first visit's downloads (the service
+      // worker adds the page's files and the reference pictures).
+      kept: { bytes: keptBytes, pictures: (vocabulary?.adjectives || []).reduce((n, a) => n + a.count, 0) },
     };
   },
 
@@ -54,7 +67,8 @@ const handlers = {
     full = bitmap;
     work = null;
     reference = reference?.own ? reference : null;
-    screen = { w: screenW, h: screenH, rgba: await pixels(full, screenW, screenH) };
+    const rgba = await pixels(full, screenW, screenH);
+    screen = { w: screenW, h: screenH, rgba, alpha: takeAlpha(rgba) };
     return { w: full.width, h: full.height };
   },
 
@@ -72,14 +86,19 @@ const handlers = {
   async reference({ file, bitmap }) {
     let bm = bitmap;
     if (file) {
-      const res = await fetch(new URL(file, base));
+      let res;
+      try {
+        res = await fetch(new URL(file, base));
+      } catch {
+        throw new Error('Could not load this reference picture: there is no connection and this browser has not kept it. Choose another, or use your own.');
+      }
       if (!res.ok) throw new Error(`Could not load the reference picture ${file} (${res.status}).`);
       bm = await createImageBitmap(await res.blob());
     }
     // A reference needs no more detail than the working size the engine
-    // compares at; the build ships them at 512 px already.
-    const [w, h] = fit(bm.width, bm.height, 512);
-    const rgba = await pixels(bm, w, h);
+    // compares at; the build ships them at that size already.
+    const [w, h] = fit(bm.width, bm.height, engine.constants.workingSize);
+    const rgba = await pixels(bm, w, h, true);
     bm.close();
     call('setReference', rgba, w, h);
     reference = { file, own: !file };
@@ -95,7 +114,7 @@ const handlers = {
     const t = performance.now();
     try {
       const r = await call('transfer', { backbone, size, iterations, previewEvery }, onProgress);
-      const out = call('apply', screen.rgba, screen.w, screen.h, 1);
+      const out = look(1);
       return [{ ...r, ms: performance.now() - t, w: screen.w, h: screen.h, rgba: out, wasmBytes: memory?.buffer.byteLength }, [out.buffer]];
     } finally {
       transferring = false;
@@ -104,7 +123,7 @@ const handlers = {
 
   async strength({ value }) {
     const t = performance.now();
-    const out = call('apply', screen.rgba, screen.w, screen.h, value);
+    const out = look(value);
     return [{ w: screen.w, h: screen.h, rgba: out, ms: performance.now() - t }, [out.buffer]];
   },
 
@@ -125,7 +144,12 @@ const handlers = {
     for (let y = 0; y < h; y += rows) {
       const n = Math.min(rows, h - y);
       const strip = g.getImageData(0, y, w, n);
+      const alpha = takeAlpha(strip.data);
       call('applyRows', strip.data, w, n, y, h, strength);
+      if (alpha) {
+        if (format === 'png') putAlpha(strip.data, alpha);
+        else onWhite(strip.data, alpha);
+      }
       g.putImageData(strip, 0, y);
       const now = performance.now();
       if (now - shown > 100) {
@@ -195,6 +219,7 @@ async function startEngine(reload) {
   const first = site.backbones[0];
   if (first) want.push({ key: 'weights', file: first.weights, label: `${first.name} weights` });
   const total = want.reduce((s, w) => s + w.file.size, 0);
+  keptBytes = total;
   let loaded = 0;
   let cachedAll = true;
   const tick = () => post({ event: 'load', loaded, total });
@@ -213,14 +238,8 @@ async function startEngine(reload) {
   const phases = { download: performance.now() - t0 };
 
   let t = performance.now();
-  const go = new Go();
-  const { instance } = await WebAssembly.instantiate(bytes.engine, go.importObject);
+  await instantiate(bytes.engine);
   phases.compile = performance.now() - t;
-  go.run(instance).then(() => { engine = null; });
-  memory = instance.exports.mem;
-  // main has run up to its first block, so the bridge is in place.
-  engine = globalThis.sentimentEngine;
-  if (!engine) throw new Error('The engine started but did not register itself.');
   t = performance.now();
   if (bytes.index) vocabulary = call('loadIndex', bytes.index);
   phases.index = performance.now() - t;
@@ -232,6 +251,18 @@ async function startEngine(reload) {
     backbones.set(first.name, done);
     done.catch(() => backbones.delete(first.name));
   }
+}
+
+// instantiate compiles and starts the engine's WebAssembly and takes the
+// bridge it registers.
+async function instantiate(wasm) {
+  const go = new Go();
+  const { instance } = await WebAssembly.instantiate(wasm, go.importObject);
+  go.run(instance).then(() => { engine = null; });
+  memory = instance.exports.mem;
+  // main has run up to its first block, so the bridge is in place.
+  engine = globalThis.sentimentEngine;
+  if (!engine) throw new Error('The engine started but did not register itself.');
 }
 
 // loadBackbone builds a network in the engine and tells the page its
@@ -272,25 +303,61 @@ async function ensureWork(size) {
   if (!full) throw new Error('Choose a photo first.');
   if (work && work.size === size) return;
   const [w, h] = fit(full.width, full.height, size);
-  call('setPhoto', await pixels(full, w, h), w, h);
+  call('setPhoto', await pixels(full, w, h, true), w, h);
   work = { w, h, size };
 }
 
-// pixels returns the RGBA bytes of bitmap scaled to w×h.
-async function pixels(bitmap, w, h) {
+// pixels returns the RGBA bytes of bitmap scaled to w×h, unpremultiplied,
+// or composited on white if white is set.
+async function pixels(bitmap, w, h, white = false) {
   let src = bitmap;
   if (w !== bitmap.width || h !== bitmap.height) {
     src = await createImageBitmap(bitmap, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
   }
   const c = new OffscreenCanvas(w, h);
   const g = c.getContext('2d', { willReadFrequently: true });
+  if (white) {
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, w, h);
+  }
   g.drawImage(src, 0, 0);
   if (src !== bitmap) src.close();
   const d = g.getImageData(0, 0, w, h).data;
   return new Uint8Array(d.buffer, d.byteOffset, d.length);
 }
 
-function fit(w, h, long) {
-  if (Math.max(w, h) <= long) return [w, h];
-  return w >= h ? [long, Math.max(1, Math.round((h * long) / w))] : [Math.max(1, Math.round((w * long) / h)), long];
+// look returns the display copy with the look at strength s, alpha kept.
+function look(s) {
+  const out = call('apply', screen.rgba, screen.w, screen.h, s);
+  if (screen.alpha) putAlpha(out, screen.alpha);
+  return out;
+}
+
+// takeAlpha returns the alpha bytes of rgba and makes rgba opaque (the
+// engine reads colour only), or returns null if rgba is opaque already.
+function takeAlpha(rgba) {
+  let opaque = true;
+  for (let i = 3; i < rgba.length && opaque; i += 4) opaque = rgba[i] === 255;
+  if (opaque) return null;
+  const a = new Uint8Array(rgba.length >> 2);
+  for (let i = 0, j = 3; j < rgba.length; i++, j += 4) {
+    a[i] = rgba[j];
+    rgba[j] = 255;
+  }
+  return a;
+}
+
+// putAlpha puts alpha back into rgba.
+function putAlpha(rgba, alpha) {
+  for (let i = 0, j = 3; j < rgba.length; i++, j += 4) rgba[j] = alpha[i];
+}
+
+// onWhite composites rgba with alpha over white, opaque: the JPEG's
+// picture, as the page shows the photo.
+function onWhite(rgba, alpha) {
+  for (let i = 0, j = 0; j < rgba.length; i++, j += 4) {
+    const a = alpha[i] / 255;
+    for (let c = 0; c < 3; c++) rgba[j + c] = Math.round(rgba[j + c] * a + 255 * (1 - a));
+    rgba[j + 3] = 255;
+  }
 }

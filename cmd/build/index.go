@@ -75,6 +75,6 @@ func buildIndex(s *site) error {
 	if err := os.WriteFile(filepath.Join(dst, "attribution.json"), append(j, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("build: index: %d references, %d adjectives, %d nouns, index %d bytes\n", len(ix.Entries), len(ix.Adjectives), len(ix.Nouns), len(data))
+	fmt.Printf("build: index: %d references indexed (edge maps for retrieval) and written at working size; %d adjectives, %d nouns; index %d bytes\n", len(ix.Entries), len(ix.Adjectives), len(ix.Nouns), len(data))
 	return nil
 }

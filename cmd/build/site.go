@@ -45,6 +45,7 @@ func buildWasm(s *site) error {
 	if err != nil {
 		return err
 	}
+	fmt.Println("build: wasm: compiling the engine to WebAssembly (a minute or two the first time, while Go builds its cache)")
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(s.out, "engine.wasm"), "./wasm")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
@@ -88,8 +89,11 @@ func buildPage(s *site) error {
 	if err != nil {
 		return err
 	}
-	if err := copyFile(filepath.Join(root, "index.html"), filepath.Join(s.out, "index.html")); err != nil {
-		return err
+	// The service worker sits at the root so that it controls the whole site.
+	for _, f := range [][2]string{{"index.html", "index.html"}, {"web/sw.js", "sw.js"}} {
+		if err := copyFile(filepath.Join(root, f[0]), filepath.Join(s.out, f[1])); err != nil {
+			return err
+		}
 	}
 	web := filepath.Join(root, "web")
 	err = filepath.WalkDir(web, func(p string, d fs.DirEntry, err error) error {

@@ -10,6 +10,7 @@ import (
 	"sentiment/backbone"
 	"sentiment/weights"
 	"sentiment/weights/convert"
+	"sentiment/weights/convert/torch"
 )
 
 // The networks' weights, converted to the compact format, each with its
@@ -45,34 +46,48 @@ func buildWeights(s *site) error {
 		return err
 	}
 
-	// DenseNet121 is optional: its file is not downloaded by the build
-	// (about 31 MB) but converted when the user supplies it.
-	pth := s.densenet
-	if pth == "" {
-		if p, err := assets.Path(s.flag, assets.DenseNet121.Rel); err == nil {
-			pth = p
-		} else if !errors.Is(err, assets.ErrNotFound) {
-			return err
-		}
-	}
-	if pth == "" {
-		fmt.Printf("build: weights: DenseNet121 skipped: no %s; download %s and pass -densenet FILE or put it in the assets folder's models/\n",
-			filepath.Base(assets.DenseNet121.Rel), assets.DenseNet121.URL)
-		return nil
-	}
-	if err := assets.CheckHash(pth, assets.DenseNet121.SHA256); err != nil {
-		return fmt.Errorf("DenseNet121: %w (want torchvision's %s)", err, filepath.Base(assets.DenseNet121.Rel))
-	}
-	d, err := convert.Torch(pth, backbone.DenseNet121.Name)
+	d, err := denseNet(s)
 	if err != nil {
 		return err
 	}
+	if d == nil { // nor one a previous build left, which site.json would list
+		for _, ext := range []string{"", ".gz", ".json", ".json.gz"} {
+			if err := os.Remove(filepath.Join(dir, "densenet121.weights"+ext)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+		return nil
+	}
 	// Build the network once, so that a file of the wrong architecture
 	// fails here and not in a user's browser.
-	if _, err := backbone.NewDenseNet(backbone.DenseNet121, d); err != nil {
-		return fmt.Errorf("%s: %w", pth, err)
+	if _, err := backbone.Open(d); err != nil {
+		return fmt.Errorf("DenseNet121: %w", err)
 	}
 	return writeWeights(dir, "densenet121.weights", d)
+}
+
+// denseNet returns DenseNet121's weights in float16 for the page, which
+// offers the network to those who choose it: torchvision's .pth when
+// -densenet names one, else Keras's from the assets' TF.js folder, each
+// checked against its published sha256. Without either it returns nil:
+// the site then ships SqueezeNet alone.
+func denseNet(s *site) (*weights.File, error) {
+	if s.densenet != "" {
+		if err := assets.CheckHash(s.densenet, assets.DenseNet121.SHA256); err != nil {
+			return nil, fmt.Errorf("DenseNet121: %w (want torchvision's %s)", err, filepath.Base(assets.DenseNet121.Rel))
+		}
+		return torch.Convert(s.densenet, backbone.DenseNet121.Name) // float16 already
+	}
+	f, err := convert.DenseNet121(s.flag)
+	if errors.Is(err, assets.ErrNotFound) {
+		fmt.Printf("build: weights: SqueezeNet only: the assets have no %s (Keras's DenseNet121); -densenet FILE converts torchvision's %s instead\n",
+			convert.DenseNet121TFJS, filepath.Base(assets.DenseNet121.Rel))
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return convert.Float16(f)
 }
 
 // writeWeights writes f as dir/name and its manifest as dir/name.json.

@@ -13,6 +13,7 @@ import (
 	"sentiment/imaging"
 	"sentiment/weights"
 	"sentiment/weights/convert"
+	"sentiment/weights/convert/torch"
 )
 
 func init() {
@@ -133,7 +134,7 @@ func loadWeights(path, backboneName, dir string, stderr io.Writer) (*weights.Fil
 			if err != nil {
 				return nil, fmt.Errorf("no DenseNet121 weights: download %s and pass -weights FILE (%w)", assets.DenseNet121.URL, err)
 			}
-			return convert.Torch(src, backboneName)
+			return torch.Convert(src, backboneName)
 		}
 	}
 	data, err := os.ReadFile(path)
@@ -157,7 +158,7 @@ func loadWeights(path, backboneName, dir string, stderr io.Writer) (*weights.Fil
 		return weights.Load(data, m)
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte{0x80}):
 		// A zip (torch ≥ 1.6) or a pickle (the legacy torch.save format).
-		return convert.Torch(path, backboneName)
+		return torch.Convert(path, backboneName)
 	}
 	return convert.KerasJS(data)
 }

@@ -1,7 +1,10 @@
 // Shared pieces of the browser tests: the browser, a page that logs every
-// request it and its worker make, the assets folder, and image headers.
+// request it and its worker make, a server of one's own to stop, the
+// network log's checks, the assets folder, and image headers.
 import { chromium } from 'playwright-core';
-import { existsSync, readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,7 +80,53 @@ export function imageSize(buf) {
   throw new Error('not a PNG or JPEG');
 }
 
-/** jpegSize is imageSize of a file. */
-export function fileSize(p) {
-  return imageSize(readFileSync(p));
+/**
+ * serve starts a server of the built site of its own (run.sh builds it) on
+ * a free loopback port and resolves to {url, stop}: a test that stops it
+ * sees the page with no server at all.
+ */
+export function serve() {
+  const bin = process.env.SERVE_BIN;
+  if (!bin || !process.env.SITE_DIR) throw new Error('SERVE_BIN and SITE_DIR are not set: run the tests with web/e2e/run.sh');
+  const p = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', process.env.SITE_DIR], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    p.on('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = /^serving .* at (http:\S+)$/m.exec(out);
+      if (m) {
+        resolve({
+          url: m[1],
+          stop: () => new Promise((done) => {
+            p.removeAllListeners('exit');
+            p.on('exit', () => done());
+            p.kill();
+          }),
+        });
+      }
+    });
+  });
+}
+
+/**
+ * noUpload checks a network log: only GETs of the site's own files, no
+ * bodies, no queries (a photo could hide in none of them).
+ */
+export function noUpload(log, site = SITE) {
+  assert.ok(log.length > 5, `only ${log.length} requests were logged`);
+  const origin = new URL(site).origin;
+  for (const r of log) {
+    assert.equal(r.method, 'GET', `${r.method} ${r.url}`);
+    assert.ok(!r.postData || r.postData.length === 0, `${r.url} carried a body`);
+    const u = new URL(r.url);
+    assert.equal(u.origin, origin, `request to another origin: ${r.url}`);
+    assert.equal(u.search, '', `request with a query: ${r.url}`);
+    assert.match(u.pathname, /^\/(|index\.html|sw\.js|site\.json|wasm_exec\.js|engine\.wasm|web\/[\w.]+|models\/[\w.]+|refs\/[\w.-]+)$/, u.pathname);
+  }
+}
+
+/** metrics returns the figures the page measured (its debug object). */
+export function metrics(page) {
+  return page.evaluate(() => window.sentimentDebug.metrics);
 }

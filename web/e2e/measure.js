@@ -27,12 +27,16 @@ const { context, page } = await open(browser, log);
 const t0 = Date.now();
 await ready(page);
 const readyWall = Date.now() - t0;
+// The first visit ends when the service worker has kept everything for offline use.
+await page.waitForFunction(() => document.querySelector('#privacy').dataset.offline === 'ready', null, { timeout: 300_000 });
+const offlineWall = Date.now() - t0;
 await page.settle();
 const first = log.reduce((s, r) => s + (r.bytes || 0) + (r.headers || 0), 0);
-const m1 = await page.evaluate(() => window.sentimentMetrics);
+const m1 = await page.evaluate(() => window.sentimentDebug.metrics);
 row('first visit: bytes transferred (bodies as sent, gzip, + headers)', `${kb(first)} in ${log.length} requests`);
 const ph = (m) => Object.entries(m.phases || {}).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
 row('first visit: navigation to ready', `${readyWall} ms (module start to ready ${m1.ready.toFixed(0)} ms; in the worker, ms: ${ph(m1)})`);
+row('first visit: navigation to ready for offline use (every reference picture kept)', `${offlineWall} ms`);
 
 log.length = 0;
 const t1 = Date.now();
@@ -43,7 +47,7 @@ await page.settle();
 const second = log.reduce((s, r) => s + (r.bytes || 0) + (r.headers || 0), 0);
 const big = log.filter((r) => /\.(wasm|weights|bin)$/.test(r.url)).map((r) => r.url);
 row('second visit: bytes transferred', `${kb(second)} in ${log.length} requests (engine, weights, index fetched: ${big.length ? big.join(', ') : 'none'})`);
-row('second visit: navigation to ready', `${readyWall2} ms (in the worker, ms: ${ph(await page.evaluate(() => window.sentimentMetrics))})`);
+row('second visit: navigation to ready', `${readyWall2} ms (in the worker, ms: ${ph(await page.evaluate(() => window.sentimentDebug.metrics))})`);
 
 // A 12 MP (or MEASURE_WIDTH wide) JPEG made in the page from the large
 // photo, dropped as a file.
@@ -69,11 +73,11 @@ const decode = await page.evaluate(() => performance.now() - window.__dropAt);
 row(`${MP} photo: decode, display copy, hand-over to the worker`, `${decode.toFixed(0)} ms (${made.w}×${made.h}, ${(made.size / 1e6).toFixed(1)} MB JPEG)`);
 
 const hasIndex = await page.$('input[name=mood][value=misty]');
-row('network built after ready (weights checked, parsed, SqueezeNet assembled)', `${(await page.evaluate(() => window.sentimentMetrics.network))?.toFixed(0)} ms`);
+row('network built after ready (weights checked, parsed, SqueezeNet assembled)', `${(await page.evaluate(() => window.sentimentDebug.metrics.network))?.toFixed(0)} ms`);
 if (hasIndex) {
   await page.click('label.chip:has(input[value=misty])');
   await page.waitForSelector('#refs .ref');
-  const m = await page.evaluate(() => window.sentimentMetrics);
+  const m = await page.evaluate(() => window.sentimentDebug.metrics);
   row('retrieval (misty, all references of the adjective), in the worker', `${m.retrieval.toFixed(0)} ms`);
 } else {
   await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
@@ -87,24 +91,23 @@ if (iterations) {
 const settings = await page.evaluate(() => ({ size: document.querySelector('#size').value, iterations: document.querySelector('#iterations').value }));
 await page.click('#start');
 await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 60 * 60_000 });
-const m = await page.evaluate(() => window.sentimentMetrics);
+const m = await page.evaluate(() => window.sentimentDebug.metrics);
 row(`transfer of the ${MP} photo, ${settings.iterations} iterations at ${settings.size} px`, `${(m.transfer.ms / 1000).toFixed(1)} s in all`);
 row('time per iteration (from the progress events)', `${m.transfer.perIteration.toFixed(0)} ms`);
 if (m.transfer.wasmBytes) row('engine memory (WebAssembly heap) after the transfer, before any export', `${(m.transfer.wasmBytes / 2 ** 20).toFixed(0)} MiB`);
 
 await page.fill('#strength', '50');
-await page.waitForFunction(() => window.sentimentMetrics.strengthMs !== undefined);
-await page.waitForTimeout(500);
-const sm = await page.evaluate(() => window.sentimentMetrics);
+await page.waitForFunction(() => window.sentimentDebug.metrics.strengthDrawn === 0.5);
+const sm = await page.evaluate(() => window.sentimentDebug.metrics);
 row('strength change: instant blend on the page thread, then the exact grid on the 1280 px display copy in the worker', `${sm.blendMs.toFixed(0)} ms, then ${sm.strengthMs.toFixed(0)} ms`);
 for (const [id, name] of [['#dl-jpeg', 'JPEG'], ['#dl-png', 'PNG']]) {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10 * 60_000 }), page.click(id)]);
   await dl.path();
-  const em = await page.evaluate(() => window.sentimentMetrics);
+  const em = await page.evaluate(() => window.sentimentDebug.metrics);
   const strips = em.exportStrips ? `, ${em.exportStrips} strips` : '';
   row(`full-size ${name} export (grid at full size + browser encoder)`, `${em.exportMs.toFixed(0)} ms${strips}`);
 }
-const wasm = await page.evaluate(() => window.sentimentMetrics.wasmBytes);
+const wasm = await page.evaluate(() => window.sentimentDebug.metrics.wasmBytes);
 row('engine memory (WebAssembly heap) after the full-size exports', `${(wasm / 2 ** 20).toFixed(0)} MiB`);
 const mem = await page.evaluate(() => performance.memory?.usedJSHeapSize);
 if (mem) row('page heap after export (the worker is separate)', `${(mem / 1e6).toFixed(0)} MB`);

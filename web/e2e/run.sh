@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # The browser end-to-end tests: build the site into a temporary folder,
 # serve it with serve.go on a free loopback port, drive Debian's Chromium
-# with playwright-core under node's own test runner, stop the server.
-# .ci/run installs Chromium and `npm ci`s this folder.
+# with playwright-core and Debian's Firefox ESR with puppeteer-core (over
+# WebDriver BiDi) under node's own test runner, stop the server. Tests that
+# must see the server gone start one of their own (SERVE_BIN).
+# .ci/run installs both browsers and `npm ci`s this folder.
 set -euo pipefail
 e2e="$(cd "$(dirname "$0")" && pwd)"
 cd "$e2e/../.."
 
-if [ ! -d "$e2e/node_modules/playwright-core" ]; then
-  echo "web/e2e: playwright-core is not installed: run (cd web/e2e && npm ci)" >&2
-  exit 1
-fi
-export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+for m in playwright-core puppeteer-core; do
+  if [ ! -d "$e2e/node_modules/$m" ]; then
+    echo "web/e2e: $m is not installed: run (cd web/e2e && npm ci)" >&2
+    exit 1
+  fi
+done
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}" FIREFOX="${FIREFOX:-/usr/bin/firefox-esr}"
 if [ ! -x "$CHROMIUM" ]; then
   echo "web/e2e: no Chromium at $CHROMIUM: apt-get install chromium" >&2
+  exit 1
+fi
+if [ ! -x "$FIREFOX" ]; then
+  echo "web/e2e: no Firefox at $FIREFOX: apt-get install firefox-esr" >&2
   exit 1
 fi
 
@@ -39,5 +47,8 @@ done
 [ -n "$url" ] || { echo "web/e2e: the server did not start" >&2; exit 1; }
 echo "web/e2e: testing $url"
 
-export SITE_URL="$url" SITE_DIR="$tmp/dist"
-node --test --test-concurrency=1 "$e2e"/*.test.js
+export SITE_URL="$url" SITE_DIR="$tmp/dist" SERVE_BIN="$tmp/serve"
+echo "web/e2e: Chromium"
+node --test --test-concurrency=1 $(ls "$e2e"/*.test.js | grep -v /firefox.test.js)
+echo "web/e2e: Firefox"
+node --test --test-concurrency=1 "$e2e"/firefox.test.js

@@ -1,8 +1,8 @@
 // Package convert turns published model files into the weights format at
-// build time: Keras.js protobufs (KerasJS), torch.save state dicts (Torch)
-// and TensorFlow.js layers models (TFJS). It is for native tools and tests;
-// the WebAssembly engine only parses converted files, so it never links the
-// parsers these need.
+// build time: Keras.js protobufs (KerasJS) and TensorFlow.js layers models
+// (TFJS); its subpackage torch reads torch.save state dicts. It is for
+// native tools and tests: the WebAssembly engine only parses converted
+// files.
 package convert
 
 import (

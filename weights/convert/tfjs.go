@@ -1,7 +1,9 @@
 package convert
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,12 +13,21 @@ import (
 	"path/filepath"
 	"strings"
 
+	"sentiment/assets"
 	"sentiment/weights"
 )
 
 // DenseNet121TFJS is the assets' folder of Keras's DenseNet121 in the TF.js
 // layers format (../shared/assets/README.md), for assets.Path.
 const DenseNet121TFJS = "models/densenet121-tfjs"
+
+// The sha256 digests ../shared/assets/README.md publishes for
+// DenseNet121TFJS: its model.json, and its weight files concatenated in
+// manifest order (TFJSDigest).
+const (
+	DenseNet121TFJSModelSHA256   = "fd2f99bc2d4fd34b3f0ba57f13697b8b5e5e524c03351504b9249b5680790334"
+	DenseNet121TFJSWeightsSHA256 = "15a6b7df64a7a3314cfde357bed514d8e367ad76f5239f5c5d29c0c202baa700"
+)
 
 // Limits on what a TF.js model may declare, so that a hostile manifest is
 // refused before anything is read or allocated.
@@ -184,6 +195,73 @@ func parseTFJS(data []byte) (*tfjsModel, error) {
 	return m, nil
 }
 
+// DenseNet121 converts Keras's DenseNet121 from the assets folder that
+// assets.Root(dir) finds (DenseNet121TFJS), after checking its files
+// against the published sha256s, in float32. An error wrapping
+// assets.ErrNotFound means the assets do not have it.
+func DenseNet121(dir string) (*weights.File, error) {
+	model, err := assets.Path(dir, DenseNet121TFJS+"/model.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := assets.CheckHash(model, DenseNet121TFJSModelSHA256); err != nil {
+		return nil, fmt.Errorf("DenseNet121: %w", err)
+	}
+	folder := filepath.Dir(model)
+	if sum, err := TFJSDigest(folder); err != nil {
+		return nil, err
+	} else if sum != DenseNet121TFJSWeightsSHA256 {
+		return nil, fmt.Errorf("DenseNet121: the weight files in %s have sha256 %s, not the published %s (corrupt or other weights)", folder, sum, DenseNet121TFJSWeightsSHA256)
+	}
+	return TFJS(folder)
+}
+
+// TFJSDigest returns the hex sha256 of the model's weight files
+// concatenated in manifest order, the figure ../shared/assets/README.md
+// publishes for DenseNet121 (DenseNet121TFJSWeightsSHA256).
+func TFJSDigest(dir string) (string, error) {
+	data, err := readModelJSON(dir)
+	if err != nil {
+		return "", err
+	}
+	m, err := parseTFJS(data)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, g := range m.Groups {
+		for _, p := range g.Paths {
+			f, err := os.Open(filepath.Join(dir, p))
+			if err != nil {
+				return "", fmt.Errorf("%w: %v", ErrTFJS, err)
+			}
+			_, err = io.Copy(h, f)
+			f.Close()
+			if err != nil {
+				return "", fmt.Errorf("%w: %v", ErrTFJS, err)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// readModelJSON reads dir/model.json, refusing one over maxModelJSON.
+func readModelJSON(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "model.json")
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+	}
+	if fi.Size() > maxModelJSON {
+		return nil, fmt.Errorf("%w: %s has %d bytes, at most %d", ErrTFJS, path, fi.Size(), maxModelJSON)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+	}
+	return data, nil
+}
+
 // readTFJS reads the weights of m from dir, each group's files after
 // checking that their sizes add up to what the group declares, and
 // returns every tensor's float32 values by name.
@@ -251,17 +329,9 @@ func readTFJS(dir string, m *tfjsModel) (map[string][]float32, error) {
 // values) are a max pool padded by 1. The topology is checked for exactly
 // those layers before any weight is read.
 func TFJS(dir string) (*weights.File, error) {
-	path := filepath.Join(dir, "model.json")
-	fi, err := os.Stat(path)
+	data, err := readModelJSON(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
-	}
-	if fi.Size() > maxModelJSON {
-		return nil, fmt.Errorf("%w: %s has %d bytes, at most %d", ErrTFJS, path, fi.Size(), maxModelJSON)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+		return nil, err
 	}
 	m, err := parseTFJS(data)
 	if err != nil {

@@ -199,7 +199,7 @@ func TestTFJSRefuses(t *testing.T) {
 		"zero dim":     {[]byte(strings.Replace(string(good), `[2,3,4,5]`, `[2,0,4,5]`, 1)), goodFiles, "bad shape"},
 		"huge shape":   {[]byte(strings.Replace(string(good), `[2,3,4,5]`, `[65536,65536,65536,2]`, 1)), goodFiles, "bad shape"},
 		"negative dim": {[]byte(strings.Replace(string(good), `[2,3,4,5]`, `[-2,-3,4,5]`, 1)), goodFiles, "bad shape"},
-		"missing file": {good, map[string][]byte{"group1-shard1of1": goodFiles["group1-shard1of1"]}, "no such file"},
+		"missing file": {good, map[string][]byte{"group1-shard1of1": goodFiles["group1-shard1of1"]}, "group2-shard1of1"},
 		"short shard":  {good, map[string][]byte{"group1-shard1of1": goodFiles["group1-shard1of1"][:100], "group2-shard1of1": goodFiles["group2-shard1of1"]}, "bytes in its files"},
 		"long shard":   {good, map[string][]byte{"group1-shard1of1": append(goodFiles["group1-shard1of1"], 0, 0, 0, 0), "group2-shard1of1": goodFiles["group2-shard1of1"]}, "bytes in its files"},
 		"other model":  {[]byte(strings.Replace(string(good), `"name":"densenet121"`, `"name":"resnet50"`, 1)), goodFiles, "densenet121 only"},
@@ -285,6 +285,9 @@ func TestTFJSDenseNet121(t *testing.T) {
 	f, err := TFJS(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if sum, err := TFJSDigest(dir); err != nil || sum != DenseNet121TFJSWeightsSHA256 {
+		t.Errorf("weights digest %s, %v; the README has %s", sum, err, DenseNet121TFJSWeightsSHA256)
 	}
 	// 606 tensors and 8,062,504 parameters, plus the three config tensors
 	// (1 + 3 + 3 values).

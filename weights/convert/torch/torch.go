@@ -1,4 +1,8 @@
-package convert
+// Package torch converts PyTorch state dicts saved with torch.save into
+// the weights format, for native tools only. It is apart from package
+// convert because gopickle, which reads those files, is 0.9 MB of the
+// WebAssembly engine if anything the engine links imports it.
+package torch
 
 import (
 	"fmt"
@@ -11,67 +15,67 @@ import (
 	"sentiment/weights"
 )
 
-// MaxTorchBytes bounds the memory that Torch lets gopickle and itself
+// MaxBytes bounds the memory that Convert lets gopickle and itself
 // allocate for one file's storages and tensors, so that no declared size
 // can exhaust memory (DenseNet121 needs about 64 MB; a few GB would be
 // a network no page could run).
-var MaxTorchBytes int64 = 1 << 30
+var MaxBytes int64 = 1 << 30
 
 // oldDenseNetKey matches the key names of torchvision's early DenseNet
 // checkpoints ("…denselayer1.norm.1.weight"), which torchvision's own
 // loader rewrites with this pattern to today's "…denselayer1.norm1.weight".
 var oldDenseNetKey = regexp.MustCompile(`^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$`)
 
-// Torch converts a PyTorch state dict saved with torch.save (the legacy
+// Convert converts a PyTorch state dict saved with torch.save (the legacy
 // format, like torchvision's densenet121-a639ec97.pth, or the zip format of
 // PyTorch ≥ 1.6) to a File of the given backbone name, every floating-point
 // tensor stored as float16. Keys keep their names, except that
 // torchvision's old DenseNet names are rewritten as torchvision does
 // ("norm.1" → "norm1"); the batch-norm counters num_batches_tracked, which
 // no inference uses, are dropped. gopickle reads from a path, hence path.
-func Torch(path, backbone string) (f *weights.File, err error) {
+func Convert(path, backbone string) (f *weights.File, err error) {
 	defer func() {
 		// gopickle panics on a few unsupported layouts (tar archives,
 		// storage views) instead of returning an error.
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("convert: %s: unsupported torch file (%v)", path, r)
+			f, err = nil, fmt.Errorf("torch: %s: unsupported torch file (%v)", path, r)
 		}
 	}()
 	// gopickle allocates every storage at the size the file declares
 	// before reading it: check those sizes against the bytes present first.
 	budget, err := checkTorchStorages(path)
 	if err != nil {
-		return nil, fmt.Errorf("convert: %s: %w", path, err)
+		return nil, fmt.Errorf("torch: %s: %w", path, err)
 	}
 	obj, err := pytorch.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("convert: %s: not a readable torch.save file: %w", path, err)
+		return nil, fmt.Errorf("torch: %s: not a readable torch.save file: %w", path, err)
 	}
 	entries, err := stateDict(obj)
 	if err != nil {
-		return nil, fmt.Errorf("convert: %s: %w", path, err)
+		return nil, fmt.Errorf("torch: %s: %w", path, err)
 	}
 	var tensors []*weights.Tensor
 	for _, e := range entries {
 		key, ok := e.Key.(string)
 		if !ok {
-			return nil, fmt.Errorf("convert: %s: state dict key %v is not a string", path, e.Key)
+			return nil, fmt.Errorf("torch: %s: state dict key %v is not a string", path, e.Key)
 		}
 		if strings.HasSuffix(key, "num_batches_tracked") {
 			continue
 		}
 		t, ok := e.Value.(*pytorch.Tensor)
 		if !ok {
-			return nil, fmt.Errorf("convert: %s: %s is a %T, not a tensor", path, key, e.Value)
+			return nil, fmt.Errorf("torch: %s: %s is a %T, not a tensor", path, key, e.Value)
 		}
 		data, err := torchFloat32(t, &budget)
 		if err != nil {
-			return nil, fmt.Errorf("convert: %s: %s: %w", path, key, err)
+			return nil, fmt.Errorf("torch: %s: %s: %w", path, key, err)
 		}
 		tensors = append(tensors, weights.NewFloat16(oldDenseNetKey.ReplaceAllString(key, "$1$2"), t.Size, data))
 	}
 	if len(tensors) == 0 {
-		return nil, fmt.Errorf("convert: %s: the state dict holds no tensors", path)
+		return nil, fmt.Errorf("torch: %s: the state dict holds no tensors", path)
 	}
 	return weights.NewFile(backbone, tensors)
 }
@@ -145,7 +149,7 @@ func torchFloat32(t *pytorch.Tensor, budget *int64) ([]float32, error) {
 		last += (d - 1) * s
 	}
 	if int64(count)*4 > *budget {
-		return nil, fmt.Errorf("shape %v: %d elements exceed the loader's limit of %d bytes", t.Size, count, MaxTorchBytes)
+		return nil, fmt.Errorf("shape %v: %d elements exceed the loader's limit of %d bytes", t.Size, count, MaxBytes)
 	}
 	*budget -= int64(count) * 4
 	out := make([]float32, count)

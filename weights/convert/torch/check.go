@@ -1,4 +1,4 @@
-package convert
+package torch
 
 import (
 	"archive/zip"
@@ -48,7 +48,7 @@ func (anyObject) PySetAttr(string, interface{}) error       { return nil }
 // checkTorchStorages reads the file's pickles as gopickle will, without
 // allocating any storage, and checks each declared storage against the
 // bytes actually present (the zip record, or the legacy file's rest) and
-// their decoded total against MaxTorchBytes. It returns what is left of
+// their decoded total against MaxBytes. It returns what is left of
 // that limit for the tensors themselves.
 func checkTorchStorages(path string) (int64, error) {
 	var storages []torchStorage
@@ -93,14 +93,14 @@ func checkTorchStorages(path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	budget, seen := MaxTorchBytes, map[string]bool{}
+	budget, seen := MaxBytes, map[string]bool{}
 	for _, s := range storages {
 		if seen[s.key] {
 			continue
 		}
 		seen[s.key] = true
 		if s.size > budget/s.memBytes {
-			return 0, fmt.Errorf("storage %s of %d elements exceeds the loader's limit of %d bytes", s.key, s.size, MaxTorchBytes)
+			return 0, fmt.Errorf("storage %s of %d elements exceeds the loader's limit of %d bytes", s.key, s.size, MaxBytes)
 		}
 		budget -= s.size * s.memBytes
 	}
@@ -169,18 +169,24 @@ func checkLegacyStorages(path string, newUnpickler func(io.Reader) *pickle.Unpic
 		return err
 	}
 	// Walk the five pickles first: every length in them must fit the file
-	// before the unpickler, which allocates what they say, reads them.
-	b, err := io.ReadAll(io.LimitReader(f, 1<<30))
-	if err != nil {
-		return err
-	}
+	// before the unpickler, which allocates what they say, reads them. They
+	// open the file and are small beside the storages after them: read a
+	// megabyte, and more only while they do not fit in what was read.
+	var b []byte
 	off := 0
-	for i := 0; i < 5; i++ {
-		n, err := walkPickle(b[off:])
-		if err != nil {
-			return fmt.Errorf("not a readable torch.save file: pickle %d: %w", i+1, err)
+	for size := int64(1 << 20); ; size *= 8 {
+		size = min(size, fi.Size(), 1<<30)
+		b = make([]byte, size)
+		if _, err := f.ReadAt(b, 0); err != nil {
+			return err
 		}
-		off += n
+		off, err = walkPickles(b, 5)
+		if err == nil {
+			break
+		}
+		if size == fi.Size() || size == 1<<30 {
+			return fmt.Errorf("not a readable torch.save file: %w", err)
+		}
 	}
 	r := bytes.NewReader(b[:off])
 	var keys interface{}
@@ -221,6 +227,20 @@ func checkLegacyStorages(path string, newUnpickler func(io.Reader) *pickle.Unpic
 		pos += s.size * s.fileBytes
 	}
 	return nil
+}
+
+// walkPickles returns the length of the first n pickles in b, walked
+// with walkPickle.
+func walkPickles(b []byte, n int) (int, error) {
+	off := 0
+	for i := 0; i < n; i++ {
+		m, err := walkPickle(b[off:])
+		if err != nil {
+			return 0, fmt.Errorf("pickle %d: %w", i+1, err)
+		}
+		off += m
+	}
+	return off, nil
 }
 
 // walkPickle returns the length of the pickle at the start of b, up to and

@@ -1,4 +1,4 @@
-package convert
+package torch
 
 import (
 	"archive/zip"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/nlpodyssey/gopickle/pytorch"
 
+	"sentiment/backbone"
 	"sentiment/weights"
 )
 
@@ -61,7 +62,7 @@ func gopickleTestdata(t *testing.T) string {
 func TestTorchWrittenTensors(t *testing.T) {
 	dir := gopickleTestdata(t)
 	want := []float64{1.2, -3.4, 5.6, -7.8} // generate_fixtures.py's values
-	budget := MaxTorchBytes
+	budget := MaxBytes
 	tol := map[string]float64{"float16": 0.004, "bfloat16": 0.04, "float32": 1e-6, "float64": 1e-6}
 	n := 0
 	for dtype, eps := range tol {
@@ -93,7 +94,7 @@ func TestTorchWrittenTensors(t *testing.T) {
 		t.Fatalf("read %d fixtures", n)
 	}
 	// A bare tensor is not a state dict; integer tensors are not weights.
-	if _, err := Torch(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
+	if _, err := Convert(filepath.Join(dir, "tensor_float32_proto2_zip.pt"), "x"); err == nil || !strings.Contains(err.Error(), "not a state dict") {
 		t.Errorf("bare tensor: %v", err)
 	}
 	obj, err := pytorch.Load(filepath.Join(dir, "tensor_int64_proto2.pt"))
@@ -267,7 +268,7 @@ func TestFromTorch(t *testing.T) {
 		{key: "features.norm0.num_batches_tracked", storage: "LongStorage", data: []float64{7}, size: []int{1}, strides: []int{1}},
 	}
 	for _, zipped := range []bool{false, true} {
-		f, err := Torch(writeTorch(t, entries, zipped), "tiny")
+		f, err := Convert(writeTorch(t, entries, zipped), "tiny")
 		if err != nil {
 			t.Fatalf("zip %v: %v", zipped, err)
 		}
@@ -299,13 +300,13 @@ func TestFromTorch(t *testing.T) {
 	}
 	// Strides that run past the storage are refused, not read out of bounds.
 	bad := []torchTensor{{key: "w", storage: "FloatStorage", data: []float64{1, 2}, size: []int{2, 2}, strides: []int{2, 1}}}
-	if _, err := Torch(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
+	if _, err := Convert(writeTorch(t, bad, true), "x"); err == nil || !strings.Contains(err.Error(), "overrun") {
 		t.Errorf("overrun: %v", err)
 	}
 	// Not a torch file at all.
 	junk := filepath.Join(t.TempDir(), "junk.pth")
 	os.WriteFile(junk, []byte("not a pickle"), 0o644)
-	if _, err := Torch(junk, "x"); err == nil {
+	if _, err := Convert(junk, "x"); err == nil {
 		t.Error("junk accepted")
 	}
 }
@@ -344,7 +345,7 @@ func TestTorchBounded(t *testing.T) {
 	for _, c := range cases {
 		path := writeTorch(t, []torchTensor{c.e}, c.zip)
 		var err error
-		n := allocated(func() { _, err = Torch(path, "x") })
+		n := allocated(func() { _, err = Convert(path, "x") })
 		t.Logf("%s: %d bytes allocated: %v", c.name, n, err)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
@@ -356,18 +357,18 @@ func TestTorchBounded(t *testing.T) {
 
 	// The limit on what the loader allocates holds for storages and for
 	// tensors that fit their files.
-	defer func(m int64) { MaxTorchBytes = m }(MaxTorchBytes)
-	MaxTorchBytes = 1000
+	defer func(m int64) { MaxBytes = m }(MaxBytes)
+	MaxBytes = 1000
 	big := torchTensor{key: "w", storage: "FloatStorage", data: make([]float64, 300), size: []int{300}, strides: []int{1}}
-	if _, err := Torch(writeTorch(t, []torchTensor{big}, true), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1000 bytes") {
+	if _, err := Convert(writeTorch(t, []torchTensor{big}, true), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1000 bytes") {
 		t.Errorf("storage over the limit: %v", err)
 	}
-	MaxTorchBytes = 1500 // the storage fits, its tensor's copy does not
-	if _, err := Torch(writeTorch(t, []torchTensor{big}, false), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1500 bytes") {
+	MaxBytes = 1500 // the storage fits, its tensor's copy does not
+	if _, err := Convert(writeTorch(t, []torchTensor{big}, false), "x"); err == nil || !strings.Contains(err.Error(), "limit of 1500 bytes") {
 		t.Errorf("tensor over the limit: %v", err)
 	}
-	MaxTorchBytes = 2400
-	if _, err := Torch(writeTorch(t, []torchTensor{big}, false), "x"); err != nil {
+	MaxBytes = 2400
+	if _, err := Convert(writeTorch(t, []torchTensor{big}, false), "x"); err != nil {
 		t.Errorf("within the limit: %v", err)
 	}
 }
@@ -398,7 +399,7 @@ func TestTorchPickleLengths(t *testing.T) {
 			}
 			os.WriteFile(path, data, 0o644)
 			var err error
-			n := allocated(func() { _, err = Torch(path, "x") })
+			n := allocated(func() { _, err = Convert(path, "x") })
 			if err == nil {
 				t.Errorf("%s (zip %v): accepted", name, zipped)
 			}
@@ -433,7 +434,7 @@ func FuzzTorch(f *testing.F) {
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if file, err := Torch(path, "x"); err == nil {
+		if file, err := Convert(path, "x"); err == nil {
 			for _, tt := range file.Tensors {
 				if tt.Len() > len(b) {
 					t.Fatalf("tensor %s of %d elements from a file of %d bytes", tt.Name, tt.Len(), len(b))
@@ -441,4 +442,62 @@ func FuzzTorch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTorchDenseNet converts a state dict of a small torchvision DenseNet,
+// with the old checkpoints' key names for its first layer as torchvision's
+// own densenet121-a639ec97.pth has them, and builds the network from it.
+func TestTorchDenseNet(t *testing.T) {
+	c := backbone.DenseNetConfig{Name: "tiny-densenet", Growth: 2, Blocks: []int{2, 1}, BNSize: 2, InitFeatures: 4, Classes: 3}
+	var entries []torchTensor
+	want := map[string][]float64{}
+	for i, s := range c.Spec() {
+		n := 1
+		for _, d := range s.Shape {
+			n *= d
+		}
+		v := make([]float64, n)
+		for j := range v {
+			v[j] = 0.5 + float64((i*7+j)%5)/8 // positive: valid variances
+		}
+		strides := make([]int, len(s.Shape))
+		for k, st := len(s.Shape)-1, 1; k >= 0; k-- {
+			strides[k], st = st, st*s.Shape[k]
+		}
+		key := strings.Replace(s.Name, "denselayer1.norm1.", "denselayer1.norm.1.", 1)
+		entries = append(entries, torchTensor{key: key, storage: "FloatStorage", data: v, size: s.Shape, strides: strides})
+		want[s.Name] = v
+	}
+	f, err := Convert(writeTorch(t, entries, false), c.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := backbone.NewDenseNet(c, f); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range want {
+		got, err := f.Float32(name, f.Lookup(name).Shape...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range v {
+			if float64(got[j]) != v[j] { // multiples of 1/8: exact in float16
+				t.Fatalf("%s[%d] = %v, want %v", name, j, got[j], v[j])
+			}
+		}
+	}
+}
+
+// TestTorchLargePickle has a legacy file whose object pickle exceeds the
+// first megabyte the check reads.
+func TestTorchLargePickle(t *testing.T) {
+	long := strings.Repeat("k", 3<<20)
+	entries := []torchTensor{{key: long, storage: "FloatStorage", data: []float64{1, 2}, size: []int{2}, strides: []int{1}}}
+	if _, err := checkTorchStorages(writeTorch(t, entries, false)); err != nil {
+		t.Fatal(err)
+	}
+	// The same name is too long for the weights format: a clear refusal.
+	if _, err := Convert(writeTorch(t, entries, false), "x"); err == nil || !strings.Contains(err.Error(), "name") {
+		t.Errorf("a 3 MB tensor name: %v", err)
+	}
 }

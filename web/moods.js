@@ -1,0 +1,193 @@
+// Moods and references: the collection's moods grouped by its own
+// polarity, the subject, and the gallery of references ranked by how
+// alike their structure is to the photo's, with their credits.
+import { $, el, say } from './dom.js';
+import { decode } from './photo.js';
+import { state, set, subscribe, locked, debug } from './state.js';
+
+const K = 6; // references shown
+let engine;
+let seq = 0; // the latest retrieval: older answers are dropped
+
+/** init wires the moods, the subject and the references to eng. */
+export function init(eng) {
+  engine = eng;
+  $('noun').addEventListener('change', (e) => {
+    set({ noun: e.target.value });
+    retrieve();
+  });
+  $('ref-input').addEventListener('change', async (e) => {
+    const f = e.target.files[0];
+    e.target.value = '';
+    if (f) await useOwn(f);
+  });
+  subscribe((changed) => {
+    if (changed.has('vocabulary')) renderMoods();
+    if (changed.has('photo') && state.photo) retrieve();
+    if (changed.has('running')) lock(locked());
+  });
+}
+
+// lock disables every input of the run while it runs: the run owns them.
+function lock(on) {
+  for (const e of document.querySelectorAll('#moods input, #refs input, #noun, #ref-input')) e.disabled = on || (e.id === 'noun' && !state.vocabulary);
+  $('mood-step').classList.toggle('locked', on);
+  $('mood-lock').hidden = !on;
+}
+
+function renderMoods() {
+  const box = $('moods');
+  box.textContent = '';
+  const v = state.vocabulary;
+  if (!v || !v.adjectives?.length) {
+    box.append(el('p', { class: 'hint' }, 'No moods: this site was built without a reference index. Use your own reference below.'));
+    $('refs-block').hidden = false;
+    return;
+  }
+  // The tagline's examples: moods the collection has, both polarities.
+  const pos = v.adjectives.filter((a) => a.polarity === 'positive');
+  const neg = v.adjectives.filter((a) => a.polarity !== 'positive');
+  const examples = [neg[0], pos[0], neg[1], pos[1]].filter(Boolean).map((a) => a.name);
+  if (examples.length) $('tagline-moods').textContent = examples.join(', ');
+  // The collection's own polarity, as its catalog gives it.
+  for (const [pol, title] of [['positive', 'Positive'], ['negative', 'Negative'], ['neutral', 'Neutral']]) {
+    const words = v.adjectives.filter((a) => (a.polarity || 'neutral') === pol);
+    if (!words.length) continue;
+    const chips = el('div', { class: 'chips' });
+    for (const a of words) {
+      const input = el('input', { type: 'radio', name: 'mood', value: a.name, 'data-polarity': pol });
+      input.checked = a.name === state.adjective; // drawn again after a restart
+      input.addEventListener('change', () => {
+        set({ adjective: a.name });
+        retrieve();
+      });
+      chips.append(el('label', { class: 'chip', title: `${a.count} reference photo${a.count === 1 ? '' : 's'}` }, input, el('span', {}, a.name)));
+    }
+    box.append(el('fieldset', {}, el('legend', {}, title), chips));
+  }
+  const noun = $('noun');
+  noun.length = 1;
+  for (const n of v.nouns || []) noun.append(el('option', { value: n.name }, n.name));
+  noun.value = state.noun;
+  noun.disabled = false;
+}
+
+/** retrieve ranks the mood's references against the photo and preselects the best. */
+export async function retrieve() {
+  if (!state.adjective) return;
+  $('refs-block').hidden = false;
+  if (!state.photo || !state.ready) {
+    if (!state.photo) say('ref-error', 'Choose your photo first: the references are ranked by how alike they are to it.');
+    return;
+  }
+  say('ref-error');
+  const id = ++seq;
+  $('refs-heading').textContent = 'searching…';
+  try {
+    const r = await engine.request('retrieve', { adjective: state.adjective, noun: state.noun, k: K, size: Number($('size').value) });
+    if (id !== seq) return;
+    debug.metrics.retrieval = r.ms;
+    renderRefs(r.matches);
+    if (r.matches.length && !state.ownRef) await choose(r.matches[0]);
+  } catch (e) {
+    if (id !== seq) return;
+    $('refs-heading').textContent = '';
+    say('ref-error', e.message);
+  }
+}
+
+/** match turns an SSIM of edge maps into the percentage the cards show: 0 for unrelated or opposite structure, 100 for identical. */
+export function match(ssim) {
+  return Math.round(100 * Math.max(0, Math.min(1, ssim)));
+}
+
+/** shortLicense is the licence's name without the catalog's notes on where it was read. */
+export function shortLicense(l) {
+  const s = (l || '').split(/\s*[(;]/)[0].trim();
+  return s.length > 24 || !s ? 'see credits' : s;
+}
+
+function author(m) {
+  return m.author && m.author !== '-' ? m.author : 'author not named';
+}
+
+// renderRefs shows the matches in the order the hint promises: those of
+// the chosen subject first, then the others, each group best match first.
+function renderRefs(matches) {
+  const box = $('refs');
+  box.textContent = '';
+  const { adjective, noun } = state;
+  const same = noun ? matches.filter((m) => m.noun === noun) : matches;
+  const other = noun ? matches.filter((m) => m.noun !== noun) : [];
+  const byMatch = (a, b) => b.ssim - a.ssim;
+  same.sort(byMatch);
+  other.sort(byMatch);
+  let heading;
+  if (!noun) heading = `The ${matches.length} “${adjective}” photos whose structure best matches yours`;
+  else if (!same.length) heading = `No “${adjective}” photo of a ${noun} in the collection: the closest of other subjects`;
+  else heading = `“${adjective}” photos of a ${noun} first (${same.length}), then other subjects`;
+  $('refs-heading').textContent = heading + (state.ownRef ? `. Using your own reference: ${state.ownRef.name}` : '');
+  const groups = noun && same.length && other.length ? [[`${noun}`, same], ['other subjects', other]] : [[null, [...same, ...other]]];
+  let first = true;
+  for (const [title, ms] of groups) {
+    if (title) box.append(el('p', { class: 'ref-group' }, title));
+    for (const m of ms) {
+      box.append(card(m, first));
+      first = false;
+    }
+  }
+}
+
+function card(m, best) {
+  const pct = match(m.ssim);
+  const lic = shortLicense(m.license);
+  const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${pct}% structure match, by ${author(m)}, ${lic}` });
+  if (best && !state.ownRef) input.checked = true;
+  input.addEventListener('change', () => {
+    set({ ownRef: null });
+    choose(m);
+  });
+  const attr = el('span', { class: 'attr' }, `${author(m)} · ${lic}`);
+  const c = el('label', { class: 'ref', title: m.description || '' },
+    input,
+    el('img', { src: m.picture, alt: '', loading: 'lazy', decoding: 'async' }),
+    el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, `${pct}% structure match`),
+    el('span', {}, `${m.adjective} ${m.noun}`),
+    attr);
+  if (best) c.append(el('span', { class: 'best' }, 'closest'));
+  return c;
+}
+
+async function choose(m) {
+  say('ref-error');
+  set({ reference: null });
+  try {
+    await engine.request('reference', { file: m.picture });
+    set({ reference: { file: m.picture, label: `${m.adjective} ${m.noun}` } });
+  } catch (e) {
+    say('ref-error', e.message);
+  }
+}
+
+async function useOwn(f) {
+  say('ref-error');
+  try {
+    const bm = await decode(f, 'reference');
+    await engine.request('reference', { bitmap: bm }, [bm]);
+    for (const r of document.querySelectorAll('input[name=ref]')) r.checked = false;
+    $('refs-heading').textContent = `Using your own reference: ${f.name}`;
+    set({ ownRef: f, reference: { own: f.name, label: f.name } });
+  } catch (err) {
+    say('ref-error', err.message);
+  }
+}
+
+/** restore gives a fresh worker the reference it had. */
+export async function restore(ref) {
+  if (ref?.file) await engine.request('reference', { file: ref.file });
+  else if (state.ownRef) {
+    const bm = await decode(state.ownRef, 'reference');
+    await engine.request('reference', { bitmap: bm }, [bm]);
+  }
+  set({ reference: ref });
+}

@@ -1,0 +1,41 @@
+// Offline: registers the service worker (sw.js, at the site's root) that
+// keeps the page and the reference pictures, and says in the privacy line
+// exactly what this browser keeps.
+import { $, mb } from './dom.js';
+import { state, subscribe } from './state.js';
+
+let stored = false; // the service worker has everything for offline use
+let usage = 0; // bytes this site stores, as the browser counts them
+
+/** init registers the service worker and keeps the privacy line true. */
+export function init() {
+  subscribe((changed) => changed.has('kept') && measure());
+  if (!('serviceWorker' in navigator)) {
+    render('This browser cannot keep the page for offline use, so it needs the connection each visit.');
+    return;
+  }
+  navigator.serviceWorker.register('sw.js').catch((e) => render(`The page could not be kept for offline use (${e.message}).`));
+  // ready settles once the service worker has stored everything it keeps.
+  navigator.serviceWorker.ready.then(() => {
+    stored = true;
+    measure();
+  });
+}
+
+// measure counts what the site stores once both the engine's files and the
+// service worker's are in, and says so.
+async function measure() {
+  if (stored && state.kept) usage = (await navigator.storage?.estimate?.().catch(() => null))?.usage || 0;
+  render();
+}
+
+function render(problem) {
+  const k = state.kept;
+  const what = k
+    ? `this page, its engine, model and reference index (${mb(k.bytes)}) and the ${k.pictures} reference pictures`
+    : 'this page, its engine, model and reference pictures';
+  const p = $('privacy-text');
+  p.textContent = `Everything runs on this device: your photos are never uploaded, and nothing of yours is kept. This browser keeps ${what}, for offline use.` +
+    (problem ? ` ${problem}` : stored ? ` It now works without a connection${usage ? ` (${mb(usage)} stored in all)` : ''}.` : '');
+  $('privacy').dataset.offline = stored && state.kept ? 'ready' : 'pending';
+}

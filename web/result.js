@@ -1,0 +1,138 @@
+// Result and export: the strength of the look, and the full-size JPEG and
+// PNG and the .cube LUT downloads, named after the mood the result was
+// made with.
+import { $, el, mb, say } from './dom.js';
+import { blendAfter, drawAfter, hideAfter } from './compare.js';
+import { state, set, subscribe, debug } from './state.js';
+
+let engine;
+let busy = false; // a strength request is in flight
+let next = null; // the latest strength asked for meanwhile
+
+/** init wires the strength slider and the downloads to eng. */
+export function init(eng) {
+  engine = eng;
+  $('strength').addEventListener('input', (e) => {
+    const v = Number(e.target.value) / 100;
+    $('strength-out').value = `${e.target.value}%`;
+    set({ strength: v });
+    const t = performance.now();
+    blendAfter(state.result?.bitmap, v);
+    debug.metrics.blendMs = performance.now() - t;
+    strength(v);
+  });
+  for (const [id, format] of [['dl-jpeg', 'jpeg'], ['dl-png', 'png']]) $(id).addEventListener('click', () => exportImage(format));
+  $('dl-lut').addEventListener('click', lut);
+  subscribe((changed) => {
+    if (changed.has('result') || changed.has('photo')) reset();
+    if (changed.has('result') || changed.has('running') || changed.has('exporting')) buttons();
+  });
+  reset();
+}
+
+// reset shows the slider and lines of the current result, or none.
+function reset() {
+  const r = state.result;
+  $('strength').value = 100;
+  $('strength-out').value = r ? '100%' : '—';
+  if (!r) {
+    $('dl-text').textContent = '';
+    say('dl-error');
+    if (!state.running) hideAfter();
+  }
+}
+
+function buttons() {
+  const done = !!state.result && !state.running;
+  $('strength').disabled = !done;
+  for (const id of ['dl-jpeg', 'dl-png', 'dl-lut']) $(id).disabled = !done || !!state.exporting;
+}
+
+/** onExport shows how far the full-size rendering is. */
+export function onExport(m) {
+  if (!state.photo) return;
+  const what = `the full-size ${m.format.toUpperCase()} (${state.photo.w} × ${state.photo.h})`;
+  $('dl-text').textContent = m.encoding ? `Encoding ${what}…` : `Rendering ${what}: ${Math.floor((100 * m.done) / m.total)}%`;
+}
+
+// strength keeps one request in flight and sends the latest value next, so
+// the slider never queues up work; a stale answer is not drawn. The blend
+// drawn at once is exact but where the full result was clipped; the
+// worker's rendering at that strength replaces it.
+async function strength(v) {
+  if (busy) {
+    next = v;
+    return;
+  }
+  busy = true;
+  try {
+    const r = await engine.request('strength', { value: v });
+    debug.metrics.strengthMs = r.ms;
+    if (v === state.strength && state.result) {
+      drawAfter(r.rgba, r.w, r.h);
+      debug.metrics.strengthDrawn = v;
+    }
+  } catch (e) {
+    say('dl-error', e.message);
+  } finally {
+    busy = false;
+  }
+  if (next !== null) {
+    const n = next;
+    next = null;
+    strength(n);
+  }
+}
+
+async function exportImage(format) {
+  const result = state.result;
+  say('dl-error');
+  set({ exporting: format });
+  $('dl-text').textContent = `Rendering the full-size ${format.toUpperCase()} (${state.photo.w} × ${state.photo.h}): 0%`;
+  try {
+    // Rows per strip: the worker's choice, unless a test sets another to
+    // check that strips of any height make the same picture.
+    const r = await engine.request('export', { format, quality: 0.92, strength: state.strength, rows: debug.stripRows || 0 });
+    debug.metrics.exportMs = r.ms;
+    debug.metrics.wasmBytes = r.wasmBytes;
+    debug.metrics.exportStrips = r.strips;
+    save(r.blob, `${name(result)}.${format === 'png' ? 'png' : 'jpg'}`);
+    $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
+  } catch (e) {
+    $('dl-text').textContent = '';
+    say('dl-error', e.message);
+  } finally {
+    set({ exporting: '' });
+  }
+}
+
+async function lut() {
+  const result = state.result;
+  say('dl-error');
+  set({ exporting: 'lut' });
+  try {
+    const r = await engine.request('lut', { strength: state.strength });
+    save(new Blob([r.text], { type: 'text/plain' }), `${name(result)}.cube`);
+    $('dl-text').textContent = 'Saved the 3D LUT (.cube): load it in a photo or video editor to apply the global part of this look.';
+  } catch (e) {
+    say('dl-error', e.message);
+  } finally {
+    set({ exporting: '' });
+  }
+}
+
+// name is the download's name: the photo's, then the mood the result was made with.
+function name(result) {
+  const base = (state.photo?.name || 'photo').replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_') || 'photo';
+  return `${base}-${result?.adjective || 'mood'}`;
+}
+
+function save(blob, filename) {
+  debug.saved = { name: filename, size: blob.size, blob };
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

@@ -1,0 +1,162 @@
+// Run: the settings, the transfer with its live preview and time left, and
+// cancel. A run owns its inputs: the photo, mood, reference and settings
+// are locked while it runs (cancel to change them), and the result keeps
+// the inputs it was made from.
+import { $, el, say } from './dom.js';
+import { drawAfter, drawPreview, showBefore } from './compare.js';
+import { state, set, subscribe, locked, debug } from './state.js';
+
+let engine;
+let recover; // restarts the worker (app.js)
+let clock = null; // {t0, i0, perIteration} of the running transfer
+const touched = new Set(); // settings the user changed: defaults never overwrite them
+
+/** init wires the settings, start and cancel to eng; restart replaces a worker that does not stop. */
+export function init(eng, restart) {
+  engine = eng;
+  recover = restart;
+  for (const id of ['size', 'iterations', 'backbone']) {
+    $(id).addEventListener('input', () => touched.add(id));
+    $(id).addEventListener('change', () => touched.add(id));
+  }
+  $('start').addEventListener('click', start);
+  $('cancel').addEventListener('click', cancel);
+  subscribe((changed) => {
+    if (changed.has('backbones')) renderBackbones();
+    if (changed.has('photo')) clear();
+    for (const k of ['ready', 'photo', 'reference', 'running', 'backbones']) {
+      if (changed.has(k)) {
+        buttons();
+        break;
+      }
+    }
+  });
+}
+
+// clear takes the last run's lines away: they belong to the photo they describe.
+function clear() {
+  if (locked()) return;
+  $('run').hidden = true;
+  $('run-progress').value = 0;
+  $('run-text').textContent = '';
+  say('run-error');
+}
+
+function renderBackbones() {
+  const sel = $('backbone');
+  const was = sel.value;
+  sel.length = 0;
+  for (const b of state.backbones) sel.append(el('option', { value: b }, b.startsWith('squeezenet') ? 'SqueezeNet 1.1 (fast)' : b === 'densenet121' ? 'DenseNet121 (the paper’s; slower)' : b));
+  if (state.backbones.includes(was)) sel.value = was;
+  $('backbone-field').hidden = state.backbones.length < 2;
+}
+
+/** onBackbone marks a network's default settings, and puts them in the form where the user has not typed. */
+export function onBackbone(m) {
+  debug.metrics.network = m.ms;
+  if (m.name !== ($('backbone').value || state.backbones[0]) || !m.defaults) return;
+  const d = m.defaults;
+  const sel = $('size');
+  for (const o of sel.options) o.textContent = o.textContent.replace(' (default)', '');
+  let opt = [...sel.options].find((o) => Number(o.value) === d.size);
+  if (!opt) {
+    opt = el('option', { value: d.size }, `${d.size} px`);
+    sel.append(opt);
+  }
+  opt.textContent += ' (default)';
+  if (!touched.has('size')) sel.value = String(d.size);
+  if (!touched.has('iterations')) $('iterations').value = d.iterations;
+}
+
+function buttons() {
+  const canRun = state.ready && state.photo && state.reference && state.backbones.length > 0 && !state.running;
+  $('start').disabled = !canRun;
+  $('start').title = !state.backbones.length && state.ready ? 'This site was built without model weights.' : '';
+  for (const id of ['size', 'iterations', 'backbone']) $(id).disabled = locked();
+}
+
+async function start() {
+  say('run-error');
+  const iterations = Math.max(1, Math.min(1000, Math.round(Number($('iterations').value) || 150)));
+  $('iterations').value = iterations;
+  const run = {
+    photoId: state.photo.id, adjective: state.adjective, noun: state.noun, reference: state.reference,
+    backbone: $('backbone').value || state.backbones[0], size: Number($('size').value), iterations,
+  };
+  clock = { t0: 0, i0: 0 };
+  $('run').hidden = false;
+  $('run-progress').value = 0;
+  $('run-text').textContent = 'Preparing…';
+  $('cancel').hidden = false;
+  $('cancel').disabled = false;
+  showBefore();
+  const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations, previewEvery: 5 });
+  set({ running: { ...run, request }, result: null });
+  $('cancel').focus(); // Start is disabled now: focus stays on a control
+  try {
+    const r = await request;
+    debug.metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: clock.perIteration, wasmBytes: r.wasmBytes };
+    drawAfter(r.rgba, r.w, r.h);
+    const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length), r.w, r.h), { premultiplyAlpha: 'none' });
+    $('run-progress').value = $('run-progress').max;
+    const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
+    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
+    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap }, strength: 1 });
+  } catch (e) {
+    if (e.kind === 'cancelled' || e.kind === 'restarted') {
+      $('run-text').textContent = 'Cancelled. Change the settings or the reference and start again.';
+    } else {
+      say('run-error', e.message);
+      $('run').hidden = true;
+    }
+    showBefore();
+    set({ running: null });
+  } finally {
+    clock = null;
+    $('cancel').hidden = true;
+    if (document.activeElement === document.body || document.activeElement === $('cancel')) $('start').focus();
+  }
+}
+
+/** onProgress shows an iteration of the running transfer, its time left and preview. */
+export function onProgress(m) {
+  if (!clock || !state.running) return;
+  const now = performance.now();
+  if (!clock.t0) {
+    clock.t0 = now;
+    clock.i0 = m.iteration;
+  } else if (m.iteration > clock.i0) {
+    clock.perIteration = (now - clock.t0) / (m.iteration - clock.i0);
+  }
+  $('run-progress').max = m.total;
+  $('run-progress').value = m.iteration;
+  let text = `Iteration ${m.iteration} of ${m.total}`;
+  if (clock.perIteration) {
+    const left = ((m.total - m.iteration) * clock.perIteration) / 1000;
+    text += ` · about ${left < 60 ? Math.ceil(left) + ' s' : Math.ceil(left / 60) + ' min'} left`;
+  }
+  $('run-text').textContent = text;
+  if (m.preview) {
+    drawPreview(m.preview.rgba, m.preview.w, m.preview.h);
+    debug.metrics.previews = (debug.metrics.previews || 0) + 1;
+  }
+}
+
+async function cancel() {
+  const running = state.running;
+  if (!running) return;
+  $('cancel').disabled = true;
+  $('run-text').textContent = 'Cancelling…';
+  const t = performance.now();
+  engine.cancel();
+  // The engine stops between two iterations; if one takes too long, the
+  // worker is ended outright and a fresh one set up again.
+  const timer = setTimeout(() => recover(), debug.cancelWaitMs);
+  try {
+    await running.request;
+  } catch {
+    // reported by start
+  }
+  clearTimeout(timer);
+  debug.metrics.cancelMs = performance.now() - t;
+}

@@ -1,0 +1,49 @@
+// The page's one state. Feature modules change it only through set, which
+// tells every subscriber which keys changed; each module draws its own part
+// of the page from it. Nothing else in the page holds state that another
+// module reads.
+
+export const state = {
+  ready: false, // the engine answered 'load'
+  constants: null, // Go's size limits: {minSide, maxSide, maxPixels, workingSize}
+  vocabulary: null, // {adjectives: [{name, polarity, count}], nouns: [{name, count}]}
+  backbones: [], // network names, from site.json
+  kept: null, // what the page keeps on this device: {bytes, pictures}
+  file: null, // the photo's File: re-read only if the worker restarts
+  photo: null, // {id, name, w, h}: a new id for every photo taken
+  screen: null, // ImageBitmap at display size: the "before"
+  adjective: '',
+  noun: '',
+  reference: null, // {file, label} from the index or {own: name}
+  ownRef: null, // the user's own reference File
+  running: null, // the run in progress, owning its inputs: {photoId, adjective, noun, reference, backbone, size, iterations}
+  result: null, // the last finished run: its inputs as above, plus {ms, iterations}
+  strength: 1,
+  exporting: '', // the format being exported, '' when none
+};
+
+const subscribers = [];
+
+/** subscribe calls fn(changed) after every set; changed is the set of keys set. */
+export function subscribe(fn) {
+  subscribers.push(fn);
+}
+
+/** set changes the state and tells the subscribers. */
+export function set(patch) {
+  Object.assign(state, patch);
+  const changed = new Set(Object.keys(patch));
+  for (const fn of subscribers) fn(changed);
+}
+
+/** locked reports whether a run owns the inputs now (mood, reference, photo, settings). */
+export function locked() {
+  return !!state.running;
+}
+
+// The one object for tests and the curious in the console: figures the
+// page measured, the state, and two knobs for tests: the strip height of
+// exports (0: the worker's choice) and how long a cancel may take before
+// the worker is replaced.
+export const debug = { metrics: { start: performance.now() }, state, stripRows: 0, cancelWaitMs: 1500 };
+globalThis.sentimentDebug = debug;
