@@ -92,10 +92,11 @@ func (r *Report) Plot(w, h int) *image.NRGBA {
 	o := means[Ours]
 	x, y := px(Point{o.Movement, o.SSIM})
 	dot(img, x, y, 7, plotOurs)
-	lx := w - right - 300
-	label(img, lx, top+14, fmt.Sprintf("ours (%s, %s), mean at strength %g", r.Backbone, r.Preset.Name, r.Preset.Strength), plotOurs)
-	label(img, lx, top+30, "Reinhard blended with the input", plotReinhard)
-	label(img, lx, top+46, fmt.Sprintf("ours %+.3f SSIM from the curve", r.Gap()), plotAxis)
+	// The legend goes bottom left, below both curves.
+	lx, ly := left+12, h-bottom-52
+	label(img, lx, ly, fmt.Sprintf("ours (%s, %s): mean at strength %g, curve at 0.4-1", r.Backbone, r.Preset.Name, r.Preset.Strength), plotOurs)
+	label(img, lx, ly+16, "Reinhard blended with the input at 0.4-1", plotReinhard)
+	label(img, lx, ly+32, fmt.Sprintf("ours %+.3f SSIM from Reinhard's curve", r.Gap()), plotAxis)
 	return img
 }
 
