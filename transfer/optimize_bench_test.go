@@ -39,7 +39,7 @@ func BenchmarkTransfer(b *testing.B) {
 	net := squeeze(b)
 	in := asset(b, "inputs/kodim16.jpg")
 	ref := asset(b, "refs/lxqt-fog.jpg")
-	for _, name := range []string{"default", "pixels"} {
+	for _, name := range []string{"default", "look", "pixels"} {
 		b.Run(name, func(b *testing.B) {
 			p, err := PresetFor(name, net)
 			if err != nil {
