@@ -234,25 +234,25 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		return nil, err
 	}
 	row.Seconds = time.Since(start).Seconds()
-	oursRand := img
-	if !c.NoAblation {
-		resR, err := transfer.Run(ctx, c.Net, img, rnd, transfer.Options{Preset: c.Preset}, nil)
-		if err != nil {
-			return nil, err
-		}
-		if oursRand, err = resR.Grid.Apply(img, float32(c.Preset.Strength)); err != nil {
-			return nil, err
-		}
-	}
 	reinhard, err := look.Reinhard(img, ref)
 	if err != nil {
 		return nil, err
 	}
 	outputs := map[Method]*imaging.RGB{
 		Ours:     ours,
-		OursRand: oursRand,
 		OursRaw:  imaging.Resize(res.Optimized, img.W, img.H),
 		Identity: img,
+	}
+	if c.NoAblation {
+		row.Random = "" // and no scores: the table shows none
+	} else {
+		resR, err := transfer.Run(ctx, c.Net, img, rnd, transfer.Options{Preset: c.Preset}, nil)
+		if err != nil {
+			return nil, err
+		}
+		if outputs[OursRand], err = resR.Grid.Apply(img, float32(c.Preset.Strength)); err != nil {
+			return nil, err
+		}
 	}
 	for _, t := range Strengths {
 		outputs[ReinhardAt(t)] = blend(img, reinhard, float32(t))
@@ -325,7 +325,8 @@ func (c Config) picture(e *retrieval.Entry) (*imaging.RGB, error) {
 // the rows where it is defined, style movement over the rows judged.
 type Mean struct {
 	SSIM, Movement, Style float64
-	Moved                 int // rows with a defined movement
+	Rows                  int // rows the method ran on
+	Moved                 int // of those, rows with a defined movement
 }
 
 // Means averages each method's scores.
@@ -334,19 +335,24 @@ func (r *Report) Means() map[Method]Mean {
 	for _, m := range allMethods() {
 		var s Mean
 		judged := 0
+		n := 0
 		for _, row := range r.Rows {
-			sc := row.Scores[m]
+			sc, ok := row.Scores[m]
+			if !ok {
+				continue
+			}
+			n++
 			s.SSIM += sc.SSIM
 			if sc.MovementOK {
 				s.Movement += sc.Movement
 				s.Moved++
 			}
-			if row.Style != nil {
-				s.Style += row.Style[m]
+			if st, ok := row.Style[m]; ok {
+				s.Style += st
 				judged++
 			}
 		}
-		if n := len(r.Rows); n > 0 {
+		if s.Rows = n; n > 0 {
 			s.SSIM /= float64(n)
 		}
 		if s.Moved > 0 {
@@ -442,6 +448,9 @@ func (r *Report) Markdown() string {
 	means := r.Means()
 	for _, m := range allMethods() {
 		s := means[m]
+		if s.Rows == 0 {
+			continue // not run (the ablation left out)
+		}
 		st := "–"
 		if r.Judge != "" && m != Identity {
 			st = fmt.Sprintf("%.3f", s.Style)
@@ -463,7 +472,11 @@ func (r *Report) Markdown() string {
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "| %s | %s | %s |", row.Input, row.Adjective, row.Reference)
 		for _, m := range Methods {
-			sc := row.Scores[m]
+			sc, ok := row.Scores[m]
+			if !ok {
+				b.WriteString(" – |")
+				continue
+			}
 			mv := "–"
 			if sc.MovementOK {
 				mv = fmt.Sprintf("%.2f", sc.Movement)
