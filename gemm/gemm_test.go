@@ -161,3 +161,76 @@ func TestShortSlicePanics(t *testing.T) {
 	}()
 	Mul(make([]float32, 4), make([]float32, 4), make([]float32, 3), 2, 2, 2, false)
 }
+
+// reference returns rows of A·B in float64 for row-major A (m×k) and B
+// (k×n), or of A·Bᵀ with B n×k when bt is set: the known answer that the
+// kernel of the build (SIMD or scalar) must match. It computes the rows
+// that sampled lists, the others are left zero.
+func reference(a, b []float32, m, k, n int, bt bool, rows []int) []float64 {
+	c := make([]float64, m*n)
+	for _, i := range rows {
+		row := c[i*n : (i+1)*n]
+		for l, av := range a[i*k : (i+1)*k] {
+			x := float64(av)
+			if bt {
+				for j := range row {
+					row[j] += x * float64(b[j*k+l])
+				}
+				continue
+			}
+			for j, bv := range b[l*n : (l+1)*n] {
+				row[j] += x * float64(bv)
+			}
+		}
+	}
+	return c
+}
+
+// sampled returns the rows of an m-row product that TestNetworkShapes
+// checks: the first and last eight (whole row panels of either kernel, and
+// the short last one) and every fifth, which meets every position in a
+// panel. Every column is checked in each, so the short last column panel too.
+func sampled(m int) []int {
+	var rows []int
+	for i := 0; i < m; i++ {
+		if i < 8 || i >= m-8 || i%5 == 0 {
+			rows = append(rows, i)
+		}
+	}
+	return rows
+}
+
+// compareRows is compare on the given rows of m×n products.
+func compareRows(t *testing.T, got []float32, want []float64, n, k int, rows []int) float64 {
+	t.Helper()
+	worst := 0.0
+	for _, i := range rows {
+		worst = max(worst, compare(t, got[i*n:(i+1)*n], want[i*n:(i+1)*n], k))
+	}
+	return worst
+}
+
+// TestNetworkShapes checks the products of the benchmarks, SqueezeNet's and
+// DenseNet121's at 256 px, and their Gram matrices, against float64: in
+// WebAssembly this runs once with the scalar kernel (plain Go) and once with
+// the SIMD one (GOEXPERIMENT=simd), so the two agree to float32 rounding on
+// every shape the networks use.
+func TestNetworkShapes(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, s := range benchShapes {
+		a, b := random(r, s.m*s.k), random(r, s.k*s.n)
+		c := make([]float32, s.m*s.n)
+		Pack(a, s.m, s.k).Mul(c, b, s.n, false)
+		rows := sampled(s.m)
+		e := compareRows(t, c, reference(a, b, s.m, s.k, s.n, false, rows), s.n, s.k, rows)
+		t.Logf("%s (mr×nr %d×%d): max error / sqrt(k) %.2g", s.name, mr, nr, e)
+	}
+	for _, s := range gramShapes {
+		f := random(r, s.c*s.n)
+		g := make([]float32, s.c*s.c)
+		MulAAt(g, f, s.c, s.n)
+		rows := sampled(s.c)
+		e := compareRows(t, g, reference(f, f, s.c, s.n, s.c, true, rows), s.c, s.n, rows)
+		t.Logf("gram %s: max error / sqrt(k) %.2g", s.name, e)
+	}
+}

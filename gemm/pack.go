@@ -2,12 +2,6 @@ package gemm
 
 import "fmt"
 
-// Register block of the micro-kernel: mr rows of A by nr columns of B.
-const (
-	mr = 2
-	nr = 4
-)
-
 // Packed is a left matrix A (M×K) packed once into panels of mr rows,
 // interleaved along k, for repeated products with Mul.
 type Packed struct {
@@ -113,9 +107,7 @@ func packB(dst, src []float32, ld int, trans bool, pc, kc, jc, nc int) {
 		}
 		if w == nr {
 			for r := 0; r < kc; r++ {
-				s := src[(pc+r)*ld+j0 : (pc+r)*ld+j0+nr]
-				q := d[nr*r : nr*r+nr]
-				q[0], q[1], q[2], q[3] = s[0], s[1], s[2], s[3]
+				copyPanelRow(d[nr*r:nr*r+nr], src[(pc+r)*ld+j0:(pc+r)*ld+j0+nr])
 			}
 			continue
 		}

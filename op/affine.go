@@ -83,19 +83,7 @@ func (f *affineFn) Forward() (mat.Tensor, error) {
 	y := make([]float32, len(x))
 	for c, s := range f.a.scale {
 		t := f.a.shift[c]
-		yr, xr := y[c*n:(c+1)*n], x[c*n:(c+1)*n]
-		if !f.relu {
-			for i, v := range xr {
-				yr[i] = s*v + t
-			}
-			continue
-		}
-		for i, v := range xr {
-			// NaN passes, as in ReLU.
-			if v := s*v + t; !(v <= 0) {
-				yr[i] = v
-			}
-		}
+		affineTo(y[c*n:(c+1)*n], x[c*n:(c+1)*n], s, t, f.relu)
 	}
 	f.y = y
 	return dense(y, f.x.C, n), nil
@@ -111,19 +99,10 @@ func (f *affineFn) Backward(gy mat.Tensor) error {
 	defer gemm.Release(dx)
 	for c, s := range f.a.scale {
 		dr, gr := dx[c*n:(c+1)*n], dy[c*n:(c+1)*n]
-		if !f.relu {
-			for i, g := range gr {
-				dr[i] = s * g
-			}
-			continue
-		}
-		yr := f.y[c*n : (c+1)*n]
-		for i, g := range gr {
-			if yr[i] > 0 {
-				dr[i] = s * g
-			} else {
-				dr[i] = 0
-			}
+		if f.relu {
+			scaleWherePositive(dr, gr, f.y[c*n:(c+1)*n], s)
+		} else {
+			scaleTo(dr, gr, s)
 		}
 	}
 	accGrad(f.x.Node, dx, f.x.C, n)

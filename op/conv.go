@@ -6,6 +6,7 @@ import (
 	"github.com/nlpodyssey/spago/mat"
 
 	"sentiment/gemm"
+	"sentiment/internal/optime"
 )
 
 // Conv is a 2-D convolution with constant weights, zero padding and an
@@ -133,12 +134,18 @@ func (c *Conv) forward(out, x []float32, h, w, oh, ow int) {
 		}
 	}
 	if c.pointwise() {
+		optime.Begin(optime.GEMM)
 		c.w.Mul(out, x, n, c.bias != nil)
+		optime.End()
 		return
 	}
 	cols := gemm.Buffer(c.w.Cols() * n)
+	optime.Begin(optime.Im2col)
 	im2col(cols, x, c, h, w, oh, ow)
+	optime.End()
+	optime.Begin(optime.GEMM)
 	c.w.Mul(out, cols, n, c.bias != nil)
+	optime.End()
 	gemm.Release(cols)
 }
 
@@ -156,12 +163,18 @@ func (f *convFn) Backward(gy mat.Tensor) error {
 	case c.flipped != nil:
 		c.flipped.forward(dx, dy, f.oh, f.ow, f.x.H, f.x.W)
 	case c.pointwise():
+		optime.Begin(optime.GEMM)
 		c.wt.Mul(dx, dy, n, false)
+		optime.End()
 	default:
 		dcols := gemm.Buffer(c.wt.Rows() * n)
+		optime.Begin(optime.GEMM)
 		c.wt.Mul(dcols, dy, n, false)
+		optime.End()
+		optime.Begin(optime.Col2im)
 		clear(dx)
 		col2im(dx, dcols, c, f.x.H, f.x.W, f.oh, f.ow)
+		optime.End()
 		gemm.Release(dcols)
 	}
 	accGrad(f.x.Node, dx, c.cin, hw)

@@ -38,7 +38,9 @@ type maxPoolFn struct {
 	x              Map
 	k, stride, pad int
 	oh, ow         int
-	y              []float32 // the output, whose values Backward looks for
+	// arg holds, for each output, the offset in its input plane of the
+	// cell that Backward routes its gradient to.
+	arg []int32
 }
 
 func (f *maxPoolFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
@@ -46,93 +48,78 @@ func (f *maxPoolFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
 // Forward is separable: the maximum over a k×k window is the maximum over
 // k rows of the maxima over k columns. Each pass runs along a whole output
 // row, so the loops are long; a loop per window is slow in WebAssembly.
+// Both passes keep the first maximum (the first NaN, where there is one),
+// so that the cell found is the window's first in row-major order; its
+// offset is kept for Backward, which is then one pass over the outputs.
 func (f *maxPoolFn) Forward() (mat.Tensor, error) {
 	h, w, hw, n := f.x.H, f.x.W, f.x.H*f.x.W, f.oh*f.ow
 	x := values(f.x.Node)
 	y := make([]float32, f.x.C*n)
-	// rows holds the column maxima of every input row of one channel.
+	f.arg = make([]int32, f.x.C*n)
+	// rows and cols hold the column maxima of every input row of one
+	// channel and the columns they are in.
 	rows := gemm.Buffer(h * f.ow)
 	defer gemm.Release(rows)
+	cols := make([]int32, h*f.ow)
 	negInf := float32(math.Inf(-1))
 	for c := 0; c < f.x.C; c++ {
-		plane, out := x[c*hw:(c+1)*hw], y[c*n:(c+1)*n]
+		plane, out, arg := x[c*hw:(c+1)*hw], y[c*n:(c+1)*n], f.arg[c*n:(c+1)*n]
 		for iy := 0; iy < h; iy++ {
-			in, r := plane[iy*w:(iy+1)*w], rows[iy*f.ow:(iy+1)*f.ow]
+			in := plane[iy*w : (iy+1)*w]
+			r, rc := rows[iy*f.ow:(iy+1)*f.ow], cols[iy*f.ow:(iy+1)*f.ow]
 			for i := range r {
-				r[i] = negInf
+				r[i], rc[i] = negInf, -1
 			}
 			for kx := 0; kx < f.k; kx++ {
 				lo, hi := validRange(kx, f.stride, f.pad, w, f.ow)
 				ix := lo*f.stride - f.pad + kx
 				for ox := lo; ox < hi; ox++ {
-					if v := in[ix]; v > r[ox] || v != v {
-						r[ox] = v
+					if v, m := in[ix], r[ox]; v > m || rc[ox] < 0 || (v != v && m == m) {
+						r[ox], rc[ox] = v, int32(ix)
 					}
 					ix += f.stride
 				}
 			}
 		}
 		for oy := 0; oy < f.oh; oy++ {
-			o := out[oy*f.ow : (oy+1)*f.ow]
+			o, a := out[oy*f.ow:(oy+1)*f.ow], arg[oy*f.ow:(oy+1)*f.ow]
 			for i := range o {
-				o[i] = negInf
+				o[i], a[i] = negInf, -1
 			}
 			for ky := 0; ky < f.k; ky++ {
 				iy := oy*f.stride - f.pad + ky
 				if iy < 0 || iy >= h {
 					continue
 				}
+				rc := cols[iy*f.ow : (iy+1)*f.ow]
 				for ox, v := range rows[iy*f.ow : (iy+1)*f.ow] {
-					if v > o[ox] || v != v {
-						o[ox] = v
+					if m := o[ox]; v > m || a[ox] < 0 || (v != v && m == m) {
+						o[ox], a[ox] = v, int32(iy*w)+rc[ox]
 					}
 				}
 			}
 		}
 	}
-	f.y = y
 	return dense(y, f.x.C, n), nil
 }
 
 // Backward routes each output's gradient to the first cell of its window,
-// in row-major order, that holds the output's value: the first maximum.
-// It searches again rather than storing argmaxes in Forward, pass by pass
-// along whole output rows like Forward.
+// in row-major order, that holds the output's value: the first maximum,
+// which Forward found.
 func (f *maxPoolFn) Backward(gy mat.Tensor) error {
 	if !f.x.Node.RequiresGrad() {
 		return nil
 	}
-	h, w, hw, n := f.x.H, f.x.W, f.x.H*f.x.W, f.oh*f.ow
-	x, dy := values(f.x.Node), values(gy)
+	hw, n := f.x.H*f.x.W, f.oh*f.ow
+	dy := values(gy)
 	dx := gemm.Buffer(f.x.C * hw)
 	defer gemm.Release(dx)
 	clear(dx)
-	// found marks the outputs of the current row whose maximum is placed.
-	found := make([]bool, f.ow)
 	for c := 0; c < f.x.C; c++ {
-		plane, d := x[c*hw:(c+1)*hw], dx[c*hw:(c+1)*hw]
-		y, g := f.y[c*n:(c+1)*n], dy[c*n:(c+1)*n]
-		for oy := 0; oy < f.oh; oy++ {
-			yr, gr := y[oy*f.ow:(oy+1)*f.ow], g[oy*f.ow:(oy+1)*f.ow]
-			clear(found)
-			for ky := 0; ky < f.k; ky++ {
-				iy := oy*f.stride - f.pad + ky
-				if iy < 0 || iy >= h {
-					continue
-				}
-				in, dr := plane[iy*w:(iy+1)*w], d[iy*w:(iy+1)*w]
-				for kx := 0; kx < f.k; kx++ {
-					lo, hi := validRange(kx, f.stride, f.pad, w, f.ow)
-					ix := lo*f.stride - f.pad + kx
-					for ox := lo; ox < hi; ox++ {
-						if v := in[ix]; !found[ox] && (v == yr[ox] || v != v) {
-							found[ox] = true
-							dr[ix] += gr[ox]
-						}
-						ix += f.stride
-					}
-				}
-			}
+		d := dx[c*hw : (c+1)*hw]
+		g := dy[c*n : (c+1)*n]
+		for o, i := range f.arg[c*n : (c+1)*n] {
+			d[i] += g[o]
 		}
 	}
 	accGrad(f.x.Node, dx, f.x.C, hw)

@@ -3,10 +3,17 @@ package op
 import (
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
+
+	"sentiment/internal/optime"
 )
 
 // run builds the graph node of fn and computes its value now.
-func run(fn ag.AutoGradFunction) mat.Tensor { return ag.NewOperator(fn).Run() }
+func run(fn ag.AutoGradFunction) mat.Tensor {
+	if optime.Enabled {
+		fn = timed{fn, kindOf(fn)}
+	}
+	return ag.NewOperator(fn).Run()
+}
 
 // dense wraps data as a rows×cols value without copying it.
 func dense(data []float32, rows, cols int) *mat.Dense[float32] {

@@ -21,14 +21,8 @@ func (f *reluFn) Operands() []mat.Tensor { return []mat.Tensor{f.x} }
 
 func (f *reluFn) Forward() (mat.Tensor, error) {
 	x := values(f.x)
-	y := make([]float32, len(x)) // zeros
-	for i, v := range x {
-		// Not the builtin max: in WebAssembly it is a call per value. NaN
-		// passes through, as in torch.
-		if !(v <= 0) {
-			y[i] = v
-		}
-	}
+	y := make([]float32, len(x))
+	reluTo(y, x)
 	f.y = y
 	s := f.x.Shape()
 	return dense(y, s[0], s[1]), nil
@@ -43,13 +37,7 @@ func (f *reluFn) Backward(gy mat.Tensor) error {
 	dy := values(gy)
 	dx := gemm.Buffer(len(dy))
 	defer gemm.Release(dx)
-	for i, v := range f.y {
-		if v > 0 {
-			dx[i] = dy[i]
-		} else {
-			dx[i] = 0
-		}
-	}
+	scaleWherePositive(dx, dy, f.y, 1)
 	s := f.x.Shape()
 	accGrad(f.x, dx, s[0], s[1])
 	return nil

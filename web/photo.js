@@ -125,13 +125,16 @@ export async function resend() {
 // check throws a plain-words error if the engine could not take a photo of
 // bitmap's size.
 function check(bitmap, name) {
-  const { minSide, maxSide, maxPixels } = state.constants;
+  const { minSide, maxSide, maxPixels, maxAspect } = state.constants;
   const { width: w, height: h } = bitmap;
   if (w * h > maxPixels) {
     throw new Error(`“${name}” has ${((w * h) / 1e6).toFixed(0)} megapixels; this page handles up to ${maxPixels / 1e6}. Scale it down first.`);
   }
   if (Math.max(w, h) > maxSide) {
     throw new Error(`“${name}” is ${w} × ${h} pixels; browsers cannot draw an image more than ${maxSide} pixels wide or high. Scale it down first.`);
+  }
+  if (Math.max(w, h) > maxAspect * Math.min(w, h)) {
+    throw new Error(`“${name}” is ${w} × ${h} pixels, too long and thin: this page takes photos up to ${maxAspect} times as long as they are wide. Crop it first.`);
   }
   const [ww, wh] = fit(w, h, SMALLEST_WORK);
   if (Math.min(w, h) < minSide || Math.min(ww, wh) < minSide) {

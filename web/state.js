@@ -5,7 +5,7 @@
 
 export const state = {
   ready: false, // the engine answered 'load'
-  constants: null, // Go's size limits: {minSide, maxSide, maxPixels, workingSize}
+  constants: null, // Go's size limits: {minSide, maxSide, maxPixels, maxAspect, workingSize}
   vocabulary: null, // {adjectives: [{name, polarity, count}], nouns: [{name, count}]}
   backbones: [], // network names, from site.json
   kept: null, // what the page keeps on this device: {bytes, pictures}

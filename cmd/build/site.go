@@ -38,26 +38,86 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-// buildWasm compiles ./wasm for the browser, stripped, and copies the
-// wasm_exec.js of the same Go installation (the two must match).
+// simdToolchain is the Go release that builds the page's engines: its
+// WebAssembly back end compiles simd/archsimd's Float32x4 operations to
+// v128 instructions (behind GOEXPERIMENT=simd), which makes the engine's
+// GEMM about three times faster. Naming it in GOTOOLCHAIN makes the go
+// command fetch it from the module proxy once per machine, whatever Go
+// runs the build; a toolchain line in go.mod would be ignored where
+// GOTOOLCHAIN=local.
+const simdToolchain = "go1.27.3"
+
+// The engine files: the SIMD engine, and the scalar one for browsers whose
+// WebAssembly has no SIMD (the worker checks with WebAssembly.validate).
+const (
+	engineFile       = "engine.wasm"
+	scalarEngineFile = "engine-scalar.wasm"
+)
+
+// buildWasm compiles ./wasm for the browser twice with simdToolchain, with
+// and without GOEXPERIMENT=simd, and copies that toolchain's wasm_exec.js
+// (it must match the Go that built the engine; one toolchain for both
+// engines keeps one wasm_exec.js). Where simdToolchain cannot be had
+// (offline, never fetched) it builds the scalar engine alone with the Go
+// in use, and says so.
 func buildWasm(s *site) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
 	}
-	fmt.Println("build: wasm: compiling the engine to WebAssembly (a minute or two the first time, while Go builds its cache)")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(s.out, "engine.wasm"), "./wasm")
+	fmt.Printf("build: wasm: compiling the engines to WebAssembly with %s (fetched once per machine; a few minutes the first time, while Go builds its cache)\n", simdToolchain)
+	simd := []string{"GOTOOLCHAIN=" + simdToolchain}
+	goroot, err := goEnv(root, simd, "GOROOT")
+	if err != nil {
+		fmt.Printf("build: wasm: %s is not available (%v); building the scalar engine only, with the Go in use\n", simdToolchain, err)
+		if err := os.Remove(filepath.Join(s.out, scalarEngineFile)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		if err := goBuildWasm(root, nil, filepath.Join(s.out, engineFile)); err != nil {
+			return err
+		}
+		if goroot, err = goEnv(root, nil, "GOROOT"); err != nil {
+			return err
+		}
+		return copyFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), filepath.Join(s.out, "wasm_exec.js"))
+	}
+	if err := goBuildWasm(root, append(simd, "GOEXPERIMENT=simd"), filepath.Join(s.out, engineFile)); err != nil {
+		return err
+	}
+	// GOEXPERIMENT is set empty so that one in the caller's environment
+	// does not turn SIMD on in the scalar engine.
+	if err := goBuildWasm(root, append(simd, "GOEXPERIMENT="), filepath.Join(s.out, scalarEngineFile)); err != nil {
+		return err
+	}
+	return copyFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), filepath.Join(s.out, "wasm_exec.js"))
+}
+
+// goBuildWasm builds ./wasm for js/wasm, stripped, into out, with env added
+// to the environment.
+func goBuildWasm(root string, env []string, out string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./wasm")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Env = append(append(os.Environ(), "GOOS=js", "GOARCH=wasm"), env...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build ./wasm: %w", err)
+		return fmt.Errorf("go build ./wasm (%s): %w", strings.Join(env, " "), err)
 	}
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	return nil
+}
+
+// goEnv returns the go command's value of key, with env added to the
+// environment (which may select another toolchain, fetched if need be).
+func goEnv(root string, env []string, key string) (string, error) {
+	cmd := exec.Command("go", "env", key)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("go env GOROOT: %w", err)
+		return "", fmt.Errorf("go env %s: %v: %s", key, err, strings.TrimSpace(stderr.String()))
 	}
-	return copyFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), filepath.Join(s.out, "wasm_exec.js"))
+	return strings.TrimSpace(string(out)), nil
 }
 
 // siteFile is a file the page downloads with a progress bar and checks.
@@ -77,9 +137,12 @@ type siteBackbone struct {
 // siteInfo is site.json, the page's table of contents: what the build
 // produced, with sizes for the progress bar and hashes for the checks.
 type siteInfo struct {
-	Engine    siteFile       `json:"engine"`
-	Index     *siteFile      `json:"index"`
-	Backbones []siteBackbone `json:"backbones"`
+	Engine siteFile `json:"engine"`
+	// ScalarEngine is there when Engine needs WebAssembly SIMD: the engine
+	// for browsers without it.
+	ScalarEngine *siteFile      `json:"scalarEngine,omitempty"`
+	Index        *siteFile      `json:"index"`
+	Backbones    []siteBackbone `json:"backbones"`
 }
 
 // buildPage copies the page, writes site.json and precompresses every
@@ -138,8 +201,11 @@ func buildPage(s *site) error {
 func describe(out string) (*siteInfo, error) {
 	info := &siteInfo{Backbones: []siteBackbone{}}
 	var err error
-	if info.Engine, err = hashFile(out, "engine.wasm"); err != nil {
+	if info.Engine, err = hashFile(out, engineFile); err != nil {
 		return nil, err
+	}
+	if f, err := hashFile(out, scalarEngineFile); err == nil {
+		info.ScalarEngine = &f
 	}
 	if f, err := hashFile(out, "refs/index.bin"); err == nil {
 		info.Index = &f

@@ -33,7 +33,9 @@ func TestDescribe(t *testing.T) {
 	index := []byte("index bytes")
 	sq := bytes.Repeat([]byte{1, 2}, 100)
 	dn := bytes.Repeat([]byte{3}, 50)
+	scalar := []byte("\x00asm scalar engine")
 	write(t, out, "engine.wasm", engine)
+	write(t, out, "engine-scalar.wasm", scalar)
 	write(t, out, "refs/index.bin", index)
 	write(t, out, "models/squeezenet.weights", sq)
 	write(t, out, "models/densenet121.weights", dn)
@@ -51,6 +53,9 @@ func TestDescribe(t *testing.T) {
 	}
 	if info.Engine != (siteFile{"engine.wasm", int64(len(engine)), hexSum(engine)}) {
 		t.Errorf("engine: %+v", info.Engine)
+	}
+	if info.ScalarEngine == nil || *info.ScalarEngine != (siteFile{"engine-scalar.wasm", int64(len(scalar)), hexSum(scalar)}) {
+		t.Errorf("scalar engine: %+v", info.ScalarEngine)
 	}
 	if info.Index == nil || *info.Index != (siteFile{"refs/index.bin", int64(len(index)), hexSum(index)}) {
 		t.Errorf("index: %+v", info.Index)
@@ -70,7 +75,8 @@ func TestDescribe(t *testing.T) {
 	// Without index and weights the page still builds (and says so).
 	out2 := t.TempDir()
 	write(t, out2, "engine.wasm", engine)
-	if info, err := describe(out2); err != nil || info.Index != nil || len(info.Backbones) != 0 {
+	// (a build without the SIMD toolchain has no scalar engine beside it).
+	if info, err := describe(out2); err != nil || info.Index != nil || info.ScalarEngine != nil || len(info.Backbones) != 0 {
 		t.Errorf("engine only: %+v, %v", info, err)
 	}
 }

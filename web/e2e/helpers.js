@@ -130,3 +130,17 @@ export function noUpload(log, site = SITE) {
 export function metrics(page) {
   return page.evaluate(() => window.sentimentDebug.metrics);
 }
+
+/**
+ * forceScalarEngine serves the page's worker with a WebAssembly.validate
+ * that rejects every module, so that the worker picks the scalar engine as
+ * in a browser without WebAssembly SIMD. The context must block service
+ * workers, or they would answer without the route.
+ */
+export function forceScalarEngine(context) {
+  return context.route('**/web/worker.js', async (route) => {
+    const res = await route.fetch();
+    const body = `WebAssembly.validate = () => false;\n${await res.text()}`;
+    await route.fulfill({ response: res, body, headers: { ...res.headers(), 'content-encoding': 'identity' } });
+  });
+}

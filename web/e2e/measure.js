@@ -7,10 +7,11 @@
 //
 // Without an iterations argument the transfer runs the network's default.
 // MEASURE_WIDTH sets the photo's width instead of 4243 px (12 MP), e.g.
-// 8660 for 50 MP.
+// 8660 for 50 MP. MEASURE_ENGINE=scalar makes the worker's
+// WebAssembly.validate reject SIMD, so that the scalar engine runs.
 // Not a test: figures depend on the machine.
 import { readFileSync } from 'node:fs';
-import { assetPath, launch, open, ready, SITE } from './helpers.js';
+import { assetPath, forceScalarEngine, launch, open, ready, SITE } from './helpers.js';
 
 const iterations = process.argv[2] ? Number(process.argv[2]) : 0;
 const rows = [];
@@ -23,6 +24,7 @@ const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
 const browser = await launch();
 const log = [];
 const { context, page } = await open(browser, log);
+if (process.env.MEASURE_ENGINE === 'scalar') await forceScalarEngine(context);
 
 const t0 = Date.now();
 await ready(page);
@@ -35,6 +37,7 @@ const first = log.reduce((s, r) => s + (r.bytes || 0) + (r.headers || 0), 0);
 const m1 = await page.evaluate(() => window.sentimentDebug.metrics);
 row('first visit: bytes transferred (bodies as sent, gzip, + headers)', `${kb(first)} in ${log.length} requests`);
 const ph = (m) => Object.entries(m.phases || {}).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+row('engine', log.filter((r) => r.url.endsWith('.wasm')).map((r) => r.url.split('/').pop()).join(', '));
 row('first visit: navigation to ready', `${readyWall} ms (module start to ready ${m1.ready.toFixed(0)} ms; in the worker, ms: ${ph(m1)})`);
 row('first visit: navigation to ready for offline use (every reference picture kept)', `${offlineWall} ms`);
 
@@ -43,6 +46,10 @@ const t1 = Date.now();
 await page.reload();
 await page.waitForSelector('#engine.ready', { timeout: 60_000 });
 const readyWall2 = Date.now() - t1;
+// The engine at work from here on: MEASURE_ENGINE=scalar's validate must
+// still be in the worker after the reload (the service worker may serve it).
+const forced = await Promise.all(page.workers().map((w) => w.evaluate(() => !WebAssembly.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])))));
+row('engine after the reload', forced.some(Boolean) ? 'scalar (WebAssembly.validate rejects everything in the worker)' : 'the browser\'s choice (SIMD where WebAssembly has it)');
 await page.settle();
 const second = log.reduce((s, r) => s + (r.bytes || 0) + (r.headers || 0), 0);
 const big = log.filter((r) => /\.(wasm|weights|bin)$/.test(r.url)).map((r) => r.url);

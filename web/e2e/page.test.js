@@ -127,7 +127,7 @@ test('bad files, too small photos and formats the page does not take get clear m
     { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0), want: /“empty\.png” is empty/ },
     { name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>'), want: /“logo\.svg” is an SVG drawing, a format this page does not take\. Choose a JPEG, PNG/ },
     { name: 'dot.png', mimeType: 'image/png', buffer: png(1, 1), want: /“dot\.png” is 1 × 1 pixels, too small to give a mood to: it needs at least 16 pixels on each side/ },
-    { name: 'line.png', mimeType: 'image/png', buffer: png(2000, 40), want: /“line\.png” is 2000 × 40 pixels, too small to give a mood to: it is too long and thin/ },
+    { name: 'line.png', mimeType: 'image/png', buffer: png(2000, 40), want: /“line\.png” is 2000 × 40 pixels, too long and thin: this page takes photos up to 16 times as long as they are wide/ },
   ];
   for (const c of cases) {
     await page.setInputFiles('#photo-input', { name: c.name, mimeType: c.mimeType, buffer: c.buffer });

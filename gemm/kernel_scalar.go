@@ -1,4 +1,14 @@
+//go:build !(goexperiment.simd && wasm)
+
 package gemm
+
+// Register block of the micro-kernel: mr rows of A by nr columns of B.
+// Eight accumulators and six operands fill Go's sixteen WebAssembly float
+// registers, which is why the tile is 2×4.
+const (
+	mr = 2
+	nr = 4
+)
 
 // kernel computes a row of count mr×nr tiles, C = Ap·Bp, storing into c
 // (rows ldc apart, tiles nr columns apart) when store is set, adding
@@ -10,8 +20,6 @@ package gemm
 // instead of indexing so that the compiler drops bounds checks, and it is
 // unrolled four times: a loop branch in Go's WebAssembly goes through the
 // function's dispatch table and costs about as much as the arithmetic.
-// Eight accumulators and six operands fill Go's sixteen WebAssembly float
-// registers, which is why the tile is 2×4.
 func kernel(ap, bp, c []float32, ldc, count int, store bool) {
 	depth := len(ap) / mr
 	for t := 0; t < count; t++ {
@@ -91,4 +99,10 @@ func kernel(ap, bp, c []float32, ldc, count int, store bool) {
 		r1[2] += c12
 		r1[3] += c13
 	}
+}
+
+// copyPanelRow copies one k-step of a full panel of B: nr values.
+func copyPanelRow(d, s []float32) {
+	d = d[:nr:nr]
+	d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
 }

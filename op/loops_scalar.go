@@ -1,0 +1,10 @@
+//go:build !(goexperiment.simd && wasm)
+
+package op
+
+// The elementwise loops of a scalar build: plain Go (loops.go).
+
+func reluTo(y, x []float32)                            { reluGo(y, x) }
+func affineTo(y, x []float32, s, t float32, relu bool) { affineGo(y, x, s, t, relu) }
+func scaleTo(d, g []float32, s float32)                { scaleGo(d, g, s) }
+func scaleWherePositive(d, g, y []float32, s float32)  { scaleWherePositiveGo(d, g, y, s) }

@@ -1,0 +1,60 @@
+//go:build goexperiment.simd && wasm
+
+package op
+
+import "simd/archsimd"
+
+// The elementwise inner loops of ReLU and the channel affine map in
+// WebAssembly SIMD, four values at a time, the tail in plain Go; see
+// loops.go for what each computes. f32x4.max returns NaN where an operand
+// is NaN, so NaN passes the ReLU as in the scalar loops.
+
+func reluTo(y, x []float32) {
+	x = x[:len(y)]
+	var zero archsimd.Float32x4
+	for len(x) >= 4 && len(y) >= 4 {
+		archsimd.LoadFloat32x4Array((*[4]float32)(x[:4])).Max(zero).StoreArray((*[4]float32)(y[:4]))
+		x, y = x[4:], y[4:]
+	}
+	reluGo(y, x)
+}
+
+func affineTo(y, x []float32, s, t float32, relu bool) {
+	x = x[:len(y)]
+	vs, vt := archsimd.BroadcastFloat32x4(s), archsimd.BroadcastFloat32x4(t)
+	var zero archsimd.Float32x4
+	if relu {
+		for len(x) >= 4 && len(y) >= 4 {
+			archsimd.LoadFloat32x4Array((*[4]float32)(x[:4])).Mul(vs).Add(vt).Max(zero).StoreArray((*[4]float32)(y[:4]))
+			x, y = x[4:], y[4:]
+		}
+	} else {
+		for len(x) >= 4 && len(y) >= 4 {
+			archsimd.LoadFloat32x4Array((*[4]float32)(x[:4])).Mul(vs).Add(vt).StoreArray((*[4]float32)(y[:4]))
+			x, y = x[4:], y[4:]
+		}
+	}
+	affineGo(y, x, s, t, relu)
+}
+
+func scaleTo(d, g []float32, s float32) {
+	g = g[:len(d)]
+	vs := archsimd.BroadcastFloat32x4(s)
+	for len(g) >= 4 && len(d) >= 4 {
+		archsimd.LoadFloat32x4Array((*[4]float32)(g[:4])).Mul(vs).StoreArray((*[4]float32)(d[:4]))
+		g, d = g[4:], d[4:]
+	}
+	scaleGo(d, g, s)
+}
+
+func scaleWherePositive(d, g, y []float32, s float32) {
+	g, y = g[:len(d)], y[:len(d)]
+	vs := archsimd.BroadcastFloat32x4(s)
+	var zero archsimd.Float32x4
+	for len(y) >= 4 && len(g) >= 4 && len(d) >= 4 {
+		pos := archsimd.LoadFloat32x4Array((*[4]float32)(y[:4])).Greater(zero)
+		archsimd.LoadFloat32x4Array((*[4]float32)(g[:4])).Mul(vs).Masked(pos).StoreArray((*[4]float32)(d[:4]))
+		y, g, d = y[4:], g[4:], d[4:]
+	}
+	scaleWherePositiveGo(d, g, y, s)
+}
