@@ -8,6 +8,7 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
+	"sentiment/internal/assetweights"
 	"sentiment/retrieval"
 	"sentiment/score"
 	"sentiment/transfer"
@@ -26,7 +27,11 @@ func TestRunOnTwoInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := backbone.OpenSqueezeNet("")
+	f, err := assetweights.SqueezeNet("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := backbone.NewSqueezeNet(f)
 	if err != nil {
 		t.Fatal(err)
 	}

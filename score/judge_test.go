@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"sentiment/backbone"
+	"sentiment/internal/assetweights"
 	"sentiment/look"
 )
 
@@ -13,7 +14,11 @@ import (
 // deepest moving away); the same photo at another size has nearly the same
 // style.
 func TestJudgeOnPhotos(t *testing.T) {
-	net, err := backbone.OpenSqueezeNet("")
+	f, err := assetweights.SqueezeNet("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := backbone.NewSqueezeNet(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,6 +101,11 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		if err := m.img.Validate(); err != nil {
 			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
 		}
+		// Pixels, sides and aspect bound the run's cost (a 100000×16
+		// strip would exhaust memory in the Gram products).
+		if err := imaging.CheckSize(m.img.W, m.img.H); err != nil {
+			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
+		}
 		if min(m.img.W, m.img.H) < MinSide {
 			return nil, fmt.Errorf("transfer: the %s is %d×%d pixels; it needs at least %d on each side", m.what, m.img.W, m.img.H, MinSide)
 		}

@@ -10,7 +10,9 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/score"
+	"sentiment/weights"
 )
 
 var (
@@ -22,7 +24,12 @@ var (
 // squeeze returns the real SqueezeNet 1.1 from the assets.
 func squeeze(t testing.TB) backbone.Network {
 	t.Helper()
-	squeezeOnce.Do(func() { squeezeNet, squeezeErr = backbone.OpenSqueezeNet("") })
+	squeezeOnce.Do(func() {
+		var f *weights.File
+		if f, squeezeErr = assetweights.SqueezeNet(""); squeezeErr == nil {
+			squeezeNet, squeezeErr = backbone.NewSqueezeNet(f)
+		}
+	})
 	if squeezeErr != nil {
 		t.Fatal(squeezeErr)
 	}
@@ -151,19 +158,25 @@ func TestRunRejects(t *testing.T) {
 	}
 }
 
-// TestRunElongated transfers a 40:1 strip: the working image keeps a short
-// side the network can read instead of failing in its first layers.
+// TestRunElongated transfers a strip as elongated as imaging.MaxAspect
+// allows: the working image keeps a short side the network can read
+// instead of failing in its first layers. One more elongated is refused
+// before any work (a 20000×20 strip cost 649 s and 5.2 GB).
 func TestRunElongated(t *testing.T) {
 	net := squeeze(t)
-	in := imaging.Resize(asset(t, "inputs/kodim16.jpg"), 800, 20)
+	in := imaging.Resize(asset(t, "inputs/kodim16.jpg"), 50*imaging.MaxAspect, 50)
 	p, _ := PresetFor("default", net)
 	p.Size, p.Iterations = 64, 2
 	res, err := Run(context.Background(), net, in, asset(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if min(res.Input.W, res.Input.H) < minWorking || res.Input.W != 40*res.Input.H {
+	if min(res.Input.W, res.Input.H) < minWorking || res.Input.W != imaging.MaxAspect*res.Input.H {
 		t.Errorf("working image %d×%d", res.Input.W, res.Input.H)
+	}
+	long := imaging.NewRGB(20000, 20)
+	if _, err := Run(context.Background(), net, long, in, Options{Preset: p}, nil); !errors.Is(err, imaging.ErrAspect) {
+		t.Errorf("20000×20 photo: %v", err)
 	}
 }
 
