@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"sentiment/imaging"
-	"sentiment/internal/assetweights"
 	"sentiment/op"
 	"sentiment/weights"
 )
@@ -240,19 +239,4 @@ func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 		return nil, err
 	}
 	return softmax(logits), nil
-}
-
-// OpenSqueezeNet builds SqueezeNet 1.1 from the assets' Keras.js model.
-//
-// Deprecated: use assetweights.SqueezeNet and NewSqueezeNet (tests) or
-// engine.Open (commands). It remains only until transfer's and
-// evaluation's tests switch: it links the Keras.js converter into
-// engine.wasm (7 KB of it since the torch converter left), so delete it
-// then.
-func OpenSqueezeNet(dir string) (*SqueezeNet, error) {
-	f, err := assetweights.SqueezeNet(dir)
-	if err != nil {
-		return nil, err
-	}
-	return NewSqueezeNet(f)
 }

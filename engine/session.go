@@ -9,6 +9,7 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/retrieval"
 	"sentiment/transfer"
 )
@@ -218,7 +219,7 @@ func (s *Session) Transfer(ctx context.Context, o Options, report func(Step)) (S
 }
 
 // grid returns the last result's grid.
-func (s *Session) grid() (*transfer.Grid, error) {
+func (s *Session) grid() (*look.Grid, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.result == nil {

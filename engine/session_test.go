@@ -12,6 +12,7 @@ import (
 	"sentiment/backbone"
 	"sentiment/imaging"
 	"sentiment/internal/assetweights"
+	"sentiment/look"
 	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
@@ -59,7 +60,7 @@ func gridSession(t *testing.T, w, h int) (*Session, []byte) {
 		target.Pix[i] = 0.1 + (0.6+0.3*v)*in.Pix[i]
 		target.Pix[2*n+i] = (1 - 0.5*v) * in.Pix[2*n+i]
 	}
-	g, err := transfer.Fit(in, target, transfer.DefaultGrid)
+	g, err := look.Fit(in, target, look.DefaultGrid)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/transfer"
 )
 
@@ -24,7 +25,7 @@ const (
 	// preset's Size (see Preset; 256 by default).
 	WorkingSize = imaging.WorkingSize
 	// CubeSize is the side of the 3D LUT that WriteLUT writes.
-	CubeSize = transfer.CubeSize
+	CubeSize = look.CubeSize
 	// StripPixels is how many pixels of a full-size photo the page hands
 	// ApplyRGBA per call at export: a megapixel is 4 MB of strip in the
 	// WebAssembly heap, and few enough calls that their overhead is

@@ -8,6 +8,7 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/transfer"
 )
 
@@ -62,7 +63,7 @@ func checkStrength(s float32) error {
 // Apply returns img, any size of the transfer's input, with the look of
 // g at strength s in [0, 1]. A cancelled ctx stops it before and after
 // the work, so that a late cancel leaves nothing to write.
-func Apply(ctx context.Context, g *transfer.Grid, img *imaging.RGB, s float32) (*imaging.RGB, error) {
+func Apply(ctx context.Context, g *look.Grid, img *imaging.RGB, s float32) (*imaging.RGB, error) {
 	if err := checkStrength(s); err != nil {
 		return nil, err
 	}
@@ -106,7 +107,7 @@ func ToRGBA(m *imaging.RGB) []byte { return m.NRGBA().Pix }
 // band of rows at a time, so the heap holds a strip's bytes and a band's
 // floats, never the photo: the WebAssembly heap never shrinks, so its peak
 // is what counts. A refused call leaves pix as it was.
-func ApplyRGBA(g *transfer.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
+func ApplyRGBA(g *look.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
 	if err := checkRGBA(pix, w, h); err != nil {
 		return err
 	}
@@ -133,9 +134,9 @@ func ApplyRGBA(g *transfer.Grid, pix []byte, w, h, y0, fullH int, s float32) err
 
 // WriteLUT writes the global part of g's look at strength s as a .cube
 // 3D LUT of CubeSize³ entries.
-func WriteLUT(w io.Writer, g *transfer.Grid, s float32) error {
+func WriteLUT(w io.Writer, g *look.Grid, s float32) error {
 	if err := checkStrength(s); err != nil {
 		return err
 	}
-	return transfer.WriteCube(w, "sentiment transfer", g.Global().WithStrength(s).Map, CubeSize)
+	return look.WriteCube(w, "sentiment transfer", g.Global().WithStrength(s).Map, CubeSize)
 }

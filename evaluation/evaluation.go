@@ -19,7 +19,9 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/retrieval"
+	"sentiment/score"
 	"sentiment/transfer"
 )
 
@@ -28,15 +30,39 @@ type Method string
 
 // The methods compared.
 const (
-	Ours     Method = "ours"          // retrieved reference, optimization, refit
-	OursRand Method = "ours-random"   // a random reference of the same adjective (the paper's ablation)
-	OursRaw  Method = "ours-raw"      // the optimized image itself, without the refit
-	Reinhard Method = "reinhard-2001" // global CIELAB mean/std match
-	Identity Method = "identity"      // the input unchanged
+	Ours     Method = "ours"         // retrieved reference, optimization, its look at the preset's strength
+	OursRand Method = "ours-random"  // a random reference of the same adjective (the paper's ablation)
+	OursRaw  Method = "ours-raw"     // the optimized working image itself, without the look
+	Reinhard Method = "reinhard-1.0" // global CIELAB mean/std match (Reinhard et al. 2001)
+	Identity Method = "identity"     // the input unchanged
 )
 
-// Methods lists the methods in the order the table shows them.
+// Methods lists the methods of the per-input table, in its order.
 var Methods = []Method{Ours, OursRand, OursRaw, Reinhard, Identity}
+
+// Strengths are the points of the two curves: Reinhard's match blended with
+// the input, and ours applied at that strength. Reinhard's curve, with the
+// identity at 0, is the baseline: a method is worth its cost only where it
+// keeps more structure (SSIM) than the blend that moves its colours as far.
+var Strengths = []float64{0.4, 0.6, 0.8, 1.0}
+
+// ReinhardAt and OursAt name the curves' points.
+func ReinhardAt(t float64) Method { return Method(fmt.Sprintf("reinhard-%.1f", t)) }
+
+// OursAt is ours with the look applied at strength t.
+func OursAt(t float64) Method { return Method(fmt.Sprintf("ours-%.1f", t)) }
+
+// allMethods are the table's methods and the curves' points.
+func allMethods() []Method {
+	out := append([]Method(nil), Methods...)
+	for _, t := range Strengths {
+		if ReinhardAt(t) != Reinhard {
+			out = append(out, ReinhardAt(t))
+		}
+		out = append(out, OursAt(t))
+	}
+	return out
+}
 
 // Config sets up an evaluation.
 type Config struct {
@@ -48,6 +74,15 @@ type Config struct {
 	RefDir string
 	Net    backbone.Network
 	Preset transfer.Preset
+	// Judge, if not nil, measures the style movement of every output in
+	// its network (best another than Net).
+	Judge *score.Judge
+	// TopK, if above 1, takes the style target from the top TopK
+	// retrieved references of the mood (transfer.Options.Extra), weighed
+	// by their edge SSIM relative to the best's.
+	TopK int
+	// NoAblation leaves out the random-reference transfer (half the time).
+	NoAblation bool
 	// Seed makes the random references repeatable.
 	Seed int64
 	// Limit, if positive, evaluates only the first Limit inputs.
@@ -63,10 +98,15 @@ type Row struct {
 	Adjective string // the contrasting mood chosen
 	Reference string // retrieved
 	Random    string // the random reference of the same adjective
-	Scores    map[Method]transfer.Scores
+	Scores    map[Method]score.Scores
+	// Style is each method's style movement in the judge's network (only
+	// with a judge).
+	Style map[Method]float64
 	// Images at the input's size, for the contact sheet: the input, the
 	// retrieved reference and each method's output.
 	Images map[string]*imaging.RGB
+	// Matched scores Reinhard's blend at about ours' movement.
+	Matched score.Scores
 	// Seconds is the time of the "ours" transfer.
 	Seconds float64
 }
@@ -74,6 +114,7 @@ type Row struct {
 // Report is a finished evaluation.
 type Report struct {
 	Backbone string
+	Judge    string // the judge's network, if any
 	Preset   transfer.Preset
 	Rows     []Row
 }
@@ -123,6 +164,9 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	rng := rand.New(rand.NewSource(c.Seed))
 	seen := map[retrieval.Polarity]int{}
 	rep := &Report{Backbone: c.Net.Name(), Preset: c.Preset}
+	if c.Judge != nil {
+		rep.Judge = c.Judge.Net.Name()
+	}
 	for _, in := range inputs {
 		adjs := Contrast(c.Index, in.Polarity)
 		if len(adjs) == 0 {
@@ -166,50 +210,110 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		return nil, err
 	}
 	row := &Row{Input: in.File, Polarity: in.Polarity, Adjective: adj, Reference: best.File, Random: random.File,
-		Scores: map[Method]transfer.Scores{}, Images: map[string]*imaging.RGB{"input": img, "reference": ref}}
+		Scores: map[Method]score.Scores{}, Images: map[string]*imaging.RGB{"input": img, "reference": ref}}
 
+	opts := transfer.Options{Preset: c.Preset}
+	for _, m := range matches[1:min(max(c.TopK, 1), len(matches))] {
+		pic, err := c.picture(m.Entry)
+		if err != nil {
+			return nil, err
+		}
+		w := 0.1
+		if matches[0].SSIM > 0 {
+			w = min(max(m.SSIM/matches[0].SSIM, 0.1), 1)
+		}
+		opts.Extra = append(opts.Extra, transfer.Weighted{Image: pic, Weight: w})
+	}
 	start := time.Now()
-	res, err := transfer.Run(ctx, c.Net, img, ref, transfer.Options{Preset: c.Preset}, nil)
+	res, err := transfer.Run(ctx, c.Net, img, ref, opts, nil)
 	if err != nil {
 		return nil, err
 	}
-	ours, err := res.Grid.Apply(img, 1)
+	ours, err := res.Grid.Apply(img, float32(c.Preset.Strength))
 	if err != nil {
 		return nil, err
 	}
 	row.Seconds = time.Since(start).Seconds()
-	resR, err := transfer.Run(ctx, c.Net, img, rnd, transfer.Options{Preset: c.Preset}, nil)
-	if err != nil {
-		return nil, err
-	}
-	oursRand, err := resR.Grid.Apply(img, 1)
-	if err != nil {
-		return nil, err
-	}
-	reinhard, err := transfer.Reinhard(img, ref)
+	reinhard, err := look.Reinhard(img, ref)
 	if err != nil {
 		return nil, err
 	}
 	outputs := map[Method]*imaging.RGB{
 		Ours:     ours,
-		OursRand: oursRand,
 		OursRaw:  imaging.Resize(res.Optimized, img.W, img.H),
-		Reinhard: reinhard,
 		Identity: img,
+	}
+	if c.NoAblation {
+		row.Random = "" // and no scores: the table shows none
+	} else {
+		resR, err := transfer.Run(ctx, c.Net, img, rnd, transfer.Options{Preset: c.Preset}, nil)
+		if err != nil {
+			return nil, err
+		}
+		if outputs[OursRand], err = resR.Grid.Apply(img, float32(c.Preset.Strength)); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range Strengths {
+		outputs[ReinhardAt(t)] = blend(img, reinhard, float32(t))
+		if outputs[OursAt(t)], err = res.Grid.Apply(img, float32(t)); err != nil {
+			return nil, err
+		}
+	}
+	var styleIn, styleRef, styleRnd score.Style
+	if c.Judge != nil {
+		row.Style = map[Method]float64{}
+		for _, s := range []struct {
+			dst *score.Style
+			img *imaging.RGB
+		}{{&styleIn, img}, {&styleRef, ref}, {&styleRnd, rnd}} {
+			st, err := c.Judge.Style(s.img)
+			if err != nil {
+				return nil, err
+			}
+			*s.dst = st
+		}
 	}
 	for m, out := range outputs {
 		// The random-reference ablation is scored against its own
 		// reference: it asks whether that look arrived, not this one.
-		target := ref
+		target, styleTarget := ref, styleRef
 		if m == OursRand {
-			target = rnd
+			target, styleTarget = rnd, styleRnd
 		}
-		if row.Scores[m], err = transfer.Score(img, out, target); err != nil {
+		if row.Scores[m], err = score.Score(img, out, target); err != nil {
 			return nil, err
 		}
-		row.Images[string(m)] = out
+		if c.Judge != nil && m != Identity {
+			so, err := c.Judge.Style(out)
+			if err != nil {
+				return nil, err
+			}
+			row.Style[m], _ = score.StyleMovement(styleIn, so, styleTarget)
+		}
+		if m == Ours || m == OursRand || m == OursRaw || m == Reinhard {
+			row.Images[string(m)] = out
+		}
+	}
+	// Reinhard's blend that moves about as far as ours, to look at the
+	// two side by side (its movement is nearly linear in the strength).
+	if o, r := row.Scores[Ours], row.Scores[Reinhard]; o.MovementOK && r.MovementOK && r.Movement > 0 {
+		t := min(max(o.Movement/r.Movement, 0), 1)
+		row.Images[sheetMatched] = blend(img, reinhard, float32(t))
+		if row.Matched, err = score.Score(img, row.Images[sheetMatched], ref); err != nil {
+			return nil, err
+		}
 	}
 	return row, nil
+}
+
+// blend returns a + t·(b − a).
+func blend(a, b *imaging.RGB, t float32) *imaging.RGB {
+	out := a.Clone()
+	for i, v := range b.Pix {
+		out.Pix[i] += t * (v - out.Pix[i])
+	}
+	return out
 }
 
 func (c Config) picture(e *retrieval.Entry) (*imaging.RGB, error) {
@@ -218,70 +322,172 @@ func (c Config) picture(e *retrieval.Entry) (*imaging.RGB, error) {
 }
 
 // Mean is a method's average over the rows: SSIM over all, movement over
-// the rows where it is defined.
+// the rows where it is defined, style movement over the rows judged.
 type Mean struct {
-	SSIM, Movement float64
-	Moved          int // rows with a defined movement
+	SSIM, Movement, Style float64
+	Rows                  int // rows the method ran on
+	Moved                 int // of those, rows with a defined movement
 }
 
 // Means averages each method's scores.
 func (r *Report) Means() map[Method]Mean {
 	out := map[Method]Mean{}
-	for _, m := range Methods {
+	for _, m := range allMethods() {
 		var s Mean
+		judged := 0
+		n := 0
 		for _, row := range r.Rows {
-			sc := row.Scores[m]
+			sc, ok := row.Scores[m]
+			if !ok {
+				continue
+			}
+			n++
 			s.SSIM += sc.SSIM
 			if sc.MovementOK {
 				s.Movement += sc.Movement
 				s.Moved++
 			}
+			if st, ok := row.Style[m]; ok {
+				s.Style += st
+				judged++
+			}
 		}
-		if n := len(r.Rows); n > 0 {
+		if s.Rows = n; n > 0 {
 			s.SSIM /= float64(n)
 		}
 		if s.Moved > 0 {
 			s.Movement /= float64(s.Moved)
+		}
+		if judged > 0 {
+			s.Style /= float64(judged)
 		}
 		out[m] = s
 	}
 	return out
 }
 
+// A Point is a place on the plane of colour movement (x) against SSIM (y).
+type Point struct{ Movement, SSIM float64 }
+
+// ReinhardCurve is the baseline's curve through the means: the identity
+// at 0, then the blends in order of strength.
+func (r *Report) ReinhardCurve() []Point { return r.curve(ReinhardAt) }
+
+// OursCurve is ours through the means at the same strengths.
+func (r *Report) OursCurve() []Point { return r.curve(OursAt) }
+
+func (r *Report) curve(at func(float64) Method) []Point {
+	means := r.Means()
+	pts := []Point{{0, means[Identity].SSIM}}
+	for _, t := range Strengths {
+		m := means[at(t)]
+		pts = append(pts, Point{m.Movement, m.SSIM})
+	}
+	return pts
+}
+
+// Gap is how far ours' mean SSIM lies above (positive) or below the
+// Reinhard curve at ours' mean movement.
+func (r *Report) Gap() float64 {
+	o := r.Means()[Ours]
+	return o.SSIM - CurveAt(r.ReinhardCurve(), o.Movement)
+}
+
+// CurveAt interpolates a curve's SSIM linearly at movement m, extending
+// its last segment beyond its end (and its first before its start).
+func CurveAt(pts []Point, m float64) float64 {
+	if len(pts) == 0 {
+		return 0
+	}
+	if len(pts) == 1 {
+		return pts[0].SSIM
+	}
+	s := append([]Point(nil), pts...)
+	sort.Slice(s, func(i, j int) bool { return s[i].Movement < s[j].Movement })
+	k := 1
+	for k < len(s)-1 && s[k].Movement < m {
+		k++
+	}
+	a, b := s[k-1], s[k]
+	if b.Movement == a.Movement {
+		return b.SSIM
+	}
+	return a.SSIM + (m-a.Movement)*(b.SSIM-a.SSIM)/(b.Movement-a.Movement)
+}
+
+// rowGap is Gap for one row, against that row's own Reinhard curve.
+func (row *Row) rowGap() (float64, bool) {
+	o := row.Scores[Ours]
+	if !o.MovementOK {
+		return 0, false
+	}
+	pts := []Point{{0, row.Scores[Identity].SSIM}}
+	for _, t := range Strengths {
+		sc := row.Scores[ReinhardAt(t)]
+		if !sc.MovementOK {
+			return 0, false
+		}
+		pts = append(pts, Point{sc.Movement, sc.SSIM})
+	}
+	return o.SSIM - CurveAt(pts, o.Movement), true
+}
+
 // Markdown renders the report: the means per method (the paper's Table II
-// with the movement beside it), then every input's numbers.
+// with the movements beside it), the two curves, where ours lies against
+// Reinhard's, then every input's numbers.
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	p := r.Preset
 	fmt.Fprintf(&b, "# Evaluation: %s, preset %q\n\n", r.Backbone, p.Name)
-	fmt.Fprintf(&b, "Working size %d px, %d iterations, start %g of the colour match, α %g, β %g, step %g. ", p.Size, p.Iterations, p.Start, p.Alpha, p.Beta, p.Rate)
-	fmt.Fprintf(&b, "SSIM is input vs output on luma at the input's size; movement is how far the output's CIELAB mean and standard deviation moved from the input's toward the reference's (0 = not at all, 1 = all the way).\n\n")
-	b.WriteString("| method | mean SSIM | mean movement |\n|---|---|---|\n")
-	means := r.Means()
-	for _, m := range Methods {
-		s := means[m]
-		fmt.Fprintf(&b, "| %s | %.4f | %.3f |\n", m, s.SSIM, s.Movement)
+	fmt.Fprintf(&b, "Working size %d px, %d iterations, start %g of the colour match, α %g, β %g, step %g, strength %g. ", p.Size, p.Iterations, p.Start, p.Alpha, p.Beta, p.Rate, p.Strength)
+	fmt.Fprintf(&b, "SSIM is input vs output on luma at the input's size; movement is how far the output's CIELAB mean and standard deviation moved from the input's toward the reference's (0 = not at all, 1 = all the way)")
+	if r.Judge != "" {
+		fmt.Fprintf(&b, "; style is 1 − d(out, ref)/d(in, ref) with d the mean relative distance of Gram matrices at the style taps of %s", r.Judge)
 	}
+	b.WriteString(".\n\n| method | mean SSIM | mean movement | mean style |\n|---|---|---|---|\n")
+	means := r.Means()
+	for _, m := range allMethods() {
+		s := means[m]
+		if s.Rows == 0 {
+			continue // not run (the ablation left out)
+		}
+		st := "–"
+		if r.Judge != "" && m != Identity {
+			st = fmt.Sprintf("%.3f", s.Style)
+		}
+		fmt.Fprintf(&b, "| %s | %.4f | %.3f | %s |\n", m, s.SSIM, s.Movement, st)
+	}
+	o := means[Ours]
+	fmt.Fprintf(&b, "\nOurs: SSIM %.4f at movement %.3f; Reinhard's curve there: %.4f; **ours lies %+.4f %s the curve**.\n",
+		o.SSIM, o.Movement, CurveAt(r.ReinhardCurve(), o.Movement), r.Gap(), map[bool]string{true: "above", false: "below"}[r.Gap() >= 0])
 	b.WriteString("\n| input | mood | reference |")
 	for _, m := range Methods {
 		fmt.Fprintf(&b, " %s SSIM / move |", m)
 	}
-	b.WriteString(" seconds |\n|---|---|---|")
+	b.WriteString(" ours − curve | seconds |\n|---|---|---|")
 	for range Methods {
 		b.WriteString("---|")
 	}
-	b.WriteString("---|\n")
+	b.WriteString("---|---|\n")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "| %s | %s | %s |", row.Input, row.Adjective, row.Reference)
 		for _, m := range Methods {
-			sc := row.Scores[m]
+			sc, ok := row.Scores[m]
+			if !ok {
+				b.WriteString(" – |")
+				continue
+			}
 			mv := "–"
 			if sc.MovementOK {
 				mv = fmt.Sprintf("%.2f", sc.Movement)
 			}
 			fmt.Fprintf(&b, " %.3f / %s |", sc.SSIM, mv)
 		}
-		fmt.Fprintf(&b, " %.1f |\n", row.Seconds)
+		gap := "–"
+		if g, ok := row.rowGap(); ok {
+			gap = fmt.Sprintf("%+.3f", g)
+		}
+		fmt.Fprintf(&b, " %s | %.1f |\n", gap, row.Seconds)
 	}
 	return b.String()
 }

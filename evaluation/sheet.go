@@ -13,8 +13,12 @@ import (
 	"sentiment/imaging"
 )
 
+// sheetMatched names the contact sheet's column of Reinhard's blend at
+// ours' movement.
+const sheetMatched = "reinhard at ours' movement"
+
 // sheetColumns are the contact sheet's columns, left to right.
-var sheetColumns = []string{"input", "reference", string(Ours), string(OursRand), string(OursRaw), string(Reinhard)}
+var sheetColumns = []string{"input", "reference", string(Ours), sheetMatched, string(Reinhard), string(OursRand), string(OursRaw)}
 
 // ContactSheet draws one row per input: the input, its reference and each
 // method's output, tile pixels wide, with a caption under every tile.
@@ -30,7 +34,7 @@ func (r *Report) ContactSheet(tile int) *image.NRGBA {
 	sheet := image.NewNRGBA(image.Rect(0, 0, tile*len(sheetColumns), total))
 	draw.Draw(sheet, sheet.Bounds(), image.NewUniform(color.NRGBA{24, 24, 24, 255}), image.Point{}, draw.Src)
 	for c, name := range sheetColumns {
-		label(sheet, c*tile+4, 12, name)
+		label(sheet, c*tile+4, 12, name, sheetText)
 	}
 	y := caption
 	for i, row := range r.Rows {
@@ -50,11 +54,13 @@ func (r *Report) ContactSheet(tile int) *image.NRGBA {
 			case "reference":
 				text = row.Adjective + ": " + row.Reference
 			case "input":
+			case sheetMatched:
+				text = formatScore(row.Matched.SSIM, row.Matched.Movement, row.Matched.MovementOK)
 			default:
 				sc := row.Scores[Method(name)]
 				text = formatScore(sc.SSIM, sc.Movement, sc.MovementOK)
 			}
-			label(sheet, c*tile+4, y+heights[i]+12, text)
+			label(sheet, c*tile+4, y+heights[i]+12, text, sheetText)
 		}
 		y += heights[i] + caption
 	}
@@ -68,9 +74,12 @@ func formatScore(s, m float64, ok bool) string {
 	return "SSIM " + strconv.FormatFloat(s, 'f', 3, 64) + " mv " + strconv.FormatFloat(m, 'f', 2, 64)
 }
 
+// sheetText is the colour of the contact sheet's captions.
+var sheetText = color.NRGBA{230, 230, 230, 255}
+
 // label writes text in x/image's fixed 7×13 face: no font file to ship.
-func label(dst draw.Image, x, y int, text string) {
-	d := font.Drawer{Dst: dst, Src: image.NewUniform(color.NRGBA{230, 230, 230, 255}), Face: basicfont.Face7x13,
+func label(dst draw.Image, x, y int, text string, c color.Color) {
+	d := font.Drawer{Dst: dst, Src: image.NewUniform(c), Face: basicfont.Face7x13,
 		Dot: fixed.P(x, y)}
 	d.DrawString(text)
 }

@@ -1,8 +1,7 @@
-// Package transfer carries a reference photo's look onto an input photo:
-// the global colour match of Reinhard et al. (the optimization's starting
-// point and a baseline), the edge-aware bilateral-grid refit that takes the
-// optimized working-size result to the full-size photo, its export as a 3D
-// LUT, and the numbers the evaluation reports.
-//
-// All images are imaging.RGB: planar float32 sRGB samples in [0, 1].
+// Package transfer runs the global sentiment transfer: Run optimizes an
+// input photo toward a reference photo's look on a backbone network, the
+// content loss on one feature map holding the input's structure and Gram
+// losses on several holding the reference's style. Presets name complete
+// settings of that optimization (PresetFor). The look it produces is a
+// look.Grid, which applies to the photo at any size.
 package transfer

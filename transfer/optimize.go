@@ -8,11 +8,11 @@ import (
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
-	"github.com/nlpodyssey/spago/nn"
 	"github.com/nlpodyssey/spago/optimizers/adam"
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/op"
 )
 
@@ -20,10 +20,12 @@ import (
 type Losses struct {
 	Content float64 `json:"content"`
 	Style   float64 `json:"style"`
+	// Prior is the smoothness prior of an optimized look (0 for pixels).
+	Prior float64 `json:"prior"`
 }
 
 // Total is the whole loss.
-func (l Losses) Total() float64 { return l.Content + l.Style }
+func (l Losses) Total() float64 { return l.Content + l.Style + l.Prior }
 
 // Progress reports one iteration of a run.
 type Progress struct {
@@ -38,11 +40,23 @@ type Progress struct {
 // Options are the settings of a run besides its preset.
 type Options struct {
 	Preset
-	// Grid configures the refit; the zero value means DefaultGrid.
-	Grid GridConfig
+	// Grid configures the refit; the zero value means look.DefaultGrid.
+	Grid look.GridConfig
+	// Extra are further references of the mood, each with its weight
+	// (the reference itself weighs 1): the style target is then the
+	// weighted mean of all their Gram matrices, the mood's common look
+	// rather than one photo's. The start's colour match is the
+	// reference's alone.
+	Extra []Weighted
 	// PreviewEvery is how often Progress carries a preview; 0 means never
 	// (but for the last iteration).
 	PreviewEvery int
+}
+
+// Weighted is a reference with its weight in the style target.
+type Weighted struct {
+	Image  *imaging.RGB
+	Weight float64
 }
 
 // Result is a finished run at working size; its Grid carries the look to
@@ -52,7 +66,7 @@ type Result struct {
 	// image (with the optimizer's texture), Grid the look refitted from
 	// one to the other.
 	Input, Optimized *imaging.RGB
-	Grid             *Grid
+	Grid             *look.Grid
 	// Start and End are the loss terms at the first and last iterate.
 	Start, End Losses
 	Iterations int
@@ -70,11 +84,26 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	if err := p.validate(net); err != nil {
 		return nil, err
 	}
-	for _, m := range []struct {
+	checks := []struct {
 		what string
 		img  *imaging.RGB
-	}{{"photo", input}, {"reference", ref}} {
+	}{{"photo", input}, {"reference", ref}}
+	for _, e := range o.Extra {
+		if !(e.Weight >= 0) || math.IsInf(e.Weight, 0) || e.Image == nil {
+			return nil, fmt.Errorf("transfer: an extra reference with weight %g", e.Weight)
+		}
+		checks = append(checks, struct {
+			what string
+			img  *imaging.RGB
+		}{"extra reference", e.Image})
+	}
+	for _, m := range checks {
 		if err := m.img.Validate(); err != nil {
+			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
+		}
+		// Pixels, sides and aspect bound the run's cost (a 100000×16
+		// strip would exhaust memory in the Gram products).
+		if err := imaging.CheckSize(m.img.W, m.img.H); err != nil {
 			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
 		}
 		if min(m.img.W, m.img.H) < MinSide {
@@ -82,19 +111,22 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		}
 	}
 	grid := o.Grid
-	if grid == (GridConfig{}) {
-		grid = DefaultGrid
+	if grid == (look.GridConfig{}) {
+		grid = look.DefaultGrid
 	}
 	in := working(input, p.Size)
 	rf := working(ref, p.Size)
-
-	l, err := newLoss(net, p, in, rf)
+	refs := []Weighted{{rf, 1}}
+	for _, e := range o.Extra {
+		refs = append(refs, Weighted{working(e.Image, p.Size), e.Weight})
+	}
+	l, err := newLoss(net, p, in, refs)
 	if err != nil {
 		return nil, err
 	}
 	first := in.Clone()
 	if p.Start > 0 {
-		matched, err := Reinhard(in, rf)
+		matched, err := look.Reinhard(in, rf)
 		if err != nil {
 			return nil, err
 		}
@@ -103,17 +135,32 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 			first.Pix[i] += s * (v - first.Pix[i])
 		}
 	}
-	x := nn.NewParam(mat.NewDense[float32](mat.WithShape(3, in.W*in.H), mat.WithBacking(first.Pix)))
-	pix := mat.Data[float32](x.Value())
+	var u unknown = newPixels(in, first)
+	if p.Unknown == Look {
+		if p.Cell > 0 {
+			grid.Cell = p.Cell
+		}
+		if u, err = newGridUnknown(in, first, grid, p); err != nil {
+			return nil, err
+		}
+	}
+	x := u.param()
 	opt := adam.New(adam.Config{StepSize: p.Rate, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8})
 
 	res := &Result{Input: in}
-	iterate := &imaging.RGB{W: in.W, H: in.H, Pix: pix}
 	for it := 1; it <= p.Iterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		losses, err := l.step(x, in.W, in.H)
+		xm, err := u.image()
+		if err != nil {
+			return nil, err
+		}
+		prior, err := u.prior()
+		if err != nil {
+			return nil, err
+		}
+		losses, err := l.step(xm, prior)
 		if err != nil {
 			return nil, err
 		}
@@ -122,18 +169,18 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		}
 		res.End = losses
 		if !x.HasGrad() {
-			return nil, fmt.Errorf("transfer: the loss has no gradient with respect to the image")
+			return nil, fmt.Errorf("transfer: the loss has no gradient with respect to the %s", p.Unknown)
 		}
 		if err := opt.OptimizeParams(x); err != nil {
 			return nil, err
 		}
 		opt.IncExample()
-		clamp01(pix) // keep pixels valid: the refit and the user see [0, 1]
+		u.after()
 		res.Iterations = it
 		if progress != nil {
 			pr := Progress{Iteration: it, Total: p.Iterations, Losses: losses}
 			if it == p.Iterations || (o.PreviewEvery > 0 && it%o.PreviewEvery == 0) {
-				if res.Grid, err = Fit(in, iterate, grid); err != nil {
+				if res.Grid, err = u.look(grid); err != nil {
 					return nil, err
 				}
 				if pr.Preview, err = res.Grid.Apply(in, 1); err != nil {
@@ -143,9 +190,11 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 			progress(pr)
 		}
 	}
-	res.Optimized = iterate.Clone()
-	if res.Grid == nil { // the last preview's grid is this fit already
-		if res.Grid, err = Fit(in, res.Optimized, grid); err != nil {
+	if res.Optimized, err = u.optimized(); err != nil {
+		return nil, err
+	}
+	if res.Grid == nil { // the last preview's grid is this look already
+		if res.Grid, err = u.look(grid); err != nil {
 			return nil, err
 		}
 	}
@@ -176,16 +225,6 @@ func working(m *imaging.RGB, size int) *imaging.RGB {
 	return imaging.Resize(m, w, h)
 }
 
-func clamp01(v []float32) {
-	for i, x := range v {
-		if x < 0 || x != x {
-			v[i] = 0
-		} else if x > 1 {
-			v[i] = 1
-		}
-	}
-}
-
 // loss holds the constant targets of a run: the input's content features
 // and the reference's Gram matrices, pre-scaled so that each term is one
 // op.SquaredDistance node times a constant.
@@ -201,29 +240,38 @@ type loss struct {
 	norms []float64 // N of each style tap at the iterate's size
 }
 
-func newLoss(net backbone.Network, p Preset, in, rf *imaging.RGB) (*loss, error) {
+func newLoss(net backbone.Network, p Preset, in *imaging.RGB, refs []Weighted) (*loss, error) {
 	l := &loss{net: net, p: p}
 	l.taps = (backbone.Taps{Content: p.Content, Style: p.Style}).Names()
 	fin, err := constFeatures(net, in, l.taps)
 	if err != nil {
 		return nil, fmt.Errorf("transfer: input: %w", err)
 	}
-	fref, err := constFeatures(net, rf, p.Style)
-	if err != nil {
-		return nil, fmt.Errorf("transfer: reference: %w", err)
-	}
 	l.content = append([]float32(nil), fin[p.Content].Data()...)
-	for _, t := range p.Style {
-		fr, fi := fref[t], fin[t]
-		g := append([]float32(nil), op.Gram(fr).Value().(*mat.Dense[float32]).Data().F32()...)
-		// Normalize by the reference map's size, rescale to the iterate's.
-		nRef := float64(fr.C * fr.H * fr.W)
-		nIn := float64(fi.C * fi.H * fi.W)
-		for i := range g {
-			g[i] = float32(float64(g[i]) / nRef * nIn)
+	var total float64
+	for _, r := range refs {
+		total += r.Weight
+	}
+	for k, r := range refs {
+		fref, err := constFeatures(net, r.Image, p.Style)
+		if err != nil {
+			return nil, fmt.Errorf("transfer: reference: %w", err)
 		}
-		l.grams = append(l.grams, g)
-		l.norms = append(l.norms, nIn)
+		for i, t := range p.Style {
+			fr, fi := fref[t], fin[t]
+			g := op.Gram(fr).Value().(*mat.Dense[float32]).Data().F32()
+			// Normalize by the reference map's size, rescale to the
+			// iterate's, weigh among the references.
+			nIn := float64(fi.C * fi.H * fi.W)
+			s := nIn / float64(fr.C*fr.H*fr.W) * r.Weight / total
+			if k == 0 {
+				l.grams = append(l.grams, make([]float32, len(g)))
+				l.norms = append(l.norms, nIn)
+			}
+			for j, v := range g {
+				l.grams[i][j] += float32(float64(v) * s)
+			}
+		}
 	}
 	return l, nil
 }
@@ -238,13 +286,10 @@ func constFeatures(net backbone.Network, img *imaging.RGB, taps []string) (backb
 	return net.Features(x, taps...)
 }
 
-// step computes the loss at x, back-propagates it into x's gradient and
-// returns its terms.
-func (l *loss) step(x *nn.Param, w, h int) (Losses, error) {
-	xm, err := op.NewMap(x, 3, h, w)
-	if err != nil {
-		return Losses{}, err
-	}
+// step computes the loss at the iterate xm (plus prior, if not nil: a
+// scalar node on the same unknown), back-propagates it into the unknown's
+// gradient and returns its terms.
+func (l *loss) step(xm op.Map, prior mat.Tensor) (Losses, error) {
 	f, err := l.net.Features(xm, l.taps...)
 	if err != nil {
 		return Losses{}, err
@@ -267,14 +312,21 @@ func (l *loss) step(x *nn.Param, w, h int) (Losses, error) {
 		}
 		terms = append(terms, scale(sd, k))
 	}
+	nStyle := len(terms) - 1
+	if prior != nil {
+		terms = append(terms, prior)
+	}
 	total := ag.Sum(terms...)
 	if err := ag.Backward(total); err != nil {
 		return Losses{}, err
 	}
 	var out Losses
 	out.Content = float64(terms[0].Value().Item().F32())
-	for _, t := range terms[1:] {
+	for _, t := range terms[1 : 1+nStyle] {
 		out.Style += float64(t.Value().Item().F32())
+	}
+	if prior != nil {
+		out.Prior = float64(prior.Value().Item().F32())
 	}
 	if math.IsNaN(out.Total()) || math.IsInf(out.Total(), 0) {
 		return out, fmt.Errorf("transfer: the loss diverged (%g)", out.Total())

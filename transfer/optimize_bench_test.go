@@ -3,6 +3,8 @@ package transfer
 import (
 	"context"
 	"testing"
+
+	"sentiment/internal/cputime"
 )
 
 // BenchmarkIteration is one iteration of the default SqueezeNet preset at
@@ -29,21 +31,28 @@ func BenchmarkIteration(b *testing.B) {
 	}
 }
 
-// BenchmarkTransfer is a whole default transfer of a 512-px photo: targets,
-// every iteration and the refit (its application at full size is
-// BenchmarkApply's).
+// BenchmarkTransfer is a whole transfer of a 512-px photo with each
+// preset: targets, every iteration and the look (its application at full
+// size is look's BenchmarkApply). On a shared machine compare the CPU
+// seconds of the presets within one run.
 func BenchmarkTransfer(b *testing.B) {
 	net := squeeze(b)
 	in := asset(b, "inputs/kodim16.jpg")
 	ref := asset(b, "refs/lxqt-fog.jpg")
-	p, err := PresetFor("default", net)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil); err != nil {
-			b.Fatal(err)
-		}
+	for _, name := range []string{"default", "look", "pixels"} {
+		b.Run(name, func(b *testing.B) {
+			p, err := PresetFor(name, net)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			cpu := cputime.Now()
+			for b.Loop() {
+				if _, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cputime.Now()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+		})
 	}
 }

@@ -3,12 +3,16 @@ package transfer
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
+	"sentiment/score"
+	"sentiment/weights"
 )
 
 var (
@@ -20,7 +24,12 @@ var (
 // squeeze returns the real SqueezeNet 1.1 from the assets.
 func squeeze(t testing.TB) backbone.Network {
 	t.Helper()
-	squeezeOnce.Do(func() { squeezeNet, squeezeErr = backbone.OpenSqueezeNet("") })
+	squeezeOnce.Do(func() {
+		var f *weights.File
+		if f, squeezeErr = assetweights.SqueezeNet(""); squeezeErr == nil {
+			squeezeNet, squeezeErr = backbone.NewSqueezeNet(f)
+		}
+	})
 	if squeezeErr != nil {
 		t.Fatal(squeezeErr)
 	}
@@ -48,7 +57,7 @@ func TestRunMovesTowardReference(t *testing.T) {
 	net := squeeze(t)
 	in := asset(t, "inputs/kodim16.jpg")
 	ref := asset(t, "refs/lxqt-fog.jpg")
-	p, err := PresetFor("default", net)
+	p, err := PresetFor("pixels", net)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +94,7 @@ func TestRunMovesTowardReference(t *testing.T) {
 	if out.W != in.W || out.H != in.H {
 		t.Fatalf("result %d×%d, input %d×%d", out.W, out.H, in.W, in.H)
 	}
-	sc, err := Score(in, out, ref)
+	sc, err := score.Score(in, out, ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,18 +158,111 @@ func TestRunRejects(t *testing.T) {
 	}
 }
 
-// TestRunElongated transfers a 40:1 strip: the working image keeps a short
-// side the network can read instead of failing in its first layers.
+// TestRunElongated transfers a strip as elongated as imaging.MaxAspect
+// allows: the working image keeps a short side the network can read
+// instead of failing in its first layers. One more elongated is refused
+// before any work (a 20000×20 strip cost 649 s and 5.2 GB).
 func TestRunElongated(t *testing.T) {
 	net := squeeze(t)
-	in := imaging.Resize(asset(t, "inputs/kodim16.jpg"), 800, 20)
+	in := imaging.Resize(asset(t, "inputs/kodim16.jpg"), 50*imaging.MaxAspect, 50)
 	p, _ := PresetFor("default", net)
 	p.Size, p.Iterations = 64, 2
 	res, err := Run(context.Background(), net, in, asset(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if min(res.Input.W, res.Input.H) < minWorking || res.Input.W != 40*res.Input.H {
+	if min(res.Input.W, res.Input.H) < minWorking || res.Input.W != imaging.MaxAspect*res.Input.H {
 		t.Errorf("working image %d×%d", res.Input.W, res.Input.H)
+	}
+	long := imaging.NewRGB(20000, 20)
+	if _, err := Run(context.Background(), net, long, in, Options{Preset: p}, nil); !errors.Is(err, imaging.ErrAspect) {
+		t.Errorf("20000×20 photo: %v", err)
+	}
+}
+
+// With the look as the unknown, every iterate is the input under a smooth
+// grid: the result at working size is exactly the grid applied to the
+// input (no refit, no texture), and it still moves toward the reference.
+func TestRunLook(t *testing.T) {
+	net := squeeze(t)
+	in := asset(t, "inputs/kodim16.jpg")
+	ref := asset(t, "refs/lxqt-fog.jpg")
+	p, err := PresetFor("look", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Unknown != Look {
+		t.Fatalf("the look preset optimizes %s", p.Unknown)
+	}
+	p.Size, p.Iterations, p.Start = 128, 12, 0
+	res, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("losses %+v → %+v", res.Start, res.End)
+	if !(res.End.Style < res.Start.Style/2) || res.End.Prior <= 0 {
+		t.Errorf("style loss %g → %g, prior %g: want the style halved under a working prior", res.Start.Style, res.End.Style, res.End.Prior)
+	}
+	applied, err := res.Grid.Apply(res.Input, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worst float64
+	for i, v := range applied.Pix {
+		worst = max(worst, math.Abs(float64(v-res.Optimized.Pix[i])))
+	}
+	if worst > 1e-5 {
+		t.Errorf("the grid applied differs from the optimized image by up to %g", worst)
+	}
+	out, err := res.Grid.Apply(in, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := score.Score(in, out, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SSIM %.4f, movement %.3f", sc.SSIM, sc.Movement)
+	if !sc.MovementOK || sc.Movement < 0.2 || sc.SSIM < 0.8 {
+		t.Errorf("SSIM %.3f, movement %.3f: want the look carried with the structure kept", sc.SSIM, sc.Movement)
+	}
+	if res.Grid.Global() == nil {
+		t.Error("the look has no global curve for its LUT")
+	}
+}
+
+// Several references give the weighted mean of their Gram matrices as the
+// style target.
+func TestStyleTargetOfSeveralReferences(t *testing.T) {
+	net := squeeze(t)
+	p, err := PresetFor("default", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := working(asset(t, "inputs/kodim16.jpg"), 64)
+	a := working(asset(t, "refs/lxqt-fog.jpg"), 64)
+	b := working(asset(t, "refs/kde-darkesthour.jpg"), 64)
+	la, err := newLoss(net, p, in, []Weighted{{a, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := newLoss(net, p, in, []Weighted{{b, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab, err := newLoss(net, p, in, []Weighted{{a, 1}, {b, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range la.grams {
+		for j, v := range lab.grams[i] {
+			want := (float64(la.grams[i][j]) + 3*float64(lb.grams[i][j])) / 4
+			if math.Abs(float64(v)-want) > 1e-4*math.Abs(want)+1e-6 {
+				t.Fatalf("tap %s, entry %d: %g, want %g", p.Style[i], j, v, want)
+			}
+		}
+	}
+	if _, err := Run(context.Background(), net, in, a, Options{Preset: p, Extra: []Weighted{{b, -1}}}, nil); err == nil {
+		t.Error("Run accepted a negative weight")
 	}
 }

@@ -152,9 +152,10 @@ func TestBuildWeightsWithoutDenseNet(t *testing.T) {
 	}
 }
 
-// TestEngineLinksNoTorchLoader keeps the torch loader (gopickle, 0.9 MB)
-// out of the WebAssembly engine: only native tools convert.
-func TestEngineLinksNoTorchLoader(t *testing.T) {
+// TestEngineLinksNoConverter keeps the build-time converters (gopickle,
+// 0.9 MB; protobuf; the TF.js reader) out of the WebAssembly engine: only
+// native tools convert.
+func TestEngineLinksNoConverter(t *testing.T) {
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +168,8 @@ func TestEngineLinksNoTorchLoader(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pkg := range strings.Fields(string(out)) {
-		if pkg == "sentiment/weights/convert/torch" || strings.HasPrefix(pkg, "github.com/nlpodyssey/gopickle") {
+		if strings.HasPrefix(pkg, "sentiment/weights/convert") || strings.HasPrefix(pkg, "github.com/nlpodyssey/gopickle") ||
+			strings.HasPrefix(pkg, "google.golang.org/protobuf") || pkg == "sentiment/internal/assetweights" {
 			t.Errorf("the engine links %s", pkg)
 		}
 	}

@@ -4,15 +4,22 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"sentiment/assets"
+	"sentiment/backbone"
 	"sentiment/evaluation"
 	"sentiment/imaging"
 	"sentiment/retrieval"
+	"sentiment/score"
+	"sentiment/transfer"
+	"sentiment/weights/convert"
 )
 
 func init() {
@@ -32,6 +39,17 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "folder for eval.md and sheet.png")
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
+	judgeName := fs.String("judge", "", "network that judges the style movement: squeezenet, densenet121 or none (default: the other one than -backbone)")
+	strength := fs.Float64("strength", -1, "strength of ours' look, 0 to 1 (default: the preset's)")
+	unknown := fs.String("unknown", "", "what the optimization changes: look or pixels (default: the preset's)")
+	smooth := fs.Float64("smooth", -1, "the look's smoothness across cells (default: the preset's)")
+	lumSmooth := fs.Float64("lumsmooth", -1, "the look's smoothness across luminance bins (default: the preset's)")
+	contrast := fs.Float64("contrast", -1, "weight of the look's contrast prior (default: the preset's)")
+	cell := fs.Int("cell", -1, "the look's cell size in working pixels (default: the preset's)")
+	alpha := fs.Float64("alpha", -1, "content weight α (default: the preset's)")
+	styleWeights := fs.String("styleweights", "", "comma-separated weights of the preset's style taps (default: the preset's)")
+	topK := fs.Int("topk", 1, "style target from the top K retrieved references of the mood")
+	ablation := fs.Bool("ablation", true, "also transfer a random reference of the mood (the paper's ablation)")
 	pf := addPresetFlags(fs)
 	limit := fs.Int("limit", 0, "evaluate only the first N inputs")
 	seed := fs.Int64("seed", 1, "seed of the random-reference ablation")
@@ -69,13 +87,59 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
+	if *strength >= 0 {
+		p.Strength = *strength
+	}
+	if *styleWeights != "" {
+		ws := strings.Split(*styleWeights, ",")
+		if len(ws) != len(p.Weights) {
+			return fail(exitUsage, fmt.Errorf("-styleweights: %d weights for the %d style taps %v", len(ws), len(p.Style), p.Style))
+		}
+		for i, w := range ws {
+			if p.Weights[i], err = strconv.ParseFloat(w, 64); err != nil {
+				return fail(exitUsage, fmt.Errorf("-styleweights: %w", err))
+			}
+		}
+	}
+	if *contrast >= 0 {
+		p.Contrast = *contrast
+	}
+	if *cell >= 0 {
+		p.Cell = *cell
+	}
+	if *alpha >= 0 {
+		p.Alpha = *alpha
+	}
+	if *unknown != "" {
+		p.Unknown = transfer.Unknown(*unknown)
+	}
+	if *smooth >= 0 {
+		p.Smooth = *smooth
+	}
+	if *lumSmooth >= 0 {
+		p.LumSmooth = *lumSmooth
+	}
+	var judge *score.Judge
+	if *judgeName == "" {
+		*judgeName = "densenet121"
+		if net.Name() != backbone.SqueezeNetName {
+			*judgeName = "squeezenet"
+		}
+	}
+	if *judgeName != "none" {
+		jnet, code, err := openJudge(*judgeName, *dir, stderr)
+		if err != nil {
+			return fail(code, fmt.Errorf("judge: %w (choose another with -judge, or -judge none)", err))
+		}
+		judge = score.NewJudge(jnet)
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fail(exitFailed, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep, err := evaluation.Run(ctx, evaluation.Config{
-		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Seed: *seed, Limit: *limit,
+		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Judge: judge, NoAblation: !*ablation, TopK: *topK, Seed: *seed, Limit: *limit,
 		Log: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
 	})
 	if err != nil {
@@ -85,17 +149,46 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err := os.WriteFile(filepath.Join(*out, "eval.md"), []byte(md), 0o644); err != nil {
 		return fail(exitFailed, err)
 	}
-	f, err := os.Create(filepath.Join(*out, "sheet.png"))
-	if err != nil {
+	if err := writePNG(filepath.Join(*out, "sheet.png"), rep.ContactSheet(192)); err != nil {
 		return fail(exitFailed, err)
 	}
-	err = imaging.EncodePNG(f, imaging.FromImage(rep.ContactSheet(192)))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := writePNG(filepath.Join(*out, "plot.png"), rep.Plot(720, 540)); err != nil {
 		return fail(exitFailed, err)
 	}
 	fmt.Fprint(stdout, md)
 	return 0
+}
+
+// writePNG writes img to path as a PNG.
+func writePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = imaging.EncodePNG(f, imaging.FromImage(img))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// openJudge opens the judge's network: DenseNet121 from the assets' Keras
+// weights (models/densenet121-tfjs), SqueezeNet as every command does.
+func openJudge(name, dir string, stderr io.Writer) (backbone.Network, int, error) {
+	if name != "densenet121" {
+		return openNetwork(name, "", dir, stderr)
+	}
+	src, err := assets.Path(dir, "models/densenet121-tfjs")
+	if err != nil {
+		return nil, exitFailed, err
+	}
+	f, err := convert.TFJS(src)
+	if err != nil {
+		return nil, exitFailed, err
+	}
+	net, err := backbone.Open(f)
+	if err != nil {
+		return nil, exitFailed, err
+	}
+	return net, 0, nil
 }

@@ -16,7 +16,7 @@ type presetFlags struct {
 }
 
 func addPresetFlags(fs *flag.FlagSet) *presetFlags {
-	f := &presetFlags{name: fs.String("preset", "default", "default or paper")}
+	f := &presetFlags{name: fs.String("preset", "default", "default, look, pixels or paper")}
 	fs.IntVar(&f.o.Size, "size", -1, "working size of the optimization, long side in pixels (default: the preset's)")
 	fs.IntVar(&f.o.Iterations, "iters", -1, "iterations (default: the preset's)")
 	fs.Float64Var(&f.o.Start, "start", -1, "fraction of the global colour match the optimization starts from (default: the preset's)")

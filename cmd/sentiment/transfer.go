@@ -17,7 +17,9 @@ import (
 	"sentiment/engine"
 	"sentiment/imaging"
 	"sentiment/internal/outfile"
+	"sentiment/look"
 	"sentiment/retrieval"
+	"sentiment/score"
 	"sentiment/transfer"
 )
 
@@ -67,7 +69,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
-	strength := fs.Float64("strength", 1, "strength of the look, 0 to 1")
+	strength := fs.Float64("strength", -1, "strength of the look, 0 to 1 (default: the preset's)")
 	lut := fs.String("lut", "", "also write the global look as a 33³ .cube LUT")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
@@ -81,7 +83,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	case (*refPath == "") == (*adjective == ""):
 		return r.fail(exitUsage, errors.New("give exactly one of -ref and -adjective"))
-	case !(*strength >= 0 && *strength <= 1):
+	case !(*strength >= 0 && *strength <= 1) && *strength != -1:
 		return r.fail(exitUsage, fmt.Errorf("-strength %g is not in [0, 1]", *strength))
 	}
 	ext := strings.ToLower(filepath.Ext(*out))
@@ -136,6 +138,9 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return r.fail(exitUsage, err)
 	}
 	rep.Backbone, rep.Preset = net.Name(), p.Name
+	if *strength == -1 {
+		*strength = p.Strength
+	}
 
 	start := time.Now()
 	res, err := engine.Transfer(ctx, net, img, ref, p, 0, func(pr engine.Progress) {
@@ -160,7 +165,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	rep.Iterations, rep.LossStart, rep.LossEnd = res.Iterations, res.Start, res.End
-	sc, err := transfer.Score(img, shown, ref)
+	sc, err := score.Score(img, shown, ref)
 	if err != nil {
 		return r.fail(exitFailed, err)
 	}
@@ -229,7 +234,7 @@ func sameFile(a, b string) bool {
 
 // writeOutputs writes the image (encoded by the extension of out) and,
 // if lut is not "", the LUT, each to a temporary file not yet in place.
-func writeOutputs(out string, m *imaging.RGB, alpha *imaging.Alpha, lut string, g *transfer.Grid, s float32) ([]*outfile.File, error) {
+func writeOutputs(out string, m *imaging.RGB, alpha *imaging.Alpha, lut string, g *look.Grid, s float32) ([]*outfile.File, error) {
 	img, err := outfile.Create(out, func(w io.Writer) error {
 		if strings.ToLower(filepath.Ext(out)) == ".png" {
 			return imaging.EncodePNGAlpha(w, m, alpha)

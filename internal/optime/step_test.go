@@ -15,6 +15,7 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/internal/cputime"
 	"sentiment/internal/optime"
 	"sentiment/transfer"
@@ -139,7 +140,11 @@ func image(t testing.TB, rel string) *imaging.RGB {
 }
 
 func squeezeNet(t testing.TB) backbone.Network {
-	n, err := backbone.OpenSqueezeNet("")
+	f, err := assetweights.SqueezeNet("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := backbone.NewSqueezeNet(f)
 	if err != nil {
 		t.Fatal(err)
 	}

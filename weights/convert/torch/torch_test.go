@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/nlpodyssey/gopickle/pytorch"
 
 	"sentiment/backbone"
+	"sentiment/internal/heap"
 	"sentiment/weights"
 )
 
@@ -311,16 +311,6 @@ func TestFromTorch(t *testing.T) {
 	}
 }
 
-// allocated returns the bytes that f allocates.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestTorchBounded has the tensors of issue 14's files (shape (2³³, 2)
 // with strides (2³¹, 0), which overflowed the bounds check into a fatal
 // out-of-memory; a broadcast of 20000² elements from one stored value,
@@ -345,7 +335,7 @@ func TestTorchBounded(t *testing.T) {
 	for _, c := range cases {
 		path := writeTorch(t, []torchTensor{c.e}, c.zip)
 		var err error
-		n := allocated(func() { _, err = Convert(path, "x") })
+		n := heap.Allocated(func() { _, err = Convert(path, "x") })
 		t.Logf("%s: %d bytes allocated: %v", c.name, n, err)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
@@ -399,7 +389,7 @@ func TestTorchPickleLengths(t *testing.T) {
 			}
 			os.WriteFile(path, data, 0o644)
 			var err error
-			n := allocated(func() { _, err = Convert(path, "x") })
+			n := heap.Allocated(func() { _, err = Convert(path, "x") })
 			if err == nil {
 				t.Errorf("%s (zip %v): accepted", name, zipped)
 			}

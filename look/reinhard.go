@@ -1,4 +1,4 @@
-package transfer
+package look
 
 import (
 	"fmt"
@@ -83,11 +83,11 @@ const minStd = 1e-3
 // reference, so this baseline is judged in its own terms.
 func Reinhard(input, ref *imaging.RGB) (*imaging.RGB, error) {
 	if err := input.Validate(); err != nil {
-		return nil, fmt.Errorf("transfer: input: %w", err)
+		return nil, fmt.Errorf("look: input: %w", err)
 	}
 	rs, err := StatsOf(ref)
 	if err != nil {
-		return nil, fmt.Errorf("transfer: reference: %w", err)
+		return nil, fmt.Errorf("look: reference: %w", err)
 	}
 	out := input.Clone()
 	// Convert in place: the output's buffer holds the Lab image meanwhile.

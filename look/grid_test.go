@@ -1,4 +1,4 @@
-package transfer
+package look
 
 import (
 	"math"
@@ -459,5 +459,55 @@ func TestApplyRowsBadRange(t *testing.T) {
 	}
 	if err := g.ApplyRows(strip, strip, 0, 16, 2); err == nil {
 		t.Error("ApplyRows accepted strength 2")
+	}
+}
+
+// A grid rebuilt from its shape, coefficients and curve applies exactly as
+// the original; FitCurve finds a global affine look as the curve; bad
+// coefficients are refused.
+func TestNewGridAndFitCurve(t *testing.T) {
+	in := synth(48, 32, scene)
+	a := affine{{0.9, 0.1, 0, 0.05}, {0, 0.8, 0.1, 0.02}, {0.1, 0, 0.7, 0.1}}
+	target := mapImage(in, a.apply)
+	g, err := Fit(in, target, DefaultGrid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	curve, err := FitCurve(in, target, DefaultGrid.Bins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][3]float32{{0.2, 0.5, 0.7}, {0.6, 0.4, 0.3}} {
+		r, gg, b := curve.Map(c[0], c[1], c[2])
+		wr, wg, wb := a.apply(float64(c[0]), float64(c[1]), float64(c[2]))
+		if d := max(math.Abs(float64(r)-wr), math.Abs(float64(gg)-wg), math.Abs(float64(b)-wb)); d > 1e-3 {
+			t.Errorf("curve maps %v to (%g, %g, %g), want (%g, %g, %g)", c, r, gg, b, wr, wg, wb)
+		}
+	}
+	h, err := NewGrid(g.Shape(), g.Coefficients(), curve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := g.Apply(in, 0.7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := h.Apply(in, 0.7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxDiff(x, y); d != 0 {
+		t.Errorf("the rebuilt grid differs by %g", d)
+	}
+	bad := g.Coefficients()
+	bad[5] = float32(math.NaN())
+	if _, err := NewGrid(g.Shape(), bad, curve); err == nil {
+		t.Error("NewGrid accepted a NaN coefficient")
+	}
+	if _, err := NewGrid(g.Shape(), bad[:12], curve); err == nil {
+		t.Error("NewGrid accepted too few coefficients")
+	}
+	if _, err := NewGrid(g.Shape(), g.Coefficients(), nil); err == nil {
+		t.Error("NewGrid accepted no curve")
 	}
 }

@@ -1,7 +1,8 @@
-package transfer
+package score
 
 import (
 	"fmt"
+	"sentiment/look"
 
 	"sentiment/imaging"
 	"sentiment/ssim"
@@ -25,8 +26,8 @@ const MinMovementSpan = 1.0
 // gives more than 1 and moving away less than 0. All six are in CIELAB
 // units and weigh the same. ok is false, and the value 0, when
 // |s(ref) − s(in)| < MinMovementSpan; averages should skip such pairs.
-func Movement(in, out, ref LabStats) (m float64, ok bool) {
-	vi, vo, vr := in.vector(), out.vector(), ref.vector()
+func Movement(in, out, ref look.LabStats) (m float64, ok bool) {
+	vi, vo, vr := vector(in), vector(out), vector(ref)
 	var num, den float64
 	for k := range vi {
 		d := vr[k] - vi[k]
@@ -39,7 +40,7 @@ func Movement(in, out, ref LabStats) (m float64, ok bool) {
 	return num / den, true
 }
 
-func (s LabStats) vector() [6]float64 {
+func vector(s look.LabStats) [6]float64 {
 	return [6]float64{s.Mean[0], s.Mean[1], s.Mean[2], s.Std[0], s.Std[1], s.Std[2]}
 }
 
@@ -61,19 +62,19 @@ func Score(input, output, ref *imaging.RGB) (Scores, error) {
 	var s Scores
 	var err error
 	if s.SSIM, err = ssim.RGB(input, output); err != nil {
-		return s, fmt.Errorf("transfer: scoring: %w", err)
+		return s, fmt.Errorf("score: scoring: %w", err)
 	}
-	si, err := StatsOf(input)
+	si, err := look.StatsOf(input)
 	if err != nil {
 		return s, err
 	}
-	so, err := StatsOf(output)
+	so, err := look.StatsOf(output)
 	if err != nil {
 		return s, err
 	}
-	sr, err := StatsOf(ref)
+	sr, err := look.StatsOf(ref)
 	if err != nil {
-		return s, fmt.Errorf("transfer: scoring the reference: %w", err)
+		return s, fmt.Errorf("score: scoring the reference: %w", err)
 	}
 	s.Movement, s.MovementOK = Movement(si, so, sr)
 	return s, nil

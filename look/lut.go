@@ -1,4 +1,4 @@
-package transfer
+package look
 
 import (
 	"bufio"
@@ -27,10 +27,10 @@ const (
 // red changing fastest, then green, then blue.
 func WriteCube(w io.Writer, title string, f func(r, g, b float32) (float32, float32, float32), size int) error {
 	if size < minCubeSize || size > maxCubeSize {
-		return fmt.Errorf("transfer: LUT size %d, want %d to %d", size, minCubeSize, maxCubeSize)
+		return fmt.Errorf("look: LUT size %d, want %d to %d", size, minCubeSize, maxCubeSize)
 	}
 	if strings.ContainsAny(title, "\"\r\n") {
-		return fmt.Errorf("transfer: LUT title %q has a quote or line break", title)
+		return fmt.Errorf("look: LUT title %q has a quote or line break", title)
 	}
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "TITLE \"%s\"\n# written by sentiment transfer\nLUT_3D_SIZE %d\nDOMAIN_MIN 0.0 0.0 0.0\nDOMAIN_MAX 1.0 1.0 1.0\n", title, size)
@@ -44,7 +44,7 @@ func WriteCube(w io.Writer, title string, f func(r, g, b float32) (float32, floa
 				line = line[:0]
 				for c, v := range o {
 					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-						return fmt.Errorf("transfer: LUT value %g at (%d, %d, %d)", v, r, g, b)
+						return fmt.Errorf("look: LUT value %g at (%d, %d, %d)", v, r, g, b)
 					}
 					if c > 0 {
 						line = append(line, ' ')
@@ -71,7 +71,7 @@ type Cube struct {
 }
 
 // ErrCube is returned (wrapped, with the line) for a malformed Cube file.
-var ErrCube = errors.New("transfer: malformed .cube LUT")
+var ErrCube = errors.New("look: malformed .cube LUT")
 
 // ReadCube parses a 3D LUT in the Cube format. It accepts comments, blank
 // lines and the keywords in any order before the table, and refuses 1D
@@ -136,7 +136,7 @@ func ReadCube(rd io.Reader) (*Cube, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("transfer: reading LUT: %w", err)
+		return nil, fmt.Errorf("look: reading LUT: %w", err)
 	}
 	if c.Size == 0 {
 		return nil, fmt.Errorf("%w: no LUT_3D_SIZE", ErrCube)

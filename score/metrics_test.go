@@ -1,7 +1,8 @@
-package transfer
+package score
 
 import (
 	"math"
+	"sentiment/look"
 	"testing"
 
 	"sentiment/assets"
@@ -9,10 +10,10 @@ import (
 )
 
 func TestMovementDefinition(t *testing.T) {
-	in := LabStats{Mean: [3]float64{50, 0, 10}, Std: [3]float64{20, 5, 8}}
-	ref := LabStats{Mean: [3]float64{40, 10, 20}, Std: [3]float64{10, 9, 12}}
-	lerp := func(f float64) LabStats {
-		var s LabStats
+	in := look.LabStats{Mean: [3]float64{50, 0, 10}, Std: [3]float64{20, 5, 8}}
+	ref := look.LabStats{Mean: [3]float64{40, 10, 20}, Std: [3]float64{10, 9, 12}}
+	lerp := func(f float64) look.LabStats {
+		var s look.LabStats
 		for c := range 3 {
 			s.Mean[c] = in.Mean[c] + f*(ref.Mean[c]-in.Mean[c])
 			s.Std[c] = in.Std[c] + f*(ref.Std[c]-in.Std[c])
@@ -41,10 +42,26 @@ func TestMovementDefinition(t *testing.T) {
 	}
 }
 
+// pattern is a smooth colourful field of the given spread around the given
+// level, its channels varying independently, so that every CIELAB
+// statistic is defined and within the gamut.
+func pattern(w, h int, spread, level float64) *imaging.RGB {
+	m := imaging.NewRGB(w, h)
+	for y := range h {
+		for x := range w {
+			u, v := float64(x)/float64(w), float64(y)/float64(h)
+			m.Set(x, y, float32(level+0.1+spread*math.Sin(7*u+0.5)*math.Cos(4*v)),
+				float32(level+spread*math.Sin(5*(u+v)+1)),
+				float32(level-0.1+spread*math.Cos(9*(u-v))))
+		}
+	}
+	return m
+}
+
 func TestScoreReinhardAndIdentity(t *testing.T) {
-	in := synth(200, 150, scene)
-	ref := synth(160, 120, warmScene)
-	out, err := Reinhard(in, ref)
+	in := pattern(200, 150, 0.3, 0.5)
+	ref := pattern(160, 120, 0.15, 0.6) // warmer, brighter, less spread
+	out, err := look.Reinhard(in, ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,21 +92,10 @@ func TestScoreReinhardAndIdentity(t *testing.T) {
 // the gamut's edge fall short (kodim16 toward the bright sunset: 0.83,
 // toward the dark and the foggy references: 0.99).
 func TestScoreReinhardOnPhotos(t *testing.T) {
-	load := func(rel string) *imaging.RGB {
-		p, err := assets.Path("", rel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, _, err := imaging.DecodeFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	in := load("inputs/kodim16.jpg")
+	in := load(t, "inputs/kodim16.jpg")
 	for _, r := range []string{"refs/deb-sunset.jpg", "refs/kde-darkesthour.jpg", "refs/lxqt-fog.jpg"} {
-		ref := load(r)
-		out, err := Reinhard(in, ref)
+		ref := load(t, r)
+		out, err := look.Reinhard(in, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,4 +108,18 @@ func TestScoreReinhardOnPhotos(t *testing.T) {
 			t.Errorf("%s: movement %g, want about 1", r, s.Movement)
 		}
 	}
+}
+
+// load decodes an asset photo.
+func load(t *testing.T, rel string) *imaging.RGB {
+	t.Helper()
+	p, err := assets.Path("", rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := imaging.DecodeFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -1,4 +1,4 @@
-package transfer
+package look
 
 import (
 	"errors"
@@ -63,7 +63,7 @@ func axis(g float64, n int) (i int, f float64) {
 	return i, min(max(g-float64(i), 0), 1)
 }
 
-var errNonFinite = errors.New("transfer: image has non-finite samples")
+var errNonFinite = errors.New("look: image has non-finite samples")
 
 // splat accumulates the tent-weighted moments of every pixel of in (guide
 // and regressor) and target.

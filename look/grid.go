@@ -1,4 +1,4 @@
-package transfer
+package look
 
 import (
 	"fmt"
@@ -46,13 +46,13 @@ func (c GridConfig) validate() error {
 	ok := func(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
 	switch {
 	case c.Cell < 1:
-		return fmt.Errorf("transfer: grid cell of %d pixels", c.Cell)
+		return fmt.Errorf("look: grid cell of %d pixels", c.Cell)
 	case c.Bins < 1 || c.Bins > 64:
-		return fmt.Errorf("transfer: %d luminance bins, want 1 to 64", c.Bins)
+		return fmt.Errorf("look: %d luminance bins, want 1 to 64", c.Bins)
 	case !ok(c.Smooth) || !ok(c.LumSmooth):
-		return fmt.Errorf("transfer: grid smoothness %g, %g, want finite and ≥ 0", c.Smooth, c.LumSmooth)
+		return fmt.Errorf("look: grid smoothness %g, %g, want finite and ≥ 0", c.Smooth, c.LumSmooth)
 	case !(c.Pull > 0) || math.IsInf(c.Pull, 0):
-		return fmt.Errorf("transfer: grid pull %g, want finite and > 0", c.Pull)
+		return fmt.Errorf("look: grid pull %g, want finite and > 0", c.Pull)
 	}
 	return nil
 }
@@ -96,17 +96,18 @@ func Fit(in, target *imaging.RGB, cfg GridConfig) (*Grid, error) {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
-		return nil, fmt.Errorf("transfer: grid input: %w", err)
+		return nil, fmt.Errorf("look: grid input: %w", err)
 	}
 	if err := target.Validate(); err != nil {
-		return nil, fmt.Errorf("transfer: grid target: %w", err)
+		return nil, fmt.Errorf("look: grid target: %w", err)
 	}
 	if in.W != target.W || in.H != target.H {
-		return nil, fmt.Errorf("transfer: grid input is %d×%d, target %d×%d", in.W, in.H, target.W, target.H)
+		return nil, fmt.Errorf("look: grid input is %d×%d, target %d×%d", in.W, in.H, target.W, target.H)
 	}
-	cx, cy := ceilDiv(in.W, cfg.Cell), ceilDiv(in.H, cfg.Cell)
+	sh := cfg.ShapeFor(in.W, in.H)
+	cx, cy := sh.CX, sh.CY
 	if (cx+1)*(cy+1)*(cfg.Bins+1) > maxVertices {
-		return nil, fmt.Errorf("transfer: a %d×%d grid of %d-px cells is too large: fit on a working-size image", cx, cy, cfg.Cell)
+		return nil, fmt.Errorf("look: a %d×%d grid of %d-px cells is too large: fit on a working-size image", cx, cy, cfg.Cell)
 	}
 	n := float64(in.W * in.H)
 	wt := weights{xy: cfg.Smooth, z: cfg.LumSmooth, pull: cfg.Pull}
@@ -126,6 +127,63 @@ func Fit(in, target *imaging.RGB, cfg GridConfig) (*Grid, error) {
 	gc := grid.solve(repeat(cc, (cx+1)*(cy+1)), wt)
 
 	return &Grid{cx: cx, cy: cy, bins: cfg.Bins, coef: to32(gc), curve: &Curve{bins: cfg.Bins, coef: to32(cc)}}, nil
+}
+
+// Shape is a grid's size: CX×CY cells over the image, Bins luminance
+// bins; it has (CX+1)·(CY+1)·(Bins+1) vertices of 12 coefficients.
+type Shape struct{ CX, CY, Bins int }
+
+// ShapeFor is the shape of the grid that cfg gives an image of w×h pixels.
+func (cfg GridConfig) ShapeFor(w, h int) Shape {
+	return Shape{CX: ceilDiv(w, max(cfg.Cell, 1)), CY: ceilDiv(h, max(cfg.Cell, 1)), Bins: cfg.Bins}
+}
+
+// Vertices is the number of vertices.
+func (s Shape) Vertices() int { return (s.CX + 1) * (s.CY + 1) * (s.Bins + 1) }
+
+func (s Shape) validate() error {
+	if s.CX < 1 || s.CY < 1 || s.Bins < 1 || s.Bins > 64 || s.Vertices() > maxVertices {
+		return fmt.Errorf("look: grid of %d×%d cells and %d bins", s.CX, s.CY, s.Bins)
+	}
+	return nil
+}
+
+// Shape returns the grid's shape.
+func (g *Grid) Shape() Shape { return Shape{CX: g.cx, CY: g.cy, Bins: g.bins} }
+
+// Coefficients returns a copy of the grid's coefficients: per vertex a
+// row-major 3×4 affine, vertices by rows of y, then x, luminance fastest.
+func (g *Grid) Coefficients() []float32 { return append([]float32(nil), g.coef...) }
+
+// NewGrid returns the grid of shape s with the given coefficients (in
+// Coefficients' layout, copied) and Global look curve.
+func NewGrid(s Shape, coef []float32, curve *Curve) (*Grid, error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	if len(coef) != 12*s.Vertices() {
+		return nil, fmt.Errorf("look: %d coefficients for a grid of %d vertices", len(coef), s.Vertices())
+	}
+	if curve == nil || len(curve.coef) != 12*(curve.bins+1) {
+		return nil, fmt.Errorf("look: a grid needs its global curve")
+	}
+	for _, v := range coef {
+		if v != v || v > math.MaxFloat32 || v < -math.MaxFloat32 {
+			return nil, fmt.Errorf("look: non-finite grid coefficient %g", v)
+		}
+	}
+	return &Grid{cx: s.CX, cy: s.CY, bins: s.Bins, coef: append([]float32(nil), coef...), curve: curve}, nil
+}
+
+// FitCurve returns the curve over bins luminance levels that best maps in
+// onto target: the Global look of a grid that was made some other way than
+// by Fit (as Fit makes it, with the whole image's data).
+func FitCurve(in, target *imaging.RGB, bins int) (*Curve, error) {
+	g, err := Fit(in, target, GridConfig{Cell: max(in.W, in.H), Bins: bins, Pull: 1})
+	if err != nil {
+		return nil, err
+	}
+	return g.curve, nil
 }
 
 func ceilDiv(a, b int) int { return max(1, (a+b-1)/b) }
@@ -161,7 +219,7 @@ func (g *Grid) Global() *Curve { return g.curve }
 // in [0, 1] (0 gives src, 1 the full transform), clamped to [0, 1].
 func (g *Grid) Apply(src *imaging.RGB, strength float32) (*imaging.RGB, error) {
 	if err := src.Validate(); err != nil {
-		return nil, fmt.Errorf("transfer: grid apply: %w", err)
+		return nil, fmt.Errorf("look: grid apply: %w", err)
 	}
 	dst := imaging.NewRGB(src.W, src.H)
 	if err := g.ApplyTo(dst, src, strength); err != nil {
@@ -188,19 +246,19 @@ func (g *Grid) ApplyTo(dst, src *imaging.RGB, strength float32) error {
 // processed a strip at a time.
 func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32) error {
 	if err := src.Validate(); err != nil {
-		return fmt.Errorf("transfer: grid apply: %w", err)
+		return fmt.Errorf("look: grid apply: %w", err)
 	}
 	if err := dst.Validate(); err != nil {
-		return fmt.Errorf("transfer: grid apply: %w", err)
+		return fmt.Errorf("look: grid apply: %w", err)
 	}
 	if dst.W != src.W || dst.H != src.H {
-		return fmt.Errorf("transfer: grid apply from %d×%d into %d×%d", src.W, src.H, dst.W, dst.H)
+		return fmt.Errorf("look: grid apply from %d×%d into %d×%d", src.W, src.H, dst.W, dst.H)
 	}
 	if y0 < 0 || y0 > fullH-src.H { // written so that no sum can overflow
-		return fmt.Errorf("transfer: grid apply to %d rows from row %d of an image of %d rows", src.H, y0, fullH)
+		return fmt.Errorf("look: grid apply to %d rows from row %d of an image of %d rows", src.H, y0, fullH)
 	}
 	if !(strength >= 0 && strength <= 1) {
-		return fmt.Errorf("transfer: strength %g, want 0 to 1", strength)
+		return fmt.Errorf("look: strength %g, want 0 to 1", strength)
 	}
 	w, h := src.W, src.H
 	n := w * h
