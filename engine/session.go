@@ -91,6 +91,9 @@ func (s *Session) Retrieve(q Query) ([]retrieval.Match, error) {
 type Defaults struct {
 	Size       int `json:"size"` // the optimization's working size (long side)
 	Iterations int `json:"iterations"`
+	// Strength is how much of the look a result opens with (the preset's
+	// Strength): 1 is the full mood, which the slider reaches.
+	Strength float64 `json:"strength"`
 }
 
 // LoadBackbone builds the named network from weights checked against
@@ -110,7 +113,7 @@ func (s *Session) LoadBackbone(name string, data, manifest []byte) (Defaults, er
 	}
 	s.nets[name] = net
 	s.mu.Unlock()
-	return Defaults{Size: p.Size, Iterations: p.Iterations}, nil
+	return Defaults{Size: p.Size, Iterations: p.Iterations, Strength: p.Strength}, nil
 }
 
 // Options are the page's transfer settings; a zero size or iteration

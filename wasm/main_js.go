@@ -109,7 +109,7 @@ func (b *bridge) retrieve(a []safejs.Value) (any, error) {
 	return toJS(ms)
 }
 
-// loadBackbone(name, weights, manifest text) → {size, iterations}.
+// loadBackbone(name, weights, manifest text) → {size, iterations, strength}.
 func (b *bridge) loadBackbone(a []safejs.Value) (any, error) {
 	var name, manifest string
 	var data []byte

@@ -33,8 +33,14 @@ export function init(eng) {
 // reset shows the slider and lines of the current result, or none.
 function reset() {
   const r = state.result;
-  $('strength').value = 100;
-  $('strength-out').value = r ? '100%' : '—';
+  const pct = r ? Math.round(state.strength * 100) : 100;
+  $('strength').value = pct;
+  $('strength-out').value = r ? `${pct}%` : '—';
+  if (r && state.strength !== 1) {
+    // The run drew the full look; show the result's strength instead.
+    blendAfter(r.bitmap, state.strength);
+    strength(state.strength);
+  }
   if (!r) {
     $('dl-text').textContent = '';
     say('dl-error');

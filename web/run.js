@@ -95,7 +95,10 @@ async function start() {
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
     $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
-    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap }, strength: 1 });
+    // The result opens at the preset's strength; the slider goes up to
+    // the full mood.
+    const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
+    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap }, strength });
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {
       $('run-text').textContent = 'Cancelled. Change the settings or the reference and start again.';

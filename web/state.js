@@ -11,7 +11,7 @@ export const state = {
   backbone: '', // the chosen network's name
   // name → {size (weights' bytes), kept (in storage), status ('absent',
   // 'kept', 'downloading', 'building', 'ready'), loaded (bytes so far),
-  // defaults ({size, iterations}), estimates ({[size]: {first, perIteration}})}
+  // defaults ({size, iterations, strength}), estimates ({[size]: {first, perIteration}})}
   networks: {},
   kept: null, // what the page keeps on this device: {bytes, networks, pictures}
   file: null, // the photo's File: re-read only if the worker restarts
