@@ -78,17 +78,8 @@ func Open(f *weights.File) (Network, error) {
 	return nil, fmt.Errorf("backbone: unknown backbone %q (want %q or %q)", f.Backbone, SqueezeNetName, DenseNet121.Name)
 }
 
-// Input returns img as a 3×H×W map whose gradient is kept: the leaf of a
-// graph that optimizes the image. The map shares img's pixels.
-func Input(img *imaging.RGB) (op.Map, error) {
-	if err := img.Validate(); err != nil {
-		return op.Map{}, err
-	}
-	node := mat.NewDense[float32](mat.WithShape(3, img.W*img.H), mat.WithBacking(img.Pix), mat.WithGrad(true))
-	return op.NewMap(node, 3, img.H, img.W)
-}
-
-// constInput is Input without a gradient, for classification.
+// constInput returns img as a 3×H×W map without a gradient, sharing
+// img's pixels, for classification.
 func constInput(img *imaging.RGB) (op.Map, error) {
 	if err := img.Validate(); err != nil {
 		return op.Map{}, err

@@ -1,6 +1,7 @@
 package backbone
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,7 +83,10 @@ func TestFeaturesRefuseBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	small, _ := Input(randomImage(20, 20, 1))
+	small, err := Input(randomImage(20, 20, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := net.Features(small); err == nil || !strings.Contains(err.Error(), "too small") {
 		t.Errorf("20×20 through f5: %v", err)
 	}
@@ -91,7 +95,10 @@ func TestFeaturesRefuseBadInput(t *testing.T) {
 		t.Errorf("20×20 through f2: %v", err)
 	}
 	sq := squeezeNet(t)
-	tiny, _ := Input(randomImage(12, 40, 1))
+	tiny, err := Input(randomImage(12, 40, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := sq.Features(tiny, "fire5"); err == nil || !strings.Contains(err.Error(), "too small") {
 		t.Errorf("12×40 through fire5: %v", err)
 	}
@@ -161,16 +168,8 @@ func TestDenseNetClassify(t *testing.T) {
 	if crop.W != 224 || crop.H != 224 {
 		t.Fatalf("crop %d×%d", crop.W, crop.H)
 	}
-	x, _ := constInput(crop)
-	logits, err := net.Logits(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := softmax(logits)
-	for i := range want {
-		if want[i] != probs[i] {
-			t.Fatalf("Classify differs from Logits of the resized central crop: %v vs %v", probs, want)
-		}
+	if want := probsAsIs(t, net, crop); !slices.Equal(probs, want) {
+		t.Fatalf("Classify differs from Logits of the resized central crop: %v vs %v", probs, want)
 	}
 	// A photo already at the input size is used as it is.
 	square := randomImage(224, 224, 10)
@@ -178,12 +177,8 @@ func TestDenseNetClassify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, _ = constInput(square)
-	logits, _ = net.Logits(x)
-	for i, p := range softmax(logits) {
-		if p != probs[i] {
-			t.Fatalf("a 224×224 image was resampled: %v vs %v", probs, softmax(logits))
-		}
+	if want := probsAsIs(t, net, square); !slices.Equal(probs, want) {
+		t.Fatalf("a 224×224 image was resampled: %v vs %v", probs, want)
 	}
 	if _, err := net.Classify(&imaging.RGB{W: 3, H: 3}); err == nil {
 		t.Error("invalid image accepted")

@@ -2,13 +2,11 @@ package backbone
 
 import (
 	"fmt"
-	"os"
 
-	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/op"
 	"sentiment/weights"
-	"sentiment/weights/convert"
 )
 
 // SqueezeNetName is the backbone name of SqueezeNet 1.1 weights files (the
@@ -227,7 +225,8 @@ func (n *SqueezeNet) Logits(x op.Map) ([]float32, error) {
 }
 
 // Classify implements Network: img is resized to 227×227 whatever its
-// aspect (as the Keras.js demo draws it), then classified.
+// aspect (as the Keras.js demo draws it; a photo already 227×227 is used
+// as is), then classified.
 func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 	if err := img.Validate(); err != nil {
 		return nil, err
@@ -243,22 +242,17 @@ func (n *SqueezeNet) Classify(img *imaging.RGB) ([]float32, error) {
 	return softmax(logits), nil
 }
 
-// OpenSqueezeNet builds SqueezeNet 1.1 from the Keras.js model in the assets
-// folder (assets.Fetch(dir, assets.SqueezeNet): the folder, or a checked
-// download), converting it in memory. Commands and tests use it; the page
-// loads the converted weights file instead.
+// OpenSqueezeNet builds SqueezeNet 1.1 from the assets' Keras.js model.
+//
+// Deprecated: use assetweights.SqueezeNet and NewSqueezeNet (tests) or
+// engine.Open (commands). It remains only until transfer's and
+// evaluation's tests switch: it links the Keras.js converter into
+// engine.wasm (7 KB of it since the torch converter left), so delete it
+// then.
 func OpenSqueezeNet(dir string) (*SqueezeNet, error) {
-	path, err := assets.Fetch(dir, assets.SqueezeNet)
+	f, err := assetweights.SqueezeNet(dir)
 	if err != nil {
 		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := convert.KerasJS(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return NewSqueezeNet(f)
 }

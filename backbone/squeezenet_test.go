@@ -3,13 +3,14 @@ package backbone
 import (
 	"math"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 
 	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/weights"
-	"sentiment/weights/convert"
 )
 
 var squeeze struct {
@@ -23,21 +24,9 @@ var squeeze struct {
 func squeezeNetFile(t testing.TB) *weights.File {
 	t.Helper()
 	squeeze.once.Do(func() {
-		path, err := assets.Fetch("", assets.SqueezeNet)
-		if err != nil {
-			squeeze.err = err
-			return
+		if squeeze.file, squeeze.err = assetweights.SqueezeNet(""); squeeze.err == nil {
+			squeeze.net, squeeze.err = NewSqueezeNet(squeeze.file)
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			squeeze.err = err
-			return
-		}
-		if squeeze.file, err = convert.KerasJS(data); err != nil {
-			squeeze.err = err
-			return
-		}
-		squeeze.net, squeeze.err = NewSqueezeNet(squeeze.file)
 	})
 	if squeeze.err != nil {
 		t.Fatal(squeeze.err)
@@ -107,6 +96,20 @@ func TestSqueezeNetClassifies(t *testing.T) {
 		if got := labels[top[0]]; got != c.label || probs[top[0]] < c.min {
 			t.Errorf("%s: top-1 %q (%.4f), want %q (at least %.2f)", c.photo, got, probs[top[0]], c.label, c.min)
 		}
+	}
+}
+
+// TestSqueezeNetClassifiesInputSizeAsIs: a photo already at the network's
+// input size reaches it without resampling, bit for bit.
+func TestSqueezeNetClassifiesInputSizeAsIs(t *testing.T) {
+	net := squeezeNet(t)
+	img := nearestSquash(decodeAsset(t, "models/cat.bmp"), 227, 227)
+	got, err := net.Classify(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := probsAsIs(t, net, img); !slices.Equal(got, want) {
+		t.Fatal("Classify of a 227×227 photo differs from the network on the photo as is")
 	}
 }
 

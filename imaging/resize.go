@@ -2,8 +2,9 @@ package imaging
 
 import "math"
 
-// WorkingSize is the long side, in pixels, of the images the transfer
-// optimizes and of the reference pictures the build ships.
+// WorkingSize is the long side, in pixels, of the copy of a photo that
+// retrieval compares and the page keeps, and of the reference pictures the
+// build ships. The optimization runs smaller, at its preset's Size.
 const WorkingSize = 512
 
 // Fit returns the size of a w×h image scaled so that its long side is long,

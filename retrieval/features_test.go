@@ -6,13 +6,18 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 )
 
 // TestPerceptualRetrieval ranks the references by SqueezeNet features: the
 // night edit of a photo is its nearest neighbour among the dark references
 // here too, and the distances are sorted and in [0, 2] (unit vectors).
 func TestPerceptualRetrieval(t *testing.T) {
-	net, err := backbone.OpenSqueezeNet("")
+	f, err := assetweights.SqueezeNet("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := backbone.NewSqueezeNet(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -370,3 +370,40 @@ func (r *reader) polarity() Polarity {
 	}
 	return Polarity(b[0])
 }
+
+// Vocabulary is what an index offers to choose from: its adjectives and
+// nouns, each with the number of references tagged with it.
+type Vocabulary struct {
+	Adjectives []AdjectiveCount `json:"adjectives"`
+	Nouns      []NounCount      `json:"nouns"`
+}
+
+// AdjectiveCount is an adjective of the vocabulary and its references.
+type AdjectiveCount struct {
+	Adjective
+	Count int `json:"count"`
+}
+
+// NounCount is a noun of the vocabulary and its references.
+type NounCount struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// Vocabulary returns the index's words in their order (by name), each with
+// the number of entries tagged with it.
+func (ix *Index) Vocabulary() Vocabulary {
+	adjs, nouns := map[string]int{}, map[string]int{}
+	for _, e := range ix.Entries {
+		adjs[e.Adjective]++
+		nouns[e.Noun]++
+	}
+	v := Vocabulary{Adjectives: make([]AdjectiveCount, len(ix.Adjectives)), Nouns: make([]NounCount, len(ix.Nouns))}
+	for i, a := range ix.Adjectives {
+		v.Adjectives[i] = AdjectiveCount{a, adjs[a.Name]}
+	}
+	for i, n := range ix.Nouns {
+		v.Nouns[i] = NounCount{n, nouns[n]}
+	}
+	return v
+}

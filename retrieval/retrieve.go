@@ -37,15 +37,20 @@ type Query struct {
 	Perceptual *Perceptual
 }
 
-// Match is one retrieved reference.
+// Match is one retrieved reference with its attribution: the one record
+// that the command line prints, the page shows and the build's
+// attribution.json lists (the Entry's fields flattened into the JSON).
 type Match struct {
-	Entry *Entry
+	*Entry
 	// SSIM is the structural similarity of the edge maps of the input and
 	// the reference, in [−1, 1]; higher is more alike.
-	SSIM float64
+	SSIM float64 `json:"ssim"`
 	// Distance is the perceptual distance when the query ranks by it
 	// (else 0); lower is more alike.
-	Distance float64
+	Distance float64 `json:"distance,omitempty"`
+	// Path is the picture's file on this machine, where the caller knows
+	// the index's folder (the command line); the page uses Picture.
+	Path string `json:"path,omitempty"`
 }
 
 // ErrNoMatch is returned (wrapped) when the query selects no reference.

@@ -358,6 +358,26 @@ func TestAssetIndex(t *testing.T) {
 			t.Errorf("%s: vocabulary lacks %s (%v) or %q", r.File, r.Adjective, r.Polarity, r.Noun)
 		}
 	}
+	// The vocabulary counts each word's catalog rows, in the index's order.
+	adjCount, nounCount := map[string]int{}, map[string]int{}
+	for _, r := range rows {
+		adjCount[r.Adjective]++
+		nounCount[r.Noun]++
+	}
+	v := back.Vocabulary()
+	if len(v.Adjectives) != len(adjCount) || len(v.Nouns) != len(nounCount) {
+		t.Errorf("vocabulary of %d adjectives and %d nouns; the catalog has %d and %d", len(v.Adjectives), len(v.Nouns), len(adjCount), len(nounCount))
+	}
+	for i, a := range v.Adjectives {
+		if a.Adjective != back.Adjectives[i] || a.Count != adjCount[a.Name] {
+			t.Errorf("adjective %d: %+v, the catalog has %d %s rows", i, a, adjCount[a.Name], a.Name)
+		}
+	}
+	for i, n := range v.Nouns {
+		if n.Name != back.Nouns[i] || n.Count != nounCount[n.Name] {
+			t.Errorf("noun %d: %+v, the catalog has %d %s rows", i, n, nounCount[n.Name], n.Name)
+		}
+	}
 	t.Logf("%d entries, %d adjectives, %d nouns, %d bytes", len(back.Entries), len(back.Adjectives), len(back.Nouns), len(b))
 }
 

@@ -1,9 +1,10 @@
 //go:build js && wasm
 
 // Command wasm is the engine's bridge to JavaScript: it registers the object
-// globalThis.sentimentEngine, whose methods translate between JavaScript
-// values (typed arrays of RGBA bytes, plain objects) and the engine, and
-// return an Error object instead of throwing. web/worker.js is its only
+// globalThis.sentimentEngine, whose methods decode JavaScript arguments,
+// call an engine.Session and encode what it returns, giving back an Error
+// object instead of throwing. Besides the methods, sentimentEngine.constants
+// holds the engine's sizes (engine.Constants). web/worker.js is its only
 // user.
 package main
 
@@ -14,173 +15,42 @@ import (
 
 	"github.com/hack-pad/safejs"
 
-	"sentiment/imaging"
-	"sentiment/transfer"
+	"sentiment/engine"
 )
 
+// bridge is the state behind the JavaScript methods.
+type bridge struct {
+	s     engine.Session
+	strip []byte // applyRows' buffer, kept from strip to strip
+}
+
+// calls are the bridge's methods by their JavaScript names.
+var calls = map[string]func(*bridge, []safejs.Value) (any, error){
+	"setPhoto":     (*bridge).setPhoto,
+	"setReference": (*bridge).setReference,
+	"cancel":       (*bridge).cancel,
+	"loadIndex":    (*bridge).loadIndex,
+	"retrieve":     (*bridge).retrieve,
+	"loadBackbone": (*bridge).loadBackbone,
+	"transfer":     (*bridge).transfer,
+	"apply":        (*bridge).apply,
+	"applyRows":    (*bridge).applyRows,
+	"lut":          (*bridge).lut,
+}
+
 func main() {
-	e := &engine{}
-	var strip []byte // applyRows' buffer
-	api := map[string]any{}
-	for name, fn := range map[string]func([]safejs.Value) (any, error){
-		"setPhoto": func(a []safejs.Value) (any, error) {
-			pix, w, h, err := argImage(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			return nil, e.setPhoto(pix, w, h)
-		},
-		"setReference": func(a []safejs.Value) (any, error) {
-			pix, w, h, err := argImage(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			return nil, e.setReference(pix, w, h)
-		},
-		"cancel": func([]safejs.Value) (any, error) {
-			e.stop()
-			return nil, nil
-		},
-		"loadIndex": func(a []safejs.Value) (any, error) {
-			data, err := argBytes(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			adjs, nouns, err := e.loadIndex(data)
-			if err != nil {
-				return nil, err
-			}
-			ja := make([]any, len(adjs))
-			for i, x := range adjs {
-				ja[i] = map[string]any{"name": x.name, "polarity": x.polarity, "count": x.count}
-			}
-			jn := make([]any, len(nouns))
-			for i, x := range nouns {
-				jn[i] = map[string]any{"name": x.name, "count": x.count}
-			}
-			return map[string]any{"adjectives": ja, "nouns": jn}, nil
-		},
-		"retrieve": func(a []safejs.Value) (any, error) {
-			q, err := arg(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			adj, noun, k := field(q, "adjective").str(), field(q, "noun").str(), field(q, "k").num()
-			ms, err := e.retrieve(adj, noun, int(k))
-			if err != nil {
-				return nil, err
-			}
-			out := make([]any, len(ms))
-			for i, m := range ms {
-				out[i] = map[string]any{
-					"picture": m.picture, "file": m.file, "adjective": m.adjective, "noun": m.noun,
-					"polarity": m.polarity, "ssim": m.ssim, "author": m.author, "license": m.licence,
-					"source": m.source, "description": m.description,
-				}
-			}
-			return out, nil
-		},
-		"loadBackbone": func(a []safejs.Value) (any, error) {
-			name, err := arg(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			data, err := argBytes(a, 1)
-			if err != nil {
-				return nil, err
-			}
-			man, err := arg(a, 2)
-			if err != nil {
-				return nil, err
-			}
-			d, err := e.loadBackbone(field(name, "").str(), data, []byte(field(man, "").str()))
-			if err != nil {
-				return nil, err
-			}
-			return map[string]any{"size": d.size, "iterations": d.iterations}, nil
-		},
-		"transfer": func(a []safejs.Value) (any, error) {
-			o, err := arg(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			report, err := arg(a, 1)
-			if err != nil || report.Type() != safejs.TypeFunction {
-				return nil, fmt.Errorf("argument 2: not a function")
-			}
-			opt := options{
-				backbone:     field(o, "backbone").str(),
-				size:         int(field(o, "size").num()),
-				iterations:   int(field(o, "iterations").num()),
-				previewEvery: int(field(o, "previewEvery").num()),
-			}
-			return runTransfer(e, opt, report)
-		},
-		"apply": func(a []safejs.Value) (any, error) {
-			pix, w, h, err := argImage(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			s, err := arg(a, 3)
-			if err != nil {
-				return nil, err
-			}
-			if err := e.apply(pix, w, h, float32(field(s, "").num())); err != nil {
-				return nil, err
-			}
-			return bytesToJS(pix)
-		},
-		"applyRows": func(a []safejs.Value) (any, error) {
-			// (rgba, width, rows, y0, fullHeight, strength): the strip is
-			// transformed where it lies, in the caller's array, through
-			// one Go buffer kept from strip to strip.
-			v, err := argArray(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			var n [4]int
-			for i := range n {
-				if n[i], err = argInt(a, 1+i); err != nil {
-					return nil, err
-				}
-			}
-			s, err := arg(a, 5)
-			if err != nil {
-				return nil, err
-			}
-			if cap(strip) < v.n {
-				strip = nil // let the old one go before taking a larger one
-				strip = make([]byte, v.n)
-			}
-			pix := strip[:v.n]
-			if _, err := safejs.CopyBytesToGo(pix, v.v); err != nil {
-				return nil, fmt.Errorf("argument 1: %w", err)
-			}
-			if err := e.applyRows(pix, n[0], n[1], n[2], n[3], float32(field(s, "").num())); err != nil {
-				return nil, err
-			}
-			_, err = safejs.CopyBytesToJS(v.v, pix)
-			return nil, err
-		},
-		"lut": func(a []safejs.Value) (any, error) {
-			s, err := arg(a, 0)
-			if err != nil {
-				return nil, err
-			}
-			return e.lut(float32(field(s, "").num()))
-		},
-	} {
-		f, err := safejs.FuncOf(wrap(name, fn))
+	b := &bridge{}
+	constants := map[string]any{}
+	for k, v := range engine.Constants() {
+		constants[k] = v
+	}
+	api := map[string]any{"constants": constants}
+	for name, fn := range calls {
+		f, err := safejs.FuncOf(wrap(name, func(a []safejs.Value) (any, error) { return fn(b, a) }))
 		if err != nil {
 			panic(err) // only if the JavaScript runtime is broken
 		}
 		api[name] = f
-	}
-	// Go's size limits, so that the page checks a photo against the same
-	// numbers instead of retyping them.
-	api["constants"] = map[string]any{
-		"minSide": transfer.MinSide, "maxSide": maxSide,
-		"maxPixels": imaging.MaxPixels, "workingSize": imaging.WorkingSize,
 	}
 	if err := safejs.Global().Set("sentimentEngine", api); err != nil {
 		panic(err)
@@ -188,161 +58,112 @@ func main() {
 	select {} // serve calls until the worker ends
 }
 
-// wrap turns an error or a panic into a returned JavaScript Error, which
-// worker.js rethrows with the message.
-func wrap(name string, fn func([]safejs.Value) (any, error)) func(safejs.Value, []safejs.Value) any {
-	return func(_ safejs.Value, args []safejs.Value) (out any) {
-		defer func() {
-			if r := recover(); r != nil {
-				out = jsError(fmt.Errorf("%s: internal error: %v", name, r))
+// setPhoto(rgba, width, height) sets the working-size photo.
+func (b *bridge) setPhoto(a []safejs.Value) (any, error) { return nil, setImage(a, b.s.SetPhoto) }
+
+// setReference(rgba, width, height) sets the reference.
+func (b *bridge) setReference(a []safejs.Value) (any, error) {
+	return nil, setImage(a, b.s.SetReference)
+}
+
+// setImage decodes (rgba, width, height) and hands them to set.
+func setImage(a []safejs.Value, set func(pix []byte, w, h int) error) error {
+	var pix []byte
+	var w, h int
+	if err := scan(a, &pix, &w, &h); err != nil {
+		return err
+	}
+	return set(pix, w, h)
+}
+
+// cancel() stops the running transfer between two iterations.
+func (b *bridge) cancel([]safejs.Value) (any, error) {
+	b.s.Cancel()
+	return nil, nil
+}
+
+// loadIndex(bytes) → {adjectives: [{name, polarity, count}], nouns:
+// [{name, count}]}.
+func (b *bridge) loadIndex(a []safejs.Value) (any, error) {
+	var data []byte
+	if err := scan(a, &data); err != nil {
+		return nil, err
+	}
+	v, err := b.s.LoadIndex(data)
+	if err != nil {
+		return nil, err
+	}
+	return toJS(v)
+}
+
+// retrieve({adjective, noun, k}) → [retrieval.Match as JSON].
+func (b *bridge) retrieve(a []safejs.Value) (any, error) {
+	var q engine.Query
+	if err := scan(a, &q); err != nil {
+		return nil, err
+	}
+	ms, err := b.s.Retrieve(q)
+	if err != nil {
+		return nil, err
+	}
+	return toJS(ms)
+}
+
+// loadBackbone(name, weights, manifest text) → {size, iterations}.
+func (b *bridge) loadBackbone(a []safejs.Value) (any, error) {
+	var name, manifest string
+	var data []byte
+	if err := scan(a, &name, &data, &manifest); err != nil {
+		return nil, err
+	}
+	d, err := b.s.LoadBackbone(name, data, []byte(manifest))
+	if err != nil {
+		return nil, err
+	}
+	return toJS(d)
+}
+
+// transfer({backbone, size, iterations, previewEvery}, report) → Promise
+// of {iterations, loss}. report gets {iteration, total, loss[, preview, w,
+// h]} after each iteration and may return a promise, which the run waits
+// for: the worker's event loop turns meanwhile, so a cancel request
+// reaches the run between two iterations. The run is a goroutine that
+// recovers: a panic rejects the promise and the engine stays usable.
+func (b *bridge) transfer(a []safejs.Value) (any, error) {
+	var o engine.Options
+	var report safejs.Value
+	if err := scan(a, &o, &report); err != nil {
+		return nil, err
+	}
+	ctx, end, err := b.s.Start()
+	if err != nil {
+		return nil, err
+	}
+	promise, resolve, reject, err := newPromise()
+	if err != nil {
+		end()
+		return nil, err
+	}
+	go guarded("transfer", reject, func() {
+		defer end()
+		sum, err := b.s.Transfer(ctx, o, func(st engine.Step) {
+			msg, err := toJS(st)
+			if err != nil {
+				return
 			}
-		}()
-		v, err := fn(args)
-		if err != nil {
-			return jsError(err)
-		}
-		return v
-	}
-}
-
-func jsError(err error) any {
-	ctor, e := safejs.Global().Get("Error")
-	if e != nil {
-		return err.Error()
-	}
-	v, e := ctor.New(err.Error())
-	if e != nil {
-		return err.Error()
-	}
-	return v
-}
-
-func arg(a []safejs.Value, i int) (safejs.Value, error) {
-	if i >= len(a) {
-		return safejs.Undefined(), fmt.Errorf("missing argument %d", i+1)
-	}
-	return a[i], nil
-}
-
-// argBytes copies a Uint8Array argument into Go memory.
-func argBytes(a []safejs.Value, i int) ([]byte, error) {
-	v, err := argArray(a, i)
-	if err != nil {
-		return nil, err
-	}
-	b := make([]byte, v.n)
-	if _, err := safejs.CopyBytesToGo(b, v.v); err != nil {
-		return nil, fmt.Errorf("argument %d: not a Uint8Array", i+1)
-	}
-	return b, nil
-}
-
-// byteArray is a byte array argument and its length.
-type byteArray struct {
-	v safejs.Value
-	n int
-}
-
-// argArray returns argument i, a Uint8Array or Uint8ClampedArray (as
-// ImageData holds), and its length, without copying it.
-func argArray(a []safejs.Value, i int) (byteArray, error) {
-	v, err := arg(a, i)
-	if err != nil {
-		return byteArray{}, err
-	}
-	n, err := v.Length()
-	if err != nil || v.Type() != safejs.TypeObject {
-		return byteArray{}, fmt.Errorf("argument %d: not a Uint8Array", i+1)
-	}
-	return byteArray{v, n}, nil
-}
-
-func argInt(a []safejs.Value, i int) (int, error) {
-	v, err := arg(a, i)
-	if err != nil {
-		return 0, err
-	}
-	if v.Type() != safejs.TypeNumber {
-		return 0, fmt.Errorf("argument %d: not a number", i+1)
-	}
-	return v.Int()
-}
-
-// argImage reads (rgba Uint8Array, width, height) starting at argument i.
-func argImage(a []safejs.Value, i int) ([]byte, int, int, error) {
-	pix, err := argBytes(a, i)
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	w, err := argInt(a, i+1)
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	h, err := argInt(a, i+2)
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	return pix, w, h, nil
-}
-
-// bytesToJS returns a new Uint8Array holding b.
-func bytesToJS(b []byte) (safejs.Value, error) {
-	ctor, err := safejs.Global().Get("Uint8Array")
-	if err != nil {
-		return safejs.Undefined(), err
-	}
-	v, err := ctor.New(len(b))
-	if err != nil {
-		return safejs.Undefined(), err
-	}
-	_, err = safejs.CopyBytesToJS(v, b)
-	return v, err
-}
-
-// runTransfer starts the transfer in a goroutine and returns a Promise of
-// its summary. After each iteration the goroutine waits for the promise
-// that report returns: the worker's event loop turns meanwhile, so a cancel
-// request reaches e.stop between two iterations.
-func runTransfer(e *engine, opt options, report safejs.Value) (any, error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := e.begin(cancel); err != nil {
-		cancel()
-		return nil, err
-	}
-	var resolve, reject safejs.Value
-	executor, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		resolve, reject = args[0], args[1]
-		return nil
-	})
-	if err != nil {
-		e.end()
-		return nil, err
-	}
-	defer executor.Release()
-	promiseCtor, err := safejs.Global().Get("Promise")
-	if err != nil {
-		e.end()
-		return nil, err
-	}
-	promise, err := promiseCtor.New(executor)
-	if err != nil {
-		e.end()
-		return nil, err
-	}
-	go func() {
-		defer e.end()
-		defer cancel()
-		sum, err := e.transfer(ctx, opt, func(p progress) {
-			msg := map[string]any{"iteration": p.iteration, "total": p.total, "loss": lossJS(p.loss)}
-			if p.preview != nil {
-				if px, err := bytesToJS(toRGBA(p.preview)); err == nil {
-					msg["preview"], msg["w"], msg["h"] = px, p.preview.W, p.preview.H
+			if st.Preview != nil {
+				if px, err := bytesToJS(engine.ToRGBA(st.Preview)); err == nil {
+					v := msg.(safejs.Value)
+					v.Set("preview", px)
+					v.Set("w", st.Preview.W)
+					v.Set("h", st.Preview.H)
 				}
 			}
 			if ret, err := report.Invoke(msg); err == nil {
-				await(ret)
+				await(ctx, ret)
 			}
 		})
+		end() // before the page hears, so that it may start the next at once
 		if err != nil {
 			jerr := jsError(err)
 			if errors.Is(err, context.Canceled) {
@@ -350,73 +171,64 @@ func runTransfer(e *engine, opt options, report safejs.Value) (any, error) {
 					v.Set("name", "Cancelled")
 				}
 			}
-			reject.Invoke(jerr)
+			reject(jerr)
 			return
 		}
-		resolve.Invoke(map[string]any{"iterations": sum.iterations, "loss": lossJS(sum.loss)})
-	}()
+		v, err := toJS(sum)
+		if err != nil {
+			reject(jsError(err))
+			return
+		}
+		resolve(v)
+	})
 	return promise, nil
 }
 
-func lossJS(l map[string]float64) map[string]any {
-	out := make(map[string]any, len(l))
-	for k, v := range l {
-		out[k] = v
+// apply(rgba, width, height, strength) → a new Uint8Array of the photo
+// with the last result's look.
+func (b *bridge) apply(a []safejs.Value) (any, error) {
+	var pix []byte
+	var w, h int
+	var s float32
+	if err := scan(a, &pix, &w, &h, &s); err != nil {
+		return nil, err
 	}
-	return out
+	if err := b.s.ApplyRGBA(pix, w, h, 0, h, s); err != nil {
+		return nil, err
+	}
+	return bytesToJS(pix)
 }
 
-// await blocks the calling goroutine until v, if it is a thenable,
-// settles. Go hands control back to JavaScript while it waits.
-func await(v safejs.Value) {
-	then, err := v.Get("then")
-	if err != nil || then.Type() != safejs.TypeFunction {
-		return
+// applyRows(rgba, width, rows, y0, fullHeight, strength) transforms a strip
+// of a full-size photo where it lies, in the caller's array, through one
+// Go buffer kept from strip to strip.
+func (b *bridge) applyRows(a []safejs.Value) (any, error) {
+	var v byteArray
+	var w, h, y0, fullH int
+	var s float32
+	if err := scan(a, &v, &w, &h, &y0, &fullH, &s); err != nil {
+		return nil, err
 	}
-	done := make(chan struct{})
-	settle, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
-		close(done)
-		return nil
-	})
-	if err != nil {
-		return
+	if cap(b.strip) < v.n {
+		b.strip = nil // let the old one go before taking a larger one
+		b.strip = make([]byte, v.n)
 	}
-	defer settle.Release()
-	if _, err := v.Call("then", settle, settle); err != nil {
-		return
+	pix := b.strip[:v.n]
+	if _, err := safejs.CopyBytesToGo(pix, v.v); err != nil {
+		return nil, fmt.Errorf("argument 1: %w", err)
 	}
-	<-done
+	if err := b.s.ApplyRGBA(pix, w, h, y0, fullH, s); err != nil {
+		return nil, err
+	}
+	_, err := safejs.CopyBytesToJS(v.v, pix)
+	return nil, err
 }
 
-// jsValue reads loosely typed fields of the page's option objects.
-type jsValue struct{ v safejs.Value }
-
-// field returns o[name], or o itself for name "".
-func field(o safejs.Value, name string) jsValue {
-	if name == "" {
-		return jsValue{o}
+// lut(strength) → the .cube text of the last result's global look.
+func (b *bridge) lut(a []safejs.Value) (any, error) {
+	var s float32
+	if err := scan(a, &s); err != nil {
+		return nil, err
 	}
-	v, err := o.Get(name)
-	if err != nil {
-		return jsValue{safejs.Undefined()}
-	}
-	return jsValue{v}
-}
-
-// str returns the string, or "" for anything else.
-func (j jsValue) str() string {
-	if j.v.Type() != safejs.TypeString {
-		return ""
-	}
-	s, _ := j.v.String()
-	return s
-}
-
-// num returns the number, or 0 for anything else (NaN included).
-func (j jsValue) num() float64 {
-	if j.v.Type() != safejs.TypeNumber || j.v.IsNaN() {
-		return 0
-	}
-	f, _ := j.v.Float()
-	return f
+	return b.s.LUT(s)
 }

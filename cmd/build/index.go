@@ -18,23 +18,9 @@ func init() { register(step{30, "index", buildIndex}) }
 // shown in the gallery and their colours are what the transfer borrows.
 const refQuality = 90
 
-// attribution is one line of refs/attribution.json: who made a reference
-// picture and under which licence, for every page that shows it.
-type attribution struct {
-	Picture     string `json:"picture"` // relative to refs/
-	Original    string `json:"original"`
-	Adjective   string `json:"adjective"`
-	Noun        string `json:"noun"`
-	Polarity    string `json:"polarity"`
-	Description string `json:"description"`
-	Author      string `json:"author"`
-	License     string `json:"license"`
-	Source      string `json:"source"`
-}
-
 // buildIndex writes refs/index.bin, the reference index of the assets'
 // refs/ folder, each reference at the working size as refs/NAME.jpg, and
-// refs/attribution.json.
+// refs/attribution.json, every reference's tags and attribution.
 func buildIndex(s *site) error {
 	src, dst := filepath.Join(s.assets, "refs"), filepath.Join(s.out, "refs")
 	// A fresh folder: no picture of an earlier catalog lingers.
@@ -63,15 +49,9 @@ func buildIndex(s *site) error {
 	if err := os.WriteFile(filepath.Join(dst, "index.bin"), data, 0o644); err != nil {
 		return err
 	}
-	attr := make([]attribution, len(ix.Entries))
-	for i, e := range ix.Entries {
-		attr[i] = attribution{
-			Picture: e.Picture, Original: e.File, Adjective: e.Adjective, Noun: e.Noun,
-			Polarity: e.Polarity.String(), Description: e.Description,
-			Author: e.Author, License: e.License, Source: e.Source,
-		}
-	}
-	j, _ := json.MarshalIndent(attr, "", "  ") // plain data: cannot fail
+	// The credits, one retrieval.Entry each: the record the page and the
+	// command line show with every match.
+	j, _ := json.MarshalIndent(ix.Entries, "", "  ") // plain data: cannot fail
 	if err := os.WriteFile(filepath.Join(dst, "attribution.json"), append(j, '\n'), 0o644); err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func TestBuildIndex(t *testing.T) {
 			t.Errorf("%s: %s %s %d×%d", e.File, e.Picture, format, m.W, m.H)
 		}
 	}
-	var attr []attribution
+	var attr []retrieval.Entry
 	b, err := os.ReadFile(filepath.Join(dir, "attribution.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestBuildIndex(t *testing.T) {
 	if err := json.Unmarshal(b, &attr); err != nil {
 		t.Fatal(err)
 	}
-	if len(attr) != 2 || attr[0].Picture != "big.jpg" || attr[0].Author != "Anne" || attr[1].License != "CC-BY-4.0" || attr[0].Polarity != "negative" {
+	if len(attr) != 2 || attr[0].Picture != "big.jpg" || attr[0].Author != "Anne" || attr[1].License != "CC-BY-4.0" || attr[0].Polarity != retrieval.Negative || attr[0].File != "big.png" {
 		t.Errorf("attribution %+v", attr)
 	}
 }

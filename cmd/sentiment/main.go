@@ -1,15 +1,21 @@
 // Command sentiment is the native command line of the sentiment transfer
 // tool: it classifies photos, retrieves references and transfers moods with
-// the same engine the web page runs in WebAssembly.
+// the same engine (package engine) the web page runs in WebAssembly. It
+// only reads flags, calls the engine and writes what it returns.
 //
 // Each subcommand lives in a file of its own and registers itself in
-// commands from an init function.
+// commands from an init function. Exit codes: 0 success, 1 the work failed
+// (the machine, a damaged model), 2 bad usage or input (flags, photos,
+// files named on the command line).
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
+
+	"sentiment/engine"
 )
 
 // command is one subcommand: run gets the arguments after its name and
@@ -21,10 +27,16 @@ type command struct {
 
 var commands = map[string]command{}
 
+// Exit codes of every command.
+const (
+	exitFailed = 1 // the work could not be done
+	exitUsage  = 2 // bad flags or input
+)
+
 func main() {
 	if len(os.Args) < 2 || commands[os.Args[1]].run == nil {
 		usage()
-		os.Exit(2)
+		os.Exit(exitUsage)
 	}
 	os.Exit(commands[os.Args[1]].run(os.Args[2:]))
 }
@@ -40,3 +52,23 @@ func usage() {
 		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, commands[n].summary)
 	}
 }
+
+// reporter prints a command's errors and warnings to stderr, prefixed with
+// the command's name.
+type reporter struct {
+	name   string
+	stderr io.Writer
+}
+
+// fail prints err and returns the exit code that fits it: exitUsage for
+// the caller's errors (engine.IsBadInput), else code.
+func (r reporter) fail(code int, err error) int {
+	fmt.Fprintf(r.stderr, "sentiment %s: %v\n", r.name, err)
+	if engine.IsBadInput(err) {
+		return exitUsage
+	}
+	return code
+}
+
+// warn prints a warning.
+func (r reporter) warn(msg string) { fmt.Fprintf(r.stderr, "sentiment %s: %s\n", r.name, msg) }

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"sentiment/assets"
+	"sentiment/engine"
 	"sentiment/imaging"
 	"sentiment/retrieval"
 )
@@ -19,20 +18,6 @@ func init() {
 		summary: "find the reference photos of a mood most like a photo in structure",
 		run:     func(args []string) int { return retrieveCmd(args, os.Stdout, os.Stderr) },
 	}
-}
-
-// retrievedMatch is one retrieved reference, as -json prints it (here and
-// in the transfer's report).
-type retrievedMatch struct {
-	File      string  `json:"file"`
-	Adjective string  `json:"adjective"`
-	Noun      string  `json:"noun"`
-	Polarity  string  `json:"polarity"`
-	SSIM      float64 `json:"ssim"`
-	Distance  float64 `json:"distance,omitempty"` // with -by perceptual
-	Path      string  `json:"path"`               // the reference picture on this machine
-	Author    string  `json:"author"`
-	License   string  `json:"license"`
 }
 
 // retrieveCmd is `sentiment retrieve -in PHOTO (-adjective A | -polarity P)
@@ -54,10 +39,7 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintln(stderr, "sentiment retrieve:", err)
-		return code
-	}
+	r := reporter{"retrieve", stderr}
 	if *in == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return exitUsage
@@ -65,41 +47,39 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	q := retrieval.Query{Adjective: *adjective, Noun: *noun, K: *k}
 	switch {
 	case (*adjective == "") == (*polarity == ""):
-		return fail(exitUsage, errors.New("give exactly one of -adjective and -polarity"))
+		return r.fail(exitUsage, errors.New("give exactly one of -adjective and -polarity"))
 	case *k < 1:
-		return fail(exitUsage, fmt.Errorf("-k %d: ask for at least one reference", *k))
+		return r.fail(exitUsage, fmt.Errorf("-k %d: ask for at least one reference", *k))
 	case *polarity != "":
 		p, err := retrieval.ParsePolarity(*polarity)
 		if err != nil {
-			return fail(exitUsage, err)
+			return r.fail(exitUsage, err)
 		}
 		q.Polarity = p
 	}
 	if *by != "ssim" && *by != "perceptual" {
-		return fail(exitUsage, fmt.Errorf("-by %q: want ssim or perceptual", *by))
+		return r.fail(exitUsage, fmt.Errorf("-by %q: want ssim or perceptual", *by))
 	}
-	if _, err := backboneName(*name); err != nil {
-		return fail(exitUsage, err)
+	if _, err := engine.BackboneName(*name); err != nil {
+		return r.fail(exitUsage, err)
 	}
 	img, _, err := imaging.DecodeFile(*in)
 	if err != nil {
-		return fail(exitUsage, err)
+		return r.fail(exitUsage, err)
 	}
 	if *by == "perceptual" {
-		net, code, err := openNetwork(*name, *wfile, *dir, stderr)
+		net, err := engine.Open(*name, *wfile, *dir, r.warn)
 		if err != nil {
-			return fail(code, err)
+			return r.fail(exitFailed, err)
 		}
 		q.Perceptual = &retrieval.Perceptual{Embedder: retrieval.Features{Net: net}}
 	}
-	matches, code, err := retrieveQuery(img, q, *index, *dir)
+	matches, err := retrieve(img, q, *index, *dir)
 	if err != nil {
-		return fail(code, err)
+		return r.fail(exitFailed, err)
 	}
 	if *asJSON {
-		b, _ := json.MarshalIndent(matches, "", "  ") // plain data: cannot fail
-		fmt.Fprintf(stdout, "%s\n", b)
-		return 0
+		return writeJSON(r, stdout, matches)
 	}
 	for i, m := range matches {
 		score := fmt.Sprintf("SSIM %.4f", m.SSIM)
@@ -111,54 +91,12 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// retrieveFor returns the k references of the adjective (and noun, if not
-// empty) most like img, with the exit code that fits an error.
-func retrieveFor(img *imaging.RGB, adjective, noun, index, dir string, k int) ([]retrievedMatch, int, error) {
-	return retrieveQuery(img, retrieval.Query{Adjective: adjective, Noun: noun, K: k}, index, dir)
-}
-
-// retrieveQuery loads the index (the file index, or one built in memory
-// from the assets' refs folder) and runs q. Match paths are the pictures
-// beside the index, or the photos of the refs folder.
-func retrieveQuery(img *imaging.RGB, q retrieval.Query, index, dir string) ([]retrievedMatch, int, error) {
-	var ix *retrieval.Index
-	var base string
-	if index != "" {
-		data, err := os.ReadFile(index)
-		if err != nil {
-			return nil, exitUsage, err
-		}
-		if ix, err = retrieval.Load(data); err != nil {
-			return nil, exitUsage, fmt.Errorf("%s: %w", index, err)
-		}
-		base = filepath.Dir(index)
-	} else {
-		root, err := assets.Root(dir)
-		if err != nil {
-			return nil, exitFailed, err
-		}
-		base = filepath.Join(root, "refs")
-		if ix, err = retrieval.Build(base, nil); err != nil {
-			return nil, exitFailed, err
-		}
-	}
-	if q.Perceptual != nil && q.Perceptual.Picture == nil {
-		q.Perceptual.Picture = retrieval.Pictures(base)
-	}
-	ms, err := retrieval.Retrieve(ix, img, q)
-	if errors.Is(err, retrieval.ErrNoMatch) {
-		return nil, exitUsage, err
-	}
+// retrieve runs q on the index file index, or on one built from the assets'
+// refs; each match's Path is its picture on this machine.
+func retrieve(img *imaging.RGB, q retrieval.Query, index, dir string) ([]retrieval.Match, error) {
+	ix, base, err := engine.OpenIndex(index, dir)
 	if err != nil {
-		return nil, exitFailed, err
+		return nil, err
 	}
-	out := make([]retrievedMatch, len(ms))
-	for i, m := range ms {
-		e := m.Entry
-		out[i] = retrievedMatch{
-			File: e.File, Adjective: e.Adjective, Noun: e.Noun, Polarity: e.Polarity.String(), SSIM: m.SSIM, Distance: m.Distance,
-			Path: filepath.Join(base, filepath.FromSlash(e.Picture)), Author: e.Author, License: e.License,
-		}
-	}
-	return out, 0, nil
+	return engine.Retrieve(ix, base, img, q)
 }

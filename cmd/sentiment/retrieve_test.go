@@ -56,9 +56,9 @@ func TestRetrieveCommand(t *testing.T) {
 	if code != 0 || len(lines) != 5 || !strings.Contains(lines[0], "ele-ashimnight.jpg") {
 		t.Fatalf("exit %d: %s%s", code, text, stderr)
 	}
-	matches, code, err := retrieveFor(mustDecode(t, ashim), "dark", "", idx, "", 1)
-	if err != nil || code != 0 || len(matches) != 1 || matches[0].Path != filepath.Join(filepath.Dir(idx), "ele-ashimnight.jpg") {
-		t.Errorf("retrieveFor: %+v %d %v", matches, code, err)
+	matches, err := retrieve(mustDecode(t, ashim), retrieval.Query{Adjective: "dark", K: 1}, idx, "")
+	if err != nil || len(matches) != 1 || matches[0].Path != filepath.Join(filepath.Dir(idx), "ele-ashimnight.jpg") {
+		t.Errorf("retrieve: %+v %v", matches, err)
 	}
 
 	// A noun puts its references first; a polarity lets every adjective

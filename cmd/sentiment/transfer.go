@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,11 +10,15 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"sentiment/assets"
+	"sentiment/engine"
 	"sentiment/imaging"
+	"sentiment/internal/outfile"
 	"sentiment/look"
+	"sentiment/retrieval"
 	"sentiment/score"
 	"sentiment/transfer"
 )
@@ -23,31 +26,38 @@ import (
 func init() {
 	commands["transfer"] = command{
 		summary: "give a photo the mood of a reference photo",
-		run:     func(args []string) int { return transferCmd(args, os.Stdout, os.Stderr) },
+		run: func(args []string) int {
+			// Ctrl-C (or a SIGTERM) stops the run, up to the moment the
+			// outputs are put in place, and leaves no temporary file.
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return transferCmd(ctx, args, os.Stdout, os.Stderr)
+		},
 	}
 }
 
 // transferReport is what -json prints.
 type transferReport struct {
-	Input      string           `json:"input"`
-	Reference  string           `json:"reference"`
-	Output     string           `json:"output"`
-	Width      int              `json:"width"`
-	Height     int              `json:"height"`
-	Backbone   string           `json:"backbone"`
-	Preset     string           `json:"preset"`
-	Iterations int              `json:"iterations"`
-	SSIM       float64          `json:"ssim"`
-	Movement   *float64         `json:"colour_movement,omitempty"`
-	Seconds    float64          `json:"seconds"`
-	LossStart  transfer.Losses  `json:"loss_start"`
-	LossEnd    transfer.Losses  `json:"loss_end"`
-	Retrieved  []retrievedMatch `json:"retrieved,omitempty"`
+	Input      string            `json:"input"`
+	Reference  string            `json:"reference"`
+	Output     string            `json:"output"`
+	Width      int               `json:"width"`
+	Height     int               `json:"height"`
+	Backbone   string            `json:"backbone"`
+	Preset     string            `json:"preset"`
+	Iterations int               `json:"iterations"`
+	SSIM       float64           `json:"ssim"`
+	Movement   *float64          `json:"colour_movement,omitempty"`
+	Seconds    float64           `json:"seconds"`
+	LossStart  transfer.Losses   `json:"loss_start"`
+	LossEnd    transfer.Losses   `json:"loss_end"`
+	Retrieved  []retrieval.Match `json:"retrieved,omitempty"`
 }
 
 // transferCmd is `sentiment transfer -in PHOTO (-ref REF | -adjective A
-// [-noun N]) -out OUT.(png|jpg) [flags]`.
-func transferCmd(args []string, stdout, stderr io.Writer) int {
+// [-noun N]) -out OUT.(png|jpg) [flags]`. Cancelling ctx stops it; its
+// outputs are then left as they were.
+func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("transfer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	in := fs.String("in", "", "photo to transfer")
@@ -55,7 +65,7 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 	adjective := fs.String("adjective", "", "mood to retrieve a reference for, such as misty (instead of -ref)")
 	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective)")
 	index := fs.String("index", "", "reference index built by cmd/build (default: built from the assets' refs)")
-	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size")
+	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself)")
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
@@ -66,69 +76,66 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintln(stderr, "sentiment transfer:", err)
-		return code
-	}
+	r := reporter{"transfer", stderr}
 	switch {
 	case *in == "" || *out == "" || fs.NArg() > 0:
 		fs.Usage()
 		return exitUsage
 	case (*refPath == "") == (*adjective == ""):
-		return fail(exitUsage, errors.New("give exactly one of -ref and -adjective"))
+		return r.fail(exitUsage, errors.New("give exactly one of -ref and -adjective"))
 	case !(*strength >= 0 && *strength <= 1) && *strength != -1:
-		return fail(exitUsage, fmt.Errorf("-strength %g is not in [0, 1]", *strength))
+		return r.fail(exitUsage, fmt.Errorf("-strength %g is not in [0, 1]", *strength))
 	}
 	ext := strings.ToLower(filepath.Ext(*out))
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		return fail(exitUsage, fmt.Errorf("-out %s: write .png or .jpg", *out))
+		return r.fail(exitUsage, fmt.Errorf("-out %s: write .png or .jpg", *out))
 	}
-	if _, err := backboneName(*name); err != nil {
-		return fail(exitUsage, err)
+	if err := checkOutputs(*in, *out, *lut); err != nil {
+		return r.fail(exitUsage, err)
+	}
+	if _, err := engine.BackboneName(*name); err != nil {
+		return r.fail(exitUsage, err)
 	}
 	img, _, err := imaging.DecodeFile(*in)
 	if err != nil {
-		return fail(exitUsage, err)
+		return r.fail(exitUsage, err)
 	}
-	if min(img.W, img.H) < transfer.MinSide {
-		return fail(exitUsage, fmt.Errorf("%s is %d×%d pixels: a photo needs at least %d on each side", *in, img.W, img.H, transfer.MinSide))
+	if err := engine.CheckPhoto("photo", img); err != nil {
+		return r.fail(exitUsage, fmt.Errorf("%s: %w", *in, err))
 	}
 	rep := transferReport{Input: *in, Output: *out, Width: img.W, Height: img.H}
 	var ref *imaging.RGB
 	if *refPath != "" {
 		if ref, _, err = imaging.DecodeFile(*refPath); err != nil {
-			return fail(exitUsage, fmt.Errorf("reference: %w", err))
+			return r.fail(exitUsage, fmt.Errorf("reference: %w", err))
 		}
 		rep.Reference = *refPath
 	} else {
-		matches, code, err := retrieveFor(img, *adjective, *noun, *index, *dir, 5)
+		matches, err := retrieve(img, retrieval.Query{Adjective: *adjective, Noun: *noun, K: 5}, *index, *dir)
 		if err != nil {
-			return fail(code, err)
+			return r.fail(exitFailed, err)
 		}
 		rep.Retrieved = matches
 		rep.Reference = matches[0].Path
 		if ref, _, err = imaging.DecodeFile(matches[0].Path); err != nil {
-			return fail(exitFailed, fmt.Errorf("reference: %w", err))
+			return r.fail(exitFailed, fmt.Errorf("reference: %w", err))
 		}
 	}
-	net, code, err := openNetwork(*name, *wfile, *dir, stderr)
+	net, err := engine.Open(*name, *wfile, *dir, r.warn)
 	if err != nil {
-		return fail(code, err)
+		return r.fail(exitFailed, err)
 	}
 	p, err := pf.preset(net)
 	if err != nil {
-		return fail(exitUsage, err)
+		return r.fail(exitUsage, err)
 	}
 	rep.Backbone, rep.Preset = net.Name(), p.Name
 	if *strength == -1 {
 		*strength = p.Strength
 	}
 
-	// Ctrl-C stops the optimization between iterations.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	start := time.Now()
-	res, err := transfer.Run(ctx, net, img, ref, transfer.Options{Preset: p}, func(pr transfer.Progress) {
+	res, err := engine.Transfer(ctx, net, img, ref, p, 0, func(pr engine.Progress) {
 		if !*asJSON && (pr.Iteration%10 == 0 || pr.Iteration == pr.Total) {
 			fmt.Fprintf(stderr, "\riteration %d/%d  content %.4g  style %.4g ", pr.Iteration, pr.Total, pr.Content, pr.Style)
 		}
@@ -137,68 +144,102 @@ func transferCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr)
 	}
 	if err != nil {
-		return fail(exitFailed, err)
+		return r.fail(exitFailed, err)
 	}
-	result, err := res.Grid.Apply(img, float32(*strength))
+	s := float32(*strength)
+	result, err := engine.Apply(ctx, res.Grid, img, s)
 	if err != nil {
-		return fail(exitFailed, err)
+		return r.fail(exitFailed, err)
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	rep.Iterations, rep.LossStart, rep.LossEnd = res.Iterations, res.Start, res.End
-	if err := writeImage(*out, result); err != nil {
-		return fail(exitFailed, err)
-	}
-	if *lut != "" {
-		if err := writeLUT(*lut, res.Grid, float32(*strength)); err != nil {
-			return fail(exitFailed, err)
-		}
-	}
 	sc, err := score.Score(img, result, ref)
 	if err != nil {
-		return fail(exitFailed, err)
+		return r.fail(exitFailed, err)
 	}
 	rep.SSIM = sc.SSIM
 	if sc.MovementOK {
 		rep.Movement = &sc.Movement
 	}
+	// Every output is written in full before any is put in place, so a
+	// failure or a Ctrl-C up to here leaves the folder as it was.
+	files, err := writeOutputs(*out, result, *lut, res.Grid, s)
+	if err != nil {
+		return r.fail(exitFailed, err)
+	}
+	if err := ctx.Err(); err != nil {
+		for _, f := range files {
+			f.Discard()
+		}
+		return r.fail(exitFailed, err)
+	}
+	for _, f := range files {
+		if err := f.Commit(); err != nil {
+			return r.fail(exitFailed, err)
+		}
+	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rep)
-		return 0
+		return writeJSON(r, stdout, rep)
 	}
 	fmt.Fprintf(stdout, "%s: %d×%d, reference %s, SSIM %.4f, %d iterations in %.1fs\n",
 		*out, img.W, img.H, rep.Reference, rep.SSIM, rep.Iterations, rep.Seconds)
 	return 0
 }
 
-// writeImage encodes m by the extension of path.
-func writeImage(path string, m *imaging.RGB) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+// checkOutputs refuses, before any work, outputs that cannot be written
+// and outputs that would overwrite the input photo (refused, not made
+// safe: the photo is the one thing a user cannot get back) or each other.
+func checkOutputs(in, out, lut string) error {
+	outs := []string{out}
+	if lut != "" {
+		outs = append(outs, lut)
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".png":
-		err = imaging.EncodePNG(f, m)
-	default:
-		err = imaging.EncodeJPEG(f, m, 92)
+	for i, o := range outs {
+		if sameFile(o, in) {
+			return fmt.Errorf("%s is the input photo: write the result to another file", o)
+		}
+		if i > 0 && sameFile(o, out) {
+			return fmt.Errorf("-lut and -out are both %s", o)
+		}
+		if err := outfile.Check(o); err != nil {
+			return err
+		}
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return nil
 }
 
-// writeLUT writes the global part of the look as a .cube file.
-func writeLUT(path string, g *look.Grid, strength float32) error {
-	f, err := os.Create(path)
+// sameFile reports whether two paths name one file, through links too.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
+// writeOutputs writes the image (encoded by the extension of out) and,
+// if lut is not "", the LUT, each to a temporary file not yet in place.
+func writeOutputs(out string, m *imaging.RGB, lut string, g *look.Grid, s float32) ([]*outfile.File, error) {
+	img, err := outfile.Create(out, func(w io.Writer) error {
+		if strings.ToLower(filepath.Ext(out)) == ".png" {
+			return imaging.EncodePNG(w, m)
+		}
+		return imaging.EncodeJPEG(w, m, 92)
+	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	err = look.WriteCube(f, "sentiment transfer", g.Global().WithStrength(strength).Map, look.CubeSize)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	files := []*outfile.File{img}
+	if lut != "" {
+		cube, err := outfile.Create(lut, func(w io.Writer) error { return engine.WriteLUT(w, g, s) })
+		if err != nil {
+			img.Discard()
+			return nil, err
+		}
+		files = append(files, cube)
 	}
-	return err
+	return files, nil
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +16,7 @@ import (
 
 func runTransfer(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := transferCmd(args, &out, &errb)
+	code := transferCmd(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -100,5 +102,129 @@ func TestTransferBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a failed run left an output file")
+	}
+}
+
+// cancelAt is a stderr that cancels a run when the progress line of an
+// iteration appears: a Ctrl-C at that moment.
+type cancelAt struct {
+	bytes.Buffer
+	line   string
+	cancel func()
+}
+
+func (c *cancelAt) Write(p []byte) (int, error) {
+	n, err := c.Buffer.Write(p)
+	if strings.Contains(c.String(), c.line) {
+		c.cancel()
+	}
+	return n, err
+}
+
+// TestTransferOutputsSafe: outputs that cannot be written are refused
+// before the optimization starts, the input photo is never an output, and
+// a failure or a Ctrl-C after the last iteration leaves an existing output
+// as it was.
+func TestTransferOutputsSafe(t *testing.T) {
+	in, err := assets.Path("", "inputs/kodim16.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := assets.Path("", "refs/lxqt-fog.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "photo.jpg")
+	orig, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(photo, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.png")
+	old := []byte("an earlier result")
+	if err := os.WriteFile(out, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(photo, filepath.Join(dir, "link.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	quick := []string{"-ref", ref, "-size", "64", "-iters", "4"}
+	for name, c := range map[string]struct {
+		args []string
+		want string
+	}{
+		"-out in a missing folder": {[]string{"-in", photo, "-out", filepath.Join(dir, "no", "out.png")}, "no folder"},
+		"-out a folder":            {[]string{"-in", photo, "-out", filepath.Join(dir, "d.png")}, "is a folder"},
+		"-out the input":           {[]string{"-in", photo, "-out", photo}, "is the input photo"},
+		"-out a link to the input": {[]string{"-in", photo, "-out", filepath.Join(dir, "link.jpg")}, "is the input photo"},
+		"-lut in a missing folder": {[]string{"-in", photo, "-out", out, "-lut", filepath.Join(dir, "no", "l.cube")}, "no folder"},
+		"-lut the input":           {[]string{"-in", photo, "-out", out, "-lut", photo}, "is the input photo"},
+		"-lut the output":          {[]string{"-in", photo, "-out", out, "-lut", out}, "both"},
+	} {
+		if name == "-out a folder" {
+			os.Mkdir(filepath.Join(dir, "d.png"), 0o755)
+		}
+		code, _, stderr := runTransfer(append(c.args, quick...)...)
+		if code != exitUsage || !strings.Contains(stderr, "sentiment transfer: ") || !strings.Contains(stderr, c.want) || strings.Contains(stderr, "iteration") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 with %q before any iteration", name, code, stderr, c.want)
+		}
+	}
+	// A Ctrl-C with the last iteration: nothing written, the old output
+	// kept, no temporary file left.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &cancelAt{line: "iteration 4/4", cancel: cancel}
+	lut := filepath.Join(dir, "look.cube")
+	code := transferCmd(ctx, append([]string{"-in", photo, "-out", out, "-lut", lut}, quick...), io.Discard, stderr)
+	if code != exitFailed || !strings.Contains(stderr.String(), "canceled") {
+		t.Errorf("Ctrl-C after the last iteration: exit %d, %q", code, stderr.String())
+	}
+	if b, _ := os.ReadFile(out); !bytes.Equal(b, old) {
+		t.Error("a cancelled run replaced the output")
+	}
+	if b, _ := os.ReadFile(photo); !bytes.Equal(b, orig) {
+		t.Error("the input photo changed")
+	}
+	if _, err := os.Stat(lut); err == nil {
+		t.Error("a cancelled run wrote the LUT")
+	}
+	es, _ := os.ReadDir(dir)
+	for _, e := range es {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("left %s", e.Name())
+		}
+	}
+	// Uncancelled, the same run replaces the output.
+	if code, _, stderr := runTransfer(append([]string{"-in", photo, "-out", out}, quick...)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	src, _, err := imaging.DecodeFile(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, format, err := imaging.DecodeFile(out); err != nil || format != "png" || got.W != src.W || got.H != src.H {
+		t.Errorf("output: %s %v", format, err)
+	}
+}
+
+// TestTransferWarningPrefix: a weights file without its manifest is read
+// with a warning that names the command that reads it.
+func TestTransferWarningPrefix(t *testing.T) {
+	in, err := assets.Path("", "inputs/kodim16.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wpath := filepath.Join(t.TempDir(), "squeezenet.weights")
+	enc, _ := squeezeNetFile(t)
+	if err := os.WriteFile(wpath, enc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out.jpg")
+	code, _, stderr := runTransfer("-in", in, "-ref", in, "-out", out, "-weights", wpath, "-size", "48", "-iters", "1")
+	if code != 0 || !strings.Contains(stderr, "sentiment transfer: no manifest "+wpath+".json") || strings.Contains(stderr, "classify") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -10,7 +10,8 @@ func TestAllocated(t *testing.T) {
 	if got < n || got > n+64<<10 {
 		t.Errorf("a %d-byte slice: %d bytes allocated", n, got)
 	}
-	if got := Allocated(func() {}); got > 1<<10 {
+	// The runtime's own goroutines may allocate a little meanwhile.
+	if got := Allocated(func() {}); got > 64<<10 {
 		t.Errorf("nothing: %d bytes allocated", got)
 	}
 }

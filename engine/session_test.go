@@ -1,21 +1,21 @@
-package main
+package engine
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/look"
 	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
-	"sentiment/weights/convert"
 )
 
 func TestRGBARoundTrip(t *testing.T) {
@@ -25,29 +25,29 @@ func TestRGBARoundTrip(t *testing.T) {
 	for i := 0; i < w*h; i++ {
 		pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = byte(i), byte(255-i), byte(i*7), 255
 	}
-	m, err := fromRGBA(pix, w, h)
+	m, err := FromRGBA(pix, w, h)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r, g, b := m.At(3, 2); r != float32(35)/255 || g != float32(220)/255 || b != float32(byte(35*7))/255 {
 		t.Errorf("pixel (3,2) = %v %v %v", r, g, b)
 	}
-	if got := toRGBA(m); !bytes.Equal(got, pix) {
+	if got := ToRGBA(m); !bytes.Equal(got, pix) {
 		t.Error("RGBA → RGB → RGBA changed the bytes")
 	}
 }
 
-// gridEngine returns an engine whose last result is a grid fitted to a
+// gridSession returns a session whose last result is a grid fitted to a
 // look on a synthetic picture, with no network, and that picture's
 // RGBA bytes at w×h: every pixel distinct.
-func gridEngine(t *testing.T, w, h int) (*engine, []byte) {
+func gridSession(t *testing.T, w, h int) (*Session, []byte) {
 	t.Helper()
 	pix := make([]byte, 4*w*h)
 	for i := range w * h {
 		x, y := i%w, i/w
 		pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = byte(40+3*x), byte(60+2*y), byte(200-x-y), 255
 	}
-	in, err := fromRGBA(pix, w, h)
+	in, err := FromRGBA(pix, w, h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,23 +64,23 @@ func gridEngine(t *testing.T, w, h int) (*engine, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &engine{result: &transfer.Result{Grid: g}}, pix
+	return &Session{result: &transfer.Result{Grid: g}}, pix
 }
 
-func TestEngineApplyRows(t *testing.T) {
+func TestSessionApplyRows(t *testing.T) {
 	w, h := 37, 70 // taller than two bands of bandRows
-	e, pix := gridEngine(t, w, h)
+	e, pix := gridSession(t, w, h)
 	whole := append([]byte(nil), pix...)
-	if err := e.apply(whole, w, h, 0.8); err != nil {
+	if err := e.ApplyRGBA(whole, w, h, 0, h, 0.8); err != nil {
 		t.Fatal(err)
 	}
 	// The bands give what the grid gives the whole image as floats.
-	m, _ := fromRGBA(pix, w, h)
+	m, _ := FromRGBA(pix, w, h)
 	want, err := e.result.Grid.Apply(m, 0.8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(whole, toRGBA(want)) {
+	if !bytes.Equal(whole, ToRGBA(want)) {
 		t.Fatal("apply differs from the grid applied to the whole image")
 	}
 	if bytes.Equal(whole, pix) {
@@ -91,7 +91,7 @@ func TestEngineApplyRows(t *testing.T) {
 		for y0 := 0; y0 < h; y0 += rows {
 			n := min(rows, h-y0)
 			strip := got[4*w*y0 : 4*w*(y0+n)]
-			if err := e.applyRows(strip, w, n, y0, h, 0.8); err != nil {
+			if err := e.ApplyRGBA(strip, w, n, y0, h, 0.8); err != nil {
 				t.Fatalf("%d-row strips, at row %d: %v", rows, y0, err)
 			}
 		}
@@ -110,19 +110,19 @@ func TestEngineApplyRows(t *testing.T) {
 	}{
 		{strip, w, 10, -1, h, 1, "rows -1 to 8"},
 		{strip, w, 10, 61, h, 1, "rows 61 to 70 of an image of 70 rows"},
-		{strip, w, 10, 0, maxSide + 1, 1, "of an image of 32769 rows"},
+		{strip, w, 10, 0, MaxSide + 1, 1, "of an image of 32769 rows"},
 		{strip, w, 10, 0, h, 1.5, "strength 1.5"},
 		{strip[:40], w, 10, 0, h, 1, "needs 1480 RGBA bytes, got 40"},
 	} {
-		err := e.applyRows(c.pix, c.w, c.h, c.y0, c.fullH, c.s)
+		err := e.ApplyRGBA(c.pix, c.w, c.h, c.y0, c.fullH, c.s)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("applyRows(%d×%d at row %d of %d, strength %g) = %v, want %q", c.w, c.h, c.y0, c.fullH, c.s, err, c.want)
+			t.Errorf("ApplyRGBA(%d×%d at row %d of %d, strength %g) = %v, want %q", c.w, c.h, c.y0, c.fullH, c.s, err, c.want)
 		}
 	}
 	if !bytes.Equal(strip, pix[:4*w*10]) {
 		t.Error("a refused call changed the pixels")
 	}
-	if err := (&engine{}).applyRows(strip, w, 10, 0, h, 1); err == nil {
+	if err := (&Session{}).ApplyRGBA(strip, w, 10, 0, h, 1); err == nil {
 		t.Error("applyRows before any transfer succeeded")
 	}
 }
@@ -137,12 +137,12 @@ func TestFromRGBARefusesWrongSizes(t *testing.T) {
 		{16, -2, -2, "out of range"},
 		{4, 1 << 16, 1, "out of range"},
 	} {
-		if _, err := fromRGBA(make([]byte, c.n), c.w, c.h); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("fromRGBA(%d bytes, %d×%d) = %v, want %q", c.n, c.w, c.h, err, c.want)
+		if _, err := FromRGBA(make([]byte, c.n), c.w, c.h); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("FromRGBA(%d bytes, %d×%d) = %v, want %q", c.n, c.w, c.h, err, c.want)
 		}
 	}
-	e := &engine{}
-	if err := e.setPhoto(make([]byte, 3), 1, 1); err == nil || !strings.HasPrefix(err.Error(), "photo:") {
+	e := &Session{}
+	if err := e.SetPhoto(make([]byte, 3), 1, 1); err == nil || !strings.HasPrefix(err.Error(), "photo:") {
 		t.Errorf("setPhoto with 3 bytes: %v", err)
 	}
 	if e.photo != nil {
@@ -154,15 +154,7 @@ func TestFromRGBARefusesWrongSizes(t *testing.T) {
 // the build writes them.
 func squeezeNet(t *testing.T) ([]byte, []byte) {
 	t.Helper()
-	p, err := assets.Fetch("", assets.SqueezeNet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := convert.KerasJS(raw)
+	f, err := assetweights.SqueezeNet("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,55 +178,55 @@ func photoRGBA(t *testing.T, rel string, long int) ([]byte, int, int) {
 	}
 	w, h := imaging.Fit(m.W, m.H, long)
 	m = imaging.Resize(m, w, h)
-	return toRGBA(m), w, h
+	return ToRGBA(m), w, h
 }
 
-func TestEngineTransfer(t *testing.T) {
+func TestSessionTransfer(t *testing.T) {
 	data, man := squeezeNet(t)
-	e := &engine{}
+	e := &Session{}
 	name := backbone.SqueezeNetName
-	if _, err := e.loadBackbone(name, data, man); err != nil {
+	if _, err := e.LoadBackbone(name, data, man); err != nil {
 		t.Fatal(err)
 	}
 	// A tampered file is refused, and says so.
 	bad := append([]byte(nil), data...)
 	bad[len(bad)/2] ^= 1
-	if _, err := e.loadBackbone(name, bad, man); !errors.Is(err, weights.ErrIntegrity) {
+	if _, err := e.LoadBackbone(name, bad, man); !errors.Is(err, weights.ErrIntegrity) {
 		t.Errorf("tampered weights: %v", err)
 	}
-	if err := e.apply(make([]byte, 4), 1, 1, 1); err == nil {
+	if err := e.ApplyRGBA(make([]byte, 4), 1, 1, 0, 1, 1); err == nil {
 		t.Error("apply before any transfer succeeded")
 	}
 	ctx := context.Background()
-	opt := options{backbone: name, size: 96, iterations: 4, previewEvery: 2}
-	if _, err := e.transfer(ctx, opt, func(progress) {}); err == nil {
+	opt := Options{Backbone: name, Size: 96, Iterations: 4, PreviewEvery: 2}
+	if _, err := e.Transfer(ctx, opt, func(Step) {}); err == nil {
 		t.Error("a transfer without a photo succeeded")
 	}
 	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 96)
 	ref, rw, rh := photoRGBA(t, "refs/bud-desert.jpg", 128)
-	if err := e.setPhoto(photo, w, h); err != nil {
+	if err := e.SetPhoto(photo, w, h); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.setReference(ref, rw, rh); err != nil {
+	if err := e.SetReference(ref, rw, rh); err != nil {
 		t.Fatal(err)
 	}
 	var its, previews []int
-	sum, err := e.transfer(ctx, opt, func(p progress) {
-		its = append(its, p.iteration)
-		if p.total != 4 || !(p.loss["total"] > 0) {
+	sum, err := e.Transfer(ctx, opt, func(p Step) {
+		its = append(its, p.Iteration)
+		if p.Total != 4 || !(p.Loss.Total > 0) {
 			t.Errorf("progress %+v", p)
 		}
-		if p.preview != nil {
-			previews = append(previews, p.iteration)
-			if p.preview.W != w || p.preview.H != h {
-				t.Errorf("preview %d×%d, want %d×%d", p.preview.W, p.preview.H, w, h)
+		if p.Preview != nil {
+			previews = append(previews, p.Iteration)
+			if p.Preview.W != w || p.Preview.H != h {
+				t.Errorf("preview %d×%d, want %d×%d", p.Preview.W, p.Preview.H, w, h)
 			}
 		}
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.iterations != 4 || len(its) != 4 || len(previews) != 2 || previews[0] != 2 {
+	if sum.Iterations != 4 || len(its) != 4 || len(previews) != 2 || previews[0] != 2 {
 		t.Errorf("summary %+v, iterations %v, previews at %v", sum, its, previews)
 	}
 
@@ -242,14 +234,14 @@ func TestEngineTransfer(t *testing.T) {
 	// seascape) at any size, here a larger copy.
 	big, bw, bh := photoRGBA(t, "inputs/kodim16.jpg", 200)
 	same := append([]byte(nil), big...)
-	if err := e.apply(same, bw, bh, 0); err != nil {
+	if err := e.ApplyRGBA(same, bw, bh, 0, bh, 0); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(same, big) {
 		t.Error("strength 0 changed the photo")
 	}
 	changed := append([]byte(nil), big...)
-	if err := e.apply(changed, bw, bh, 1); err != nil {
+	if err := e.ApplyRGBA(changed, bw, bh, 0, bh, 1); err != nil {
 		t.Fatal(err)
 	}
 	diff := 0
@@ -260,11 +252,11 @@ func TestEngineTransfer(t *testing.T) {
 	if mean := float64(diff) / float64(3*bw*bh); mean < 2 {
 		t.Errorf("strength 1 changed the photo by %.2f levels on average", mean)
 	}
-	if err := e.apply(changed, bw, bh, 1.5); err == nil {
+	if err := e.ApplyRGBA(changed, bw, bh, 0, bh, 1.5); err == nil {
 		t.Error("strength 1.5 accepted")
 	}
 
-	cube, err := e.lut(0.5)
+	cube, err := e.LUT(0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +267,7 @@ func TestEngineTransfer(t *testing.T) {
 	// A cancelled context stops the run before its next iteration.
 	cctx, cancel := context.WithCancel(ctx)
 	n := 0
-	_, err = e.transfer(cctx, options{backbone: name, size: 96, iterations: 50}, func(progress) {
+	_, err = e.Transfer(cctx, Options{Backbone: name, Size: 96, Iterations: 50}, func(Step) {
 		n++
 		if n == 2 {
 			cancel()
@@ -286,7 +278,7 @@ func TestEngineTransfer(t *testing.T) {
 	}
 }
 
-func TestEngineRetrieve(t *testing.T) {
+func TestSessionRetrieve(t *testing.T) {
 	dir, err := assets.Path("", "refs")
 	if err != nil {
 		t.Fatal(err)
@@ -299,41 +291,46 @@ func TestEngineRetrieve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &engine{}
-	if _, _, err := e.loadIndex(data[:len(data)/2]); !errors.Is(err, retrieval.ErrCorrupt) {
+	e := &Session{}
+	if _, err := e.LoadIndex(data[:len(data)/2]); !errors.Is(err, retrieval.ErrCorrupt) {
 		t.Errorf("truncated index: %v", err)
 	}
-	adjs, nouns, err := e.loadIndex(data)
+	v, err := e.LoadIndex(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each adjective's count and polarity are the index's own (the
-	// collection grows, so no count is written here).
-	want := map[string]int{}
-	pol := map[string]string{}
-	for _, en := range ix.Entries {
-		want[en.Adjective]++
-		pol[en.Adjective] = en.Polarity.String()
+	// The vocabulary is the index's own (its counts are tested in
+	// retrieval), as the page reads it.
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(adjs) != len(want) || len(nouns) == 0 {
-		t.Errorf("vocabulary: %d adjectives for the index's %d, %d nouns", len(adjs), len(want), len(nouns))
-	}
-	for _, a := range adjs {
-		if a.count != want[a.name] || a.polarity != pol[a.name] {
-			t.Errorf("%s: %d %s, the index has %d %s", a.name, a.count, a.polarity, want[a.name], pol[a.name])
+	var page struct {
+		Adjectives []struct {
+			Name, Polarity string
+			Count          int
 		}
 	}
-	if want["misty"] == 0 || pol["misty"] != "negative" {
-		t.Fatalf("the collection has no negative misty references: %v", want)
+	if err := json.Unmarshal(j, &page); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := e.retrieve("misty", "", 4); err == nil {
+	misty := 0
+	for _, a := range page.Adjectives {
+		if a.Name == "misty" && a.Polarity == "negative" {
+			misty = a.Count
+		}
+	}
+	if len(page.Adjectives) != len(ix.Adjectives) || misty < 4 {
+		t.Fatalf("vocabulary %s", j)
+	}
+	if _, err := e.Retrieve(Query{Adjective: "misty", K: 4}); err == nil {
 		t.Error("retrieval without a photo succeeded")
 	}
 	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 256)
-	if err := e.setPhoto(photo, w, h); err != nil {
+	if err := e.SetPhoto(photo, w, h); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := e.retrieve("misty", "", 4)
+	ms, err := e.Retrieve(Query{Adjective: "misty", K: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,14 +338,91 @@ func TestEngineRetrieve(t *testing.T) {
 		t.Fatalf("%d matches", len(ms))
 	}
 	for i, m := range ms {
-		if m.adjective != "misty" || m.picture == "" || m.author == "" || m.licence == "" {
+		if m.Adjective != "misty" || m.Picture == "" || m.Author == "" || m.License == "" || m.Path != "" {
 			t.Errorf("match %d: %+v", i, m)
 		}
-		if i > 0 && m.ssim > ms[i-1].ssim {
-			t.Errorf("match %d scores %g after %g", i, m.ssim, ms[i-1].ssim)
+		if i > 0 && m.SSIM > ms[i-1].SSIM {
+			t.Errorf("match %d scores %g after %g", i, m.SSIM, ms[i-1].SSIM)
 		}
 	}
-	if _, err := e.retrieve("no-such-mood", "", 4); err == nil {
+	// The one record, as the page and the command line print it: the
+	// attribution included, spelled "license".
+	j, err = json.Marshal(ms[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(j, &rec); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"file", "picture", "adjective", "noun", "polarity", "ssim", "author", "license", "source", "description"} {
+		if _, ok := rec[k]; !ok {
+			t.Errorf("match record lacks %q: %s", k, j)
+		}
+	}
+	if rec["polarity"] != "negative" || rec["licence"] != nil || rec["path"] != nil || rec["distance"] != nil {
+		t.Errorf("match record %s", j)
+	}
+	if _, err := e.Retrieve(Query{Adjective: "no-such-mood", K: 4}); err == nil {
 		t.Error("an unknown adjective retrieved something")
+	}
+}
+
+// TestSessionStart: one transfer at a time; Cancel reaches the running
+// one's context, and after it ends a new one may start.
+func TestSessionStart(t *testing.T) {
+	s := &Session{}
+	ctx, end, err := s.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Start(); err == nil || !strings.Contains(err.Error(), "already running") {
+		t.Errorf("second start: %v", err)
+	}
+	s.Cancel()
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		t.Errorf("cancel did not reach the transfer: %v", ctx.Err())
+	}
+	end()
+	ctx2, end2, err := s.Start()
+	end() // a second end must not end the new transfer
+	if _, _, err := s.Start(); err == nil {
+		t.Error("a stale end freed the running transfer")
+	}
+	if err != nil || ctx2.Err() != nil {
+		t.Fatalf("start after end: %v, %v", err, ctx2.Err())
+	}
+	end2()
+	s.Cancel() // nothing running: no effect, no panic
+}
+
+// TestTransferLateCancel: a cancel that arrives with the last iteration
+// (Ctrl-C while the result is refitted) stops the run with no result.
+func TestTransferLateCancel(t *testing.T) {
+	data, man := squeezeNet(t)
+	net, err := OpenBytes("squeezenet", data, man)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Preset("default", net, Overrides{Size: 64, Iterations: 3, Start: -1, Beta: -1, Rate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 64)
+	m, err := FromRGBA(photo, w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	last := 0
+	res, err := Transfer(ctx, net, m, m, p, 0, func(pr Progress) {
+		last = pr.Iteration
+		if pr.Iteration == pr.Total {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || res != nil || last != 3 {
+		t.Errorf("cancelled at the last of 3 iterations (reached %d): %v, %v", last, res, err)
 	}
 }

@@ -1,0 +1,22 @@
+// Package engine is the one surface through which the front ends — the
+// command line (cmd/sentiment), the page's bridge (wasm) and the
+// evaluation — run the sentiment transfer, so that each choice (a backbone,
+// a preset, a size) is wired once:
+//
+//   - networks: OpenBytes (weights + manifest, as the page has them) and,
+//     natively only, Open (an assets folder, or a file of any supported
+//     format, sniffed);
+//   - presets: Preset, a named preset with Overrides;
+//   - retrieval: Retrieve, returning retrieval.Match, the one match record
+//     (attribution included, JSON-tagged, spelled "license");
+//   - the transfer: Transfer, with progress and cancel; ApplyRGBA carries
+//     its look to a full-size photo strip by strip; WriteLUT exports it;
+//   - classification: Classify, a photo's top classes as JSON-tagged Class;
+//   - Session, the state the page works on between calls;
+//   - the size constants (MinSide, MaxSide, WorkingSize, …) that Go and the
+//     page share.
+//
+// The file formats of the build-time converters are opened only by
+// open.go, which is not built for js/wasm: the WebAssembly engine links
+// none of them.
+package engine

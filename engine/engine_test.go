@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"sentiment/backbone"
+	"sentiment/imaging"
+	"sentiment/transfer"
+	"sentiment/weights"
+)
+
+func TestBackboneName(t *testing.T) {
+	for in, want := range map[string]string{
+		"squeezenet": backbone.SqueezeNetName, backbone.SqueezeNetName: backbone.SqueezeNetName,
+		"densenet121": backbone.DenseNet121.Name,
+	} {
+		if got, err := BackboneName(in); got != want || err != nil {
+			t.Errorf("BackboneName(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := BackboneName("vgg"); err == nil || !IsBadInput(err) {
+		t.Errorf("vgg: %v", err)
+	}
+}
+
+// TestPreset: an override replaces its field only, a negative one keeps
+// the preset's, and Keep is the preset itself.
+func TestPreset(t *testing.T) {
+	data, man := squeezeNet(t)
+	net, err := OpenBytes("", data, man)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := transfer.PresetFor("default", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Preset("default", net, Keep); err != nil || p.Size != base.Size || p.Iterations != base.Iterations || p.Rate != base.Rate {
+		t.Errorf("Keep: %+v, %v; want %+v", p, err, base)
+	}
+	p, err := Preset("default", net, Overrides{Size: 128, Iterations: 0, Start: 0, Beta: -1, Rate: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Size != 128 || p.Iterations != 0 || p.Start != 0 || p.Beta != base.Beta || p.Rate != 0.5 || p.Alpha != base.Alpha {
+		t.Errorf("overridden: %+v", p)
+	}
+	if _, err := Preset("fancy", net, Keep); err == nil || !IsBadInput(err) {
+		t.Errorf("unknown preset: %v", err)
+	}
+	if _, err := OpenBytes("densenet121", data, man); err == nil || !IsBadInput(err) {
+		t.Errorf("SqueezeNet's manifest for densenet121: %v", err)
+	}
+}
+
+// TestConstants: the page's names carry the Go constants, and the sizes
+// are ordered as their meanings require.
+func TestConstants(t *testing.T) {
+	c := Constants()
+	for k, want := range map[string]int{
+		"minSide": MinSide, "maxSide": MaxSide, "maxPixels": imaging.MaxPixels,
+		"workingSize": WorkingSize, "cubeSize": CubeSize, "stripPixels": StripPixels,
+	} {
+		if c[k] != want {
+			t.Errorf("%s = %d, want %d", k, c[k], want)
+		}
+	}
+	if !(MinSide < WorkingSize && WorkingSize < MaxSide) {
+		t.Errorf("sizes out of order: %v", c)
+	}
+	if len(c) != 6 {
+		t.Errorf("%d constants: %v", len(c), c)
+	}
+}
+
+// TestClassifyNaN: weights that are all NaN give an error, not NaN
+// probabilities.
+func TestClassifyNaN(t *testing.T) {
+	data, man := squeezeNet(t)
+	f, err := weights.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := OpenBytes("", data, man)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := imaging.NewRGB(227, 227)
+	labels := make([]string, 1000)
+	top, err := Classify(net, img, labels, 3)
+	if err != nil || len(top) != 3 || !(top[0].P >= top[1].P && top[1].P > 0) {
+		t.Fatalf("a grey square: %+v, %v", top, err)
+	}
+	nan := make([]*weights.Tensor, len(f.Tensors))
+	for i, tn := range f.Tensors {
+		v := make([]float32, tn.Len())
+		for j := range v {
+			v[j] = float32(math.NaN())
+		}
+		nan[i] = weights.NewFloat32(tn.Name, tn.Shape, v)
+	}
+	nf, err := weights.NewFile(f.Backbone, nan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := backbone.Open(nf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top, err := Classify(bad, img, labels, 3); err == nil || !strings.Contains(err.Error(), "not numbers") {
+		t.Errorf("NaN weights classified: %+v", top)
+	}
+	if _, err := Classify(net, img, labels[:10], 3); err == nil {
+		t.Error("10 labels for 1000 classes accepted")
+	}
+	if _, err := Classify(net, img, labels, 0); !IsBadInput(err) {
+		t.Errorf("k = 0: %v", err)
+	}
+}

@@ -1,0 +1,48 @@
+package engine
+
+import (
+	"sentiment/imaging"
+	"sentiment/look"
+	"sentiment/transfer"
+)
+
+// The sizes that bound the engine's work, one constant per concept. The
+// page reads them from Constants instead of repeating the numbers.
+const (
+	// MinSide is the smallest side, in pixels, of a photo or reference
+	// the transfer accepts.
+	MinSide = transfer.MinSide
+	// MaxSide is the largest side, in pixels, of an image the page hands
+	// over (and of the full-size photo it exports in strips): a canvas
+	// holds no more.
+	MaxSide = 1 << 15
+	// WorkingSize is the long side, in pixels, of the copy of a photo that
+	// retrieval compares and the page keeps, and of the reference pictures
+	// the build ships. The optimization itself runs smaller, at its
+	// preset's Size (see Preset; 256 by default).
+	WorkingSize = imaging.WorkingSize
+	// CubeSize is the side of the 3D LUT that WriteLUT writes.
+	CubeSize = look.CubeSize
+	// StripPixels is how many pixels of a full-size photo the page hands
+	// ApplyRGBA per call at export: a megapixel is 4 MB of strip in the
+	// WebAssembly heap, and few enough calls that their overhead is
+	// nothing beside the grid's work.
+	StripPixels = 1 << 20
+	// bandRows is the height of the bands in which ApplyRGBA holds pixels
+	// as floats: a band of a photo MaxSide pixels wide is 12 MB.
+	bandRows = 32
+)
+
+// Constants returns the size constants by the names the page uses. The
+// largest decodable image, imaging.MaxPixels, is read when called (tests
+// lower it).
+func Constants() map[string]int {
+	return map[string]int{
+		"minSide":     MinSide,
+		"maxSide":     MaxSide,
+		"maxPixels":   imaging.MaxPixels,
+		"workingSize": WorkingSize,
+		"cubeSize":    CubeSize,
+		"stripPixels": StripPixels,
+	}
+}

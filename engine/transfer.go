@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"io"
+
+	"sentiment/backbone"
+	"sentiment/imaging"
+	"sentiment/look"
+	"sentiment/transfer"
+)
+
+// Progress is one iteration of a running transfer.
+type Progress = transfer.Progress
+
+// CheckPhoto refuses a photo (or reference: what names it) too small to
+// transfer, as the caller's error.
+func CheckPhoto(what string, m *imaging.RGB) error {
+	if min(m.W, m.H) < MinSide {
+		return badInput(fmt.Errorf("the %s is %d×%d pixels: it needs at least %d on each side", what, m.W, m.H, MinSide))
+	}
+	return nil
+}
+
+// Transfer optimizes photo toward ref's look with preset p on net and
+// refits the look as a grid (transfer.Run). progress, if not nil, gets
+// every iteration, with a preview every previewEvery (0: only the last).
+// Cancelling ctx stops the run between iterations; a cancel that comes
+// after the last iteration still counts, so that nothing is written
+// after the user asked to stop.
+func Transfer(ctx context.Context, net backbone.Network, photo, ref *imaging.RGB, p transfer.Preset, previewEvery int, progress func(Progress)) (*transfer.Result, error) {
+	if err := CheckPhoto("photo", photo); err != nil {
+		return nil, err
+	}
+	if err := CheckPhoto("reference", ref); err != nil {
+		return nil, err
+	}
+	res, err := transfer.Run(ctx, net, photo, ref, transfer.Options{Preset: p, PreviewEvery: previewEvery}, progress)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkStrength refuses a strength outside [0, 1] (NaN included).
+func checkStrength(s float32) error {
+	if !(s >= 0 && s <= 1) {
+		return badInput(fmt.Errorf("strength %g, want 0 to 1", s))
+	}
+	return nil
+}
+
+// Apply returns img, any size of the transfer's input, with the look of
+// g at strength s in [0, 1]. A cancelled ctx stops it before and after
+// the work, so that a late cancel leaves nothing to write.
+func Apply(ctx context.Context, g *look.Grid, img *imaging.RGB, s float32) (*imaging.RGB, error) {
+	if err := checkStrength(s); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out, err := g.Apply(img, s)
+	if err != nil {
+		return nil, err
+	}
+	return out, ctx.Err()
+}
+
+// checkRGBA reports whether pix holds w×h RGBA pixels of a size the page
+// may hand over.
+func checkRGBA(pix []byte, w, h int) error {
+	if w <= 0 || h <= 0 || w > MaxSide || h > MaxSide {
+		return badInput(fmt.Errorf("image size %d×%d out of range", w, h))
+	}
+	if len(pix) != 4*w*h {
+		return badInput(fmt.Errorf("%d×%d image needs %d RGBA bytes, got %d", w, h, 4*w*h, len(pix)))
+	}
+	return nil
+}
+
+// FromRGBA wraps w×h RGBA bytes (as canvas ImageData holds them:
+// non-premultiplied, row order) as an imaging.RGB, checking the sizes.
+func FromRGBA(pix []byte, w, h int) (*imaging.RGB, error) {
+	if err := checkRGBA(pix, w, h); err != nil {
+		return nil, err
+	}
+	return imaging.FromImage(&image.NRGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}), nil
+}
+
+// ToRGBA returns m's pixels as opaque RGBA bytes.
+func ToRGBA(m *imaging.RGB) []byte { return m.NRGBA().Pix }
+
+// ApplyRGBA transforms in place the w×h RGBA pixels of rows y0 to
+// y0+h−1 of a photo fullH rows high by the look of g at strength s. The
+// page sends a full-size photo strip by strip, and a strip becomes floats a
+// band of rows at a time, so the heap holds a strip's bytes and a band's
+// floats, never the photo: the WebAssembly heap never shrinks, so its peak
+// is what counts. A refused call leaves pix as it was.
+func ApplyRGBA(g *look.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
+	if err := checkRGBA(pix, w, h); err != nil {
+		return err
+	}
+	if fullH > MaxSide || y0 < 0 || y0 > fullH-h {
+		return badInput(fmt.Errorf("rows %d to %d of an image of %d rows", y0, y0+h-1, fullH))
+	}
+	if err := checkStrength(s); err != nil {
+		return err
+	}
+	for y := 0; y < h; y += bandRows {
+		n := min(bandRows, h-y)
+		band := pix[4*w*y : 4*w*(y+n)]
+		m, err := FromRGBA(band, w, n)
+		if err != nil {
+			return err
+		}
+		if err := g.ApplyRows(m, m, y0+y, fullH, s); err != nil {
+			return err
+		}
+		copy(band, ToRGBA(m))
+	}
+	return nil
+}
+
+// WriteLUT writes the global part of g's look at strength s as a .cube
+// 3D LUT of CubeSize³ entries.
+func WriteLUT(w io.Writer, g *look.Grid, s float32) error {
+	if err := checkStrength(s); err != nil {
+		return err
+	}
+	return look.WriteCube(w, "sentiment transfer", g.Global().WithStrength(s).Map, CubeSize)
+}
