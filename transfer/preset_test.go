@@ -1,0 +1,40 @@
+package transfer
+
+import (
+	"context"
+	"testing"
+
+	"sentiment/backbone"
+	"sentiment/weights/convert"
+)
+
+// TestDenseNetDefault runs DenseNet121's default preset on the real Keras
+// weights for a few iterations at a small size: PresetFor gives it, its
+// taps exist on the network, and at its loss weights and step the style
+// and total losses fall from the start.
+func TestDenseNetDefault(t *testing.T) {
+	f, err := convert.DenseNet121("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := backbone.Open(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := PresetFor("default", net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := denseDefault(net); p.Name != "default" || p.Size != d.Size || p.Iterations != d.Iterations || p.Start != d.Start {
+		t.Fatalf("DenseNet121's default is %+v, want denseDefault's %+v", p, d)
+	}
+	p.Size, p.Iterations = 64, 6
+	res, err := Run(context.Background(), net, asset(t, "inputs/kodim16.jpg"), asset(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("losses %+v → %+v", res.Start, res.End)
+	if !(res.End.Style < res.Start.Style) || !(res.End.Total() < res.Start.Total()) {
+		t.Errorf("losses %+v → %+v: the style and total losses did not fall", res.Start, res.End)
+	}
+}
