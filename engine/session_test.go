@@ -11,6 +11,7 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/internal/assettest"
 	"sentiment/internal/assetweights"
 	"sentiment/look"
 	"sentiment/retrieval"
@@ -168,14 +169,7 @@ func squeezeNet(t *testing.T) ([]byte, []byte) {
 // photoRGBA returns an input photo from the assets as RGBA bytes.
 func photoRGBA(t *testing.T, rel string, long int) ([]byte, int, int) {
 	t.Helper()
-	p, err := assets.Path("", rel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := imaging.DecodeFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := assettest.Photo(t, rel)
 	w, h := imaging.Fit(m.W, m.H, long)
 	m = imaging.Resize(m, w, h)
 	return ToRGBA(m), w, h

@@ -7,8 +7,7 @@ import (
 	"testing"
 
 	"sentiment/assets"
-	"sentiment/backbone"
-	"sentiment/internal/assetweights"
+	"sentiment/internal/assettest"
 	"sentiment/retrieval"
 	"sentiment/score"
 	"sentiment/transfer"
@@ -27,14 +26,7 @@ func TestRunOnTwoInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := assetweights.SqueezeNet("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := backbone.NewSqueezeNet(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := assettest.SqueezeNet(t)
 	pr, err := transfer.PresetFor("default", net)
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,7 @@ package score
 import (
 	"testing"
 
-	"sentiment/backbone"
-	"sentiment/internal/assetweights"
+	"sentiment/internal/assettest"
 	"sentiment/look"
 )
 
@@ -14,18 +13,11 @@ import (
 // deepest moving away); the same photo at another size has nearly the same
 // style.
 func TestJudgeOnPhotos(t *testing.T) {
-	f, err := assetweights.SqueezeNet("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := backbone.NewSqueezeNet(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := assettest.SqueezeNet(t)
 	j := NewJudge(net)
 	j.Size = 128 // cheap; the scale is what is tested
-	in := load(t, "inputs/kodim16.jpg")
-	ref := load(t, "refs/kde-darkesthour.jpg")
+	in := assettest.Photo(t, "inputs/kodim16.jpg")
+	ref := assettest.Photo(t, "refs/kde-darkesthour.jpg")
 	matched, err := look.Reinhard(in, ref)
 	if err != nil {
 		t.Fatal(err)

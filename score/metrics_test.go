@@ -2,11 +2,11 @@ package score
 
 import (
 	"math"
-	"sentiment/look"
 	"testing"
 
-	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/internal/assettest"
+	"sentiment/look"
 )
 
 func TestMovementDefinition(t *testing.T) {
@@ -92,9 +92,9 @@ func TestScoreReinhardAndIdentity(t *testing.T) {
 // the gamut's edge fall short (kodim16 toward the bright sunset: 0.83,
 // toward the dark and the foggy references: 0.99).
 func TestScoreReinhardOnPhotos(t *testing.T) {
-	in := load(t, "inputs/kodim16.jpg")
+	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	for _, r := range []string{"refs/deb-sunset.jpg", "refs/kde-darkesthour.jpg", "refs/lxqt-fog.jpg"} {
-		ref := load(t, r)
+		ref := assettest.Photo(t, r)
 		out, err := look.Reinhard(in, ref)
 		if err != nil {
 			t.Fatal(err)
@@ -108,18 +108,4 @@ func TestScoreReinhardOnPhotos(t *testing.T) {
 			t.Errorf("%s: movement %g, want about 1", r, s.Movement)
 		}
 	}
-}
-
-// load decodes an asset photo.
-func load(t *testing.T, rel string) *imaging.RGB {
-	t.Helper()
-	p, err := assets.Path("", rel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := imaging.DecodeFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }

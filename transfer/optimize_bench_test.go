@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"sentiment/internal/assettest"
 	"sentiment/internal/cputime"
 )
 
@@ -11,9 +12,9 @@ import (
 // its working size: forward to the deepest tap, the loss, the input
 // gradient and the Adam step.
 func BenchmarkIteration(b *testing.B) {
-	net := squeeze(b)
-	in := asset(b, "inputs/kodim16.jpg")
-	ref := asset(b, "refs/lxqt-fog.jpg")
+	net := assettest.SqueezeNet(b)
+	in := assettest.Photo(b, "inputs/kodim16.jpg")
+	ref := assettest.Photo(b, "refs/lxqt-fog.jpg")
 	p, err := PresetFor("default", net)
 	if err != nil {
 		b.Fatal(err)
@@ -36,9 +37,9 @@ func BenchmarkIteration(b *testing.B) {
 // size is look's BenchmarkApply). On a shared machine compare the CPU
 // seconds of the presets within one run.
 func BenchmarkTransfer(b *testing.B) {
-	net := squeeze(b)
-	in := asset(b, "inputs/kodim16.jpg")
-	ref := asset(b, "refs/lxqt-fog.jpg")
+	net := assettest.SqueezeNet(b)
+	in := assettest.Photo(b, "inputs/kodim16.jpg")
+	ref := assettest.Photo(b, "refs/lxqt-fog.jpg")
 	for _, name := range []string{"default", "look", "pixels"} {
 		b.Run(name, func(b *testing.B) {
 			p, err := PresetFor(name, net)

@@ -4,59 +4,21 @@ import (
 	"context"
 	"errors"
 	"math"
-	"sync"
 	"testing"
 
-	"sentiment/assets"
-	"sentiment/backbone"
 	"sentiment/imaging"
-	"sentiment/internal/assetweights"
+	"sentiment/internal/assettest"
 	"sentiment/score"
-	"sentiment/weights"
 )
-
-var (
-	squeezeOnce sync.Once
-	squeezeNet  backbone.Network
-	squeezeErr  error
-)
-
-// squeeze returns the real SqueezeNet 1.1 from the assets.
-func squeeze(t testing.TB) backbone.Network {
-	t.Helper()
-	squeezeOnce.Do(func() {
-		var f *weights.File
-		if f, squeezeErr = assetweights.SqueezeNet(""); squeezeErr == nil {
-			squeezeNet, squeezeErr = backbone.NewSqueezeNet(f)
-		}
-	})
-	if squeezeErr != nil {
-		t.Fatal(squeezeErr)
-	}
-	return squeezeNet
-}
-
-func asset(t testing.TB, rel string) *imaging.RGB {
-	t.Helper()
-	p, err := assets.Path("", rel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := imaging.DecodeFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 // TestRunMovesTowardReference optimizes a real photo toward a contrasting
 // reference at a small working size and checks what the method promises:
 // the style loss falls, the result keeps the input's structure and takes
 // the reference's colour statistics, at the input's full size.
 func TestRunMovesTowardReference(t *testing.T) {
-	net := squeeze(t)
-	in := asset(t, "inputs/kodim16.jpg")
-	ref := asset(t, "refs/lxqt-fog.jpg")
+	net := assettest.SqueezeNet(t)
+	in := assettest.Photo(t, "inputs/kodim16.jpg")
+	ref := assettest.Photo(t, "refs/lxqt-fog.jpg")
 	p, err := PresetFor("pixels", net)
 	if err != nil {
 		t.Fatal(err)
@@ -113,8 +75,8 @@ func TestRunMovesTowardReference(t *testing.T) {
 }
 
 func TestRunCancel(t *testing.T) {
-	net := squeeze(t)
-	in := asset(t, "inputs/kodim16.jpg")
+	net := assettest.SqueezeNet(t)
+	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	p, _ := PresetFor("default", net)
 	p.Size, p.Iterations = 64, 1000
 	ctx, cancel := context.WithCancel(context.Background())
@@ -130,8 +92,8 @@ func TestRunCancel(t *testing.T) {
 }
 
 func TestRunRejects(t *testing.T) {
-	net := squeeze(t)
-	in := asset(t, "inputs/kodim16.jpg")
+	net := assettest.SqueezeNet(t)
+	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	good, _ := PresetFor("default", net)
 	for name, mod := range map[string]func(*Preset){
 		"unknown tap":   func(p *Preset) { p.Content = "fire42" },
@@ -163,11 +125,11 @@ func TestRunRejects(t *testing.T) {
 // instead of failing in its first layers. One more elongated is refused
 // before any work (a 20000×20 strip cost 649 s and 5.2 GB).
 func TestRunElongated(t *testing.T) {
-	net := squeeze(t)
-	in := imaging.Resize(asset(t, "inputs/kodim16.jpg"), 50*imaging.MaxAspect, 50)
+	net := assettest.SqueezeNet(t)
+	in := imaging.Resize(assettest.Photo(t, "inputs/kodim16.jpg"), 50*imaging.MaxAspect, 50)
 	p, _ := PresetFor("default", net)
 	p.Size, p.Iterations = 64, 2
-	res, err := Run(context.Background(), net, in, asset(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
+	res, err := Run(context.Background(), net, in, assettest.Photo(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,9 +146,9 @@ func TestRunElongated(t *testing.T) {
 // grid: the result at working size is exactly the grid applied to the
 // input (no refit, no texture), and it still moves toward the reference.
 func TestRunLook(t *testing.T) {
-	net := squeeze(t)
-	in := asset(t, "inputs/kodim16.jpg")
-	ref := asset(t, "refs/lxqt-fog.jpg")
+	net := assettest.SqueezeNet(t)
+	in := assettest.Photo(t, "inputs/kodim16.jpg")
+	ref := assettest.Photo(t, "refs/lxqt-fog.jpg")
 	p, err := PresetFor("look", net)
 	if err != nil {
 		t.Fatal(err)
@@ -234,14 +196,14 @@ func TestRunLook(t *testing.T) {
 // Several references give the weighted mean of their Gram matrices as the
 // style target.
 func TestStyleTargetOfSeveralReferences(t *testing.T) {
-	net := squeeze(t)
+	net := assettest.SqueezeNet(t)
 	p, err := PresetFor("default", net)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := working(asset(t, "inputs/kodim16.jpg"), 64)
-	a := working(asset(t, "refs/lxqt-fog.jpg"), 64)
-	b := working(asset(t, "refs/kde-darkesthour.jpg"), 64)
+	in := working(assettest.Photo(t, "inputs/kodim16.jpg"), 64)
+	a := working(assettest.Photo(t, "refs/lxqt-fog.jpg"), 64)
+	b := working(assettest.Photo(t, "refs/kde-darkesthour.jpg"), 64)
 	la, err := newLoss(net, p, in, []Weighted{{a, 1}})
 	if err != nil {
 		t.Fatal(err)

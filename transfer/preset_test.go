@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"sentiment/backbone"
+	"sentiment/internal/assettest"
 	"sentiment/weights/convert"
 )
 
@@ -29,7 +30,7 @@ func TestDenseNetDefault(t *testing.T) {
 		t.Fatalf("DenseNet121's default is %+v, want denseDefault's %+v", p, d)
 	}
 	p.Size, p.Iterations = 64, 6
-	res, err := Run(context.Background(), net, asset(t, "inputs/kodim16.jpg"), asset(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
+	res, err := Run(context.Background(), net, assettest.Photo(t, "inputs/kodim16.jpg"), assettest.Photo(t, "refs/lxqt-fog.jpg"), Options{Preset: p}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

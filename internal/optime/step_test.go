@@ -12,10 +12,8 @@ import (
 	"github.com/nlpodyssey/spago/nn"
 	"github.com/nlpodyssey/spago/optimizers/adam"
 
-	"sentiment/assets"
 	"sentiment/backbone"
-	"sentiment/imaging"
-	"sentiment/internal/assetweights"
+	"sentiment/internal/assettest"
 	"sentiment/internal/cputime"
 	"sentiment/internal/optime"
 	"sentiment/transfer"
@@ -33,13 +31,13 @@ import (
 //
 //	go test -tags optime -run XXX -bench Step -benchtime 5x ./internal/optime
 func BenchmarkStep(b *testing.B) {
-	in, ref := image(b, "inputs/kodim16.jpg"), image(b, "refs/lxqt-fog.jpg")
+	in, ref := assettest.Photo(b, "inputs/kodim16.jpg"), assettest.Photo(b, "refs/lxqt-fog.jpg")
 	for _, c := range []struct {
 		name string
 		net  func(testing.TB) backbone.Network
 		size int
 	}{
-		{"squeezenet/256px", squeezeNet, 256},
+		{"squeezenet/256px", func(t testing.TB) backbone.Network { return assettest.SqueezeNet(t) }, 256},
 		{"densenet121/192px", denseNet, 192},
 	} {
 		b.Run(c.name, func(b *testing.B) {
@@ -125,30 +123,6 @@ func gcSeconds() float64 {
 		return 0
 	}
 	return s[0].Value.Float64()
-}
-
-func image(t testing.TB, rel string) *imaging.RGB {
-	p, err := assets.Path("", rel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := imaging.DecodeFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func squeezeNet(t testing.TB) backbone.Network {
-	f, err := assetweights.SqueezeNet("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := backbone.NewSqueezeNet(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // denseNet returns DenseNet121 with random weights of the right shapes.
