@@ -36,11 +36,6 @@ function reset() {
   const pct = r ? Math.round(state.strength * 100) : 100;
   $('strength').value = pct;
   $('strength-out').value = r ? `${pct}%` : '—';
-  if (r && state.strength !== 1) {
-    // The run drew the full look; show the result's strength instead.
-    blendAfter(r.bitmap, state.strength);
-    strength(state.strength);
-  }
   if (!r) {
     $('dl-text').textContent = '';
     say('dl-error');

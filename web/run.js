@@ -95,9 +95,15 @@ async function start() {
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
     $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
-    // The result opens at the preset's strength; the slider goes up to
-    // the full mood.
+    // The result opens at the preset's strength, drawn exactly before the
+    // result is shown as done; the slider goes up to the full mood (the
+    // bitmap, which its instant blend uses).
     const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
+    if (strength !== 1) {
+      const s = await engine.request('strength', { value: strength });
+      drawAfter(s.rgba, s.w, s.h);
+      debug.metrics.strengthDrawn = strength;
+    }
     set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap }, strength });
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {

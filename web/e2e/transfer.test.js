@@ -154,10 +154,13 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   assert.equal(await page.$eval('#run-progress', (p) => p.value / p.max), 1);
 
   // The result opens at the network's default strength, drawn exactly.
-  const opened = await page.evaluate(() => window.sentimentDebug.state.networks[window.sentimentDebug.state.backbone].defaults.strength);
+  const opened = await page.evaluate(() => {
+    const s = window.sentimentDebug.state;
+    return s.networks[s.result.backbone].defaults.strength;
+  });
   assert.ok(opened > 0 && opened <= 1, `default strength ${opened}`);
   assert.equal(await page.textContent('#strength-out'), `${Math.round(opened * 100)}%`);
-  if (opened < 1) await page.waitForFunction((v) => window.sentimentDebug.metrics.strengthDrawn === v, opened);
+  if (opened < 1) assert.equal((await metrics(page)).strengthDrawn, opened, 'the result shown before its strength was drawn');
   // The result differs from the photo; strength 0 gives the photo back.
   const full = await canvasBytes(page, '#after');
   assert.ok(meanDiff(full, before) > 1, 'the result equals the photo');
