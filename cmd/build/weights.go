@@ -8,6 +8,7 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
+	"sentiment/internal/assetweights"
 	"sentiment/weights"
 	"sentiment/weights/convert"
 	"sentiment/weights/convert/torch"
@@ -30,17 +31,9 @@ func buildWeights(s *site) error {
 		return err
 	}
 
-	src, err := assets.Fetch(s.flag, assets.SqueezeNet)
+	f, err := assetweights.SqueezeNet(s.flag)
 	if err != nil {
 		return err
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	f, err := convert.KerasJS(data)
-	if err != nil {
-		return fmt.Errorf("%s: %w", src, err)
 	}
 	if err := writeWeights(dir, "squeezenet.weights", f); err != nil {
 		return err
