@@ -58,3 +58,27 @@ func scaleWherePositive(d, g, y []float32, s float32) {
 	}
 	scaleWherePositiveGo(d, g, y, s)
 }
+
+// colMax reads four columns at a time down the rows; the first row is
+// taken whole, and a later one replaces it where it is greater or NaN
+// over a number, as in colMaxGo.
+func colMax(m []float32, row []int32, plane []float32, ld, lo, hi int) {
+	w := len(m)
+	row = row[:w]
+	i := 0
+	for ; i+4 <= w; i += 4 {
+		cur := archsimd.LoadFloat32x4Array((*[4]float32)(plane[lo*ld+i : lo*ld+i+4]))
+		at := archsimd.BroadcastInt32x4(int32(lo))
+		for r := lo + 1; r < hi; r++ {
+			v := archsimd.LoadFloat32x4Array((*[4]float32)(plane[r*ld+i : r*ld+i+4]))
+			take := v.Greater(cur).Or(v.NotEqual(v).AndNot(cur.NotEqual(cur)))
+			cur = v.IfElse(take, cur)
+			at = archsimd.BroadcastInt32x4(int32(r)).IfElse(take, at)
+		}
+		cur.StoreArray((*[4]float32)(m[i : i+4]))
+		at.StoreArray((*[4]int32)(row[i : i+4]))
+	}
+	if i < w {
+		colMaxGo(m[i:], row[i:], plane[i:], ld, lo, hi)
+	}
+}

@@ -54,6 +54,30 @@ func TestLoops(t *testing.T) {
 				t.Fatalf("scaleTo n=%d: d[%d] = %g, want %g", n, i, d[i], s*g[i])
 			}
 		}
+		// colMax down three rows made of the pool (NaN, ties, zeros of
+		// both signs) at widths around the vector width, columns shifted
+		// so that every value meets every other.
+		if n > 0 {
+			plane := make([]float32, 3*n)
+			for r := 0; r < 3; r++ {
+				for i := range n {
+					plane[r*n+i] = pool[(i+5*r)%len(pool)]
+				}
+			}
+			m, row := make([]float32, n), make([]int32, n)
+			colMax(m, row, plane, n, 0, 3)
+			for i := range n {
+				wm, wr := plane[i], int32(0)
+				for r := 1; r < 3; r++ {
+					if v := plane[r*n+i]; v > wm || (v != v && wm == wm) {
+						wm, wr = v, int32(r)
+					}
+				}
+				if !same(m[i], wm) || row[i] != wr {
+					t.Fatalf("colMax n=%d: column %d is %g in row %d, want %g in row %d", n, i, m[i], row[i], wm, wr)
+				}
+			}
+		}
 		scaleWherePositive(d, g, x, s)
 		for i, v := range x {
 			want := float32(0)
