@@ -87,7 +87,15 @@ func (c *Conv) OutSize(h, w int) (oh, ow int) {
 }
 
 // Apply convolves x, which must have the Conv's input channel count.
-func (c *Conv) Apply(x Map) (Map, error) {
+func (c *Conv) Apply(x Map) (Map, error) { return c.apply(x, false) }
+
+// ApplyReLU is ReLU(c.Apply(x)) in one node: the ReLU runs in place on the
+// convolution's output and masks the gradient before the convolution's
+// backward pass, which saves ReLU's own output, gradient copy and graph
+// node (SqueezeNet follows every convolution with one).
+func (c *Conv) ApplyReLU(x Map) (Map, error) { return c.apply(x, true) }
+
+func (c *Conv) apply(x Map, relu bool) (Map, error) {
 	if err := x.check(); err != nil {
 		return Map{}, err
 	}
@@ -98,7 +106,7 @@ func (c *Conv) Apply(x Map) (Map, error) {
 		return Map{}, fmt.Errorf("op: conv kernel %d×%d (padding %d) does not fit map %v", c.kh, c.kw, c.pad, x)
 	}
 	oh, ow := c.OutSize(x.H, x.W)
-	return newMap(run(&convFn{c: c, x: x, oh: oh, ow: ow}), c.cout, oh, ow), nil
+	return newMap(run(&convFn{c: c, x: x, oh: oh, ow: ow, relu: relu}), c.cout, oh, ow), nil
 }
 
 // pointwise reports whether cols(x) is x itself, so im2col can be skipped.
@@ -106,11 +114,14 @@ func (c *Conv) pointwise() bool {
 	return c.kh == 1 && c.kw == 1 && c.stride == 1 && c.pad == 0
 }
 
-// convFn is one application of a Conv in a graph.
+// convFn is one application of a Conv in a graph, with a ReLU after it
+// when relu is set; y is then the output, which masks the gradient.
 type convFn struct {
 	c      *Conv
 	x      Map
 	oh, ow int
+	relu   bool
+	y      []float32
 }
 
 func (f *convFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
@@ -119,6 +130,12 @@ func (f *convFn) Forward() (mat.Tensor, error) {
 	c := f.c
 	out := make([]float32, c.cout*f.oh*f.ow)
 	c.forward(out, values(f.x.Node), f.x.H, f.x.W, f.oh, f.ow)
+	if f.relu {
+		optime.Begin(optime.ReLU)
+		reluTo(out, out)
+		optime.End()
+		f.y = out
+	}
 	return dense(out, c.cout, f.oh*f.ow), nil
 }
 
@@ -157,6 +174,15 @@ func (f *convFn) Backward(gy mat.Tensor) error {
 	n := f.oh * f.ow
 	hw := f.x.H * f.x.W
 	dy := values(gy)
+	if f.relu {
+		// The gradient passes where the output is positive.
+		optime.Begin(optime.ReLU)
+		masked := gemm.Buffer(len(dy))
+		defer gemm.Release(masked)
+		scaleWherePositive(masked, dy, f.y, 1)
+		dy = masked
+		optime.End()
+	}
 	dx := gemm.Buffer(c.cin * hw)
 	defer gemm.Release(dx)
 	switch {
