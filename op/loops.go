@@ -76,3 +76,12 @@ func colMaxGo(m []float32, row []int32, plane []float32, ld, lo, hi int) {
 		}
 	}
 }
+
+// scaledDiffGo sets d[i] = s·(x[i] − t[i]): the gradient of a squared
+// distance to t.
+func scaledDiffGo(d, x, t []float32, s float32) {
+	x, t = x[:len(d)], t[:len(d)]
+	for i, v := range x {
+		d[i] = s * (v - t[i])
+	}
+}

@@ -59,6 +59,18 @@ func scaleWherePositive(d, g, y []float32, s float32) {
 	scaleWherePositiveGo(d, g, y, s)
 }
 
+func scaledDiff(d, x, t []float32, s float32) {
+	x, t = x[:len(d)], t[:len(d)]
+	vs := archsimd.BroadcastFloat32x4(s)
+	for len(x) >= 4 && len(t) >= 4 && len(d) >= 4 {
+		a := archsimd.LoadFloat32x4Array((*[4]float32)(x[:4]))
+		b := archsimd.LoadFloat32x4Array((*[4]float32)(t[:4]))
+		a.Sub(b).Mul(vs).StoreArray((*[4]float32)(d[:4]))
+		x, t, d = x[4:], t[4:], d[4:]
+	}
+	scaledDiffGo(d, x, t, s)
+}
+
 // colMax reads four columns at a time down the rows; the first row is
 // taken whole, and a later one replaces it where it is greater or NaN
 // over a number, as in colMaxGo.

@@ -78,6 +78,12 @@ func TestLoops(t *testing.T) {
 				}
 			}
 		}
+		scaledDiff(d, x, g, s)
+		for i, v := range x {
+			if want := s * (v - g[i]); !same(d[i], want) {
+				t.Fatalf("scaledDiff n=%d: d[%d] = %g, want %g", n, i, d[i], want)
+			}
+		}
 		scaleWherePositive(d, g, x, s)
 		for i, v := range x {
 			want := float32(0)
