@@ -7,16 +7,21 @@ import (
 
 // TestLoops checks the elementwise loops (scalar, or SIMD in a
 // GOEXPERIMENT=simd WebAssembly build) value by value against their
-// definitions, on every length around the vector width, with NaN, zeros of
-// both signs and values of both signs.
+// definitions, on every length around the vector width and the unrolled
+// loops' width, with NaN, zeros of both signs and values of both signs.
 func TestLoops(t *testing.T) {
 	nan := float32(math.NaN())
 	negZero := float32(math.Copysign(0, -1))
 	pool := []float32{1.5, -2, 0, nan, negZero, 3.25, -0.5, 7, -1e-30, 1e-30, 2, -3, 0.75}
 	same := func(a, b float32) bool { return a == b || (a != a && b != b) }
 	const s, sh = 1.5, -0.25
-	for n := 0; n <= len(pool); n++ {
-		x := pool[:n]
+	// Lengths past two of the longest unrolled loop (16 values) and
+	// every remainder, the pool's values repeated.
+	for n := 0; n <= 37; n++ {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = pool[i%len(pool)]
+		}
 		g := make([]float32, n)
 		for i := range g {
 			g[i] = float32(i) - 2.5
