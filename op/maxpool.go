@@ -76,10 +76,21 @@ func (f *maxPoolFn) Forward() (mat.Tensor, error) {
 				x0 := ox*f.stride - f.pad
 				lo, hi := max(x0, 0), min(x0+f.k, w)
 				m, r, at := col[lo], row[lo], lo
-				for ix := lo + 1; ix < hi; ix++ {
-					v, ry := col[ix], row[ix]
-					if v > m || (v == m && ry < r) || (v != v && (m == m || ry < r)) {
-						m, r, at = v, ry, ix
+				if hi-lo == 3 {
+					// The networks' 3×3 windows, without a loop (a loop
+					// branch is expensive in Go's WebAssembly).
+					if v, ry := col[lo+1], row[lo+1]; v > m || (v == m && ry < r) || (v != v && (m == m || ry < r)) {
+						m, r, at = v, ry, lo+1
+					}
+					if v, ry := col[lo+2], row[lo+2]; v > m || (v == m && ry < r) || (v != v && (m == m || ry < r)) {
+						m, r, at = v, ry, lo+2
+					}
+				} else {
+					for ix := lo + 1; ix < hi; ix++ {
+						v, ry := col[ix], row[ix]
+						if v > m || (v == m && ry < r) || (v != v && (m == m || ry < r)) {
+							m, r, at = v, ry, ix
+						}
 					}
 				}
 				o[ox], a[ox] = m, r*int32(w)+int32(at)
