@@ -91,7 +91,7 @@ func kernel(ap, bp, c []float32, ldc, count int, store bool) {
 			c31 = c31.Add(a.Mul(b1))
 			ap, bp = ap[4*mr:], bp[4*nr:]
 		}
-		if len(ap) >= 2*mr && len(bp) >= 2*nr {
+		for len(ap) >= mr && len(bp) >= nr { // the last steps, up to three
 			b0 := archsimd.LoadFloat32x4Array((*[4]float32)(bp[0:4]))
 			b1 := archsimd.LoadFloat32x4Array((*[4]float32)(bp[4:8]))
 			a := archsimd.BroadcastFloat32x4(ap[0])
@@ -106,37 +106,7 @@ func kernel(ap, bp, c []float32, ldc, count int, store bool) {
 			a = archsimd.BroadcastFloat32x4(ap[3])
 			c30 = c30.Add(a.Mul(b0))
 			c31 = c31.Add(a.Mul(b1))
-			b0 = archsimd.LoadFloat32x4Array((*[4]float32)(bp[8:12]))
-			b1 = archsimd.LoadFloat32x4Array((*[4]float32)(bp[12:16]))
-			a = archsimd.BroadcastFloat32x4(ap[4])
-			c00 = c00.Add(a.Mul(b0))
-			c01 = c01.Add(a.Mul(b1))
-			a = archsimd.BroadcastFloat32x4(ap[5])
-			c10 = c10.Add(a.Mul(b0))
-			c11 = c11.Add(a.Mul(b1))
-			a = archsimd.BroadcastFloat32x4(ap[6])
-			c20 = c20.Add(a.Mul(b0))
-			c21 = c21.Add(a.Mul(b1))
-			a = archsimd.BroadcastFloat32x4(ap[7])
-			c30 = c30.Add(a.Mul(b0))
-			c31 = c31.Add(a.Mul(b1))
-			ap, bp = ap[2*mr:], bp[2*nr:]
-		}
-		if len(ap) >= mr && len(bp) >= nr {
-			b0 := archsimd.LoadFloat32x4Array((*[4]float32)(bp[0:4]))
-			b1 := archsimd.LoadFloat32x4Array((*[4]float32)(bp[4:8]))
-			a := archsimd.BroadcastFloat32x4(ap[0])
-			c00 = c00.Add(a.Mul(b0))
-			c01 = c01.Add(a.Mul(b1))
-			a = archsimd.BroadcastFloat32x4(ap[1])
-			c10 = c10.Add(a.Mul(b0))
-			c11 = c11.Add(a.Mul(b1))
-			a = archsimd.BroadcastFloat32x4(ap[2])
-			c20 = c20.Add(a.Mul(b0))
-			c21 = c21.Add(a.Mul(b1))
-			a = archsimd.BroadcastFloat32x4(ap[3])
-			c30 = c30.Add(a.Mul(b0))
-			c31 = c31.Add(a.Mul(b1))
+			ap, bp = ap[mr:], bp[nr:]
 		}
 		o := t * nr
 		storeRow(c[o:o+nr:o+nr], c00, c01, store)

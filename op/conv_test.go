@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/nlpodyssey/spago/mat"
 )
 
 // directConv is the reference: the convolution sum written out, in float64.
@@ -138,19 +136,7 @@ func TestConvReLU(t *testing.T) {
 				t.Fatalf("%s: input gradient %d is %g fused, %g composed", tc.name, i, gf[i], gc[i])
 			}
 		}
-		checkGrad(t, tc.name+" relu", func(m Map) (mat.Tensor, []int, error) {
-			y, err := conv.ApplyReLU(m)
-			if err != nil {
-				return nil, nil, err
-			}
-			sig := make([]int, len(y.Data()))
-			for i, v := range y.Data() {
-				if v > 0 {
-					sig[i] = 1
-				}
-			}
-			return y.Node, sig, nil
-		}, x, tc.cin, tc.h, tc.w, 1e-3, 1e-3)
+		checkGrad(t, tc.name+" relu", signed(conv.ApplyReLU), x, tc.cin, tc.h, tc.w, 1e-3, 1e-3)
 	}
 }
 
