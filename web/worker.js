@@ -24,6 +24,7 @@ let vocabulary = null;
 // name → promise of the network's default settings once the engine has
 // built it (a failure stays as a rejected promise, retried on next use).
 const backbones = new Map();
+const built = new Map(); // name → the 'backbone' event of a network built
 let full = null; // the photo at full size (ImageBitmap), held once
 let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba, alpha}: the display copy that strength previews use; alpha null if opaque
@@ -62,6 +63,11 @@ const handlers = {
       if (k) kept.set(b.weights.url, b.weights.size);
       return { name: b.name, size: b.weights.size, kept: k };
     }));
+    // The first network may have been built while this answer was made:
+    // its 'backbone' event then reached the page before the list it
+    // belongs to, which drops it (and with it the network's defaults).
+    // Every network built so far says so again, after the answer.
+    setTimeout(() => { for (const ev of built.values()) post(ev); });
     return { vocabulary, constants: engine.constants, backbones, hasIndex: !!site.index, kept: keptNow() };
   },
 
@@ -402,7 +408,9 @@ async function loadBackbone(b, weights) {
   const manifest = await res.text();
   const t = performance.now();
   const defaults = call('loadBackbone', b.name, weights, manifest);
-  post({ event: 'backbone', name: b.name, defaults, ms: performance.now() - t });
+  const ev = { event: 'backbone', name: b.name, defaults, ms: performance.now() - t };
+  built.set(b.name, ev);
+  post(ev);
   return defaults;
 }
 
