@@ -56,9 +56,13 @@ type Preset struct {
 	// (Reinhard et al. 2001) the first iterate has: 0 starts from the input
 	// itself, 1 from the full match; between, the two are blended.
 	Start float64
+	// Light is how much of the optimized change of lightness the look
+	// keeps (its colour it keeps whole): 1 keeps all of it. Lightness is
+	// where a photo's structure goes (see look.Mix), and the last part of
+	// a reference's lightness costs the most of it.
+	Light float64
 	// Strength is how much of the look a user gets unless they choose
-	// (look.Grid.Apply's strength): the look itself is optimized to reach
-	// the reference at 1.
+	// (look.Grid.Apply's strength).
 	Strength float64
 }
 
@@ -128,7 +132,7 @@ func paperPreset(net backbone.Network) Preset {
 	}
 	return Preset{
 		Name: "paper", Content: taps.Content, Style: taps.Style, Weights: w,
-		Unknown: Pixels, Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: 0, Strength: 1,
+		Unknown: Pixels, Alpha: 1, Beta: 1e6, StyleMean: true, Iterations: 500, Rate: 0.01, Size: 256, Start: 0, Light: 1, Strength: 1,
 	}
 }
 
@@ -220,6 +224,7 @@ var squeezePixels = Preset{
 	Rate:       0.003,
 	Size:       256,
 	Start:      0.25,
+	Light:      1,
 	Strength:   1,
 }
 
@@ -244,6 +249,9 @@ func (p Preset) validate(net backbone.Network) error {
 	}
 	if p.Cell < 0 || p.Cell > p.Size {
 		return fmt.Errorf("transfer: look cells of %d pixels at a working size of %d", p.Cell, p.Size)
+	}
+	if !(p.Light >= 0 && p.Light <= 1) {
+		return fmt.Errorf("transfer: lightness %g, want 0 to 1", p.Light)
 	}
 	if !(p.Strength >= 0 && p.Strength <= 1) {
 		return fmt.Errorf("transfer: strength %g, want 0 to 1", p.Strength)
