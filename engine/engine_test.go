@@ -8,6 +8,7 @@ import (
 
 	"sentiment/backbone"
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/retrieval"
 	"sentiment/transfer"
 	"sentiment/weights"
@@ -64,7 +65,7 @@ func TestConstants(t *testing.T) {
 	for k, want := range map[string]int{
 		"minSide": MinSide, "maxSide": MaxSide, "maxPixels": imaging.MaxPixels,
 		"workingSize": WorkingSize, "cubeSize": CubeSize, "stripPixels": StripPixels,
-		"maxAspect": MaxAspect,
+		"maxAspect": MaxAspect, "colourLeadPercent": int(math.Round(look.ColourLead * 100)),
 	} {
 		if c[k] != want {
 			t.Errorf("%s = %d, want %d", k, c[k], want)
@@ -73,7 +74,10 @@ func TestConstants(t *testing.T) {
 	if !(MinSide < WorkingSize && WorkingSize < MaxSide) {
 		t.Errorf("sizes out of order: %v", c)
 	}
-	if len(c) != 7 {
+	if p := c["colourLeadPercent"]; !(p > 0 && p <= 100) {
+		t.Errorf("colour lead %d%%, want a strength in (0, 100]", p)
+	}
+	if len(c) != 8 {
 		t.Errorf("%d constants: %v", len(c), c)
 	}
 }

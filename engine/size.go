@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"math"
+
 	"sentiment/imaging"
 	"sentiment/look"
 	"sentiment/transfer"
@@ -36,7 +38,8 @@ const (
 	bandRows = 32
 )
 
-// Constants returns the size constants by the names the page uses. The
+// Constants returns the size constants, and the strength's colour lead,
+// by the names the page uses. The
 // largest decodable image, imaging.MaxPixels, is read when called (tests
 // lower it).
 func Constants() map[string]int {
@@ -48,5 +51,8 @@ func Constants() map[string]int {
 		"workingSize": WorkingSize,
 		"cubeSize":    CubeSize,
 		"stripPixels": StripPixels,
+		// The strength, in percent, from which a result's colours are
+		// whole and only its light deepens (look.ColourLead).
+		"colourLeadPercent": int(math.Round(look.ColourLead * 100)),
 	}
 }

@@ -30,15 +30,20 @@ type Method string
 
 // The methods compared.
 const (
-	Ours     Method = "ours"         // retrieved reference, optimization, its look at the preset's strength
-	OursRand Method = "ours-random"  // a random reference of the same adjective (the paper's ablation)
-	OursRaw  Method = "ours-raw"     // the optimized working image itself, without the look
-	Reinhard Method = "reinhard-1.0" // global CIELAB mean/std match (Reinhard et al. 2001)
-	Identity Method = "identity"     // the input unchanged
+	Ours     Method = "ours"        // retrieved reference, optimization, its look at the preset's strength
+	OursRand Method = "ours-random" // a random reference of the same adjective (the paper's ablation)
+	OursRaw  Method = "ours-raw"    // the optimized working image itself, without the look
+	// OursStart is ours without the network: the optimization's first
+	// iterate (the preset's share of Reinhard's match) as a look, with
+	// the same lightness and strength. What ours adds to it is what the
+	// network adds.
+	OursStart Method = "ours-start"
+	Reinhard  Method = "reinhard-1.0" // global CIELAB mean/std match (Reinhard et al. 2001)
+	Identity  Method = "identity"     // the input unchanged
 )
 
 // Methods lists the methods of the per-input table, in its order.
-var Methods = []Method{Ours, OursRand, OursRaw, Reinhard, Identity}
+var Methods = []Method{Ours, OursStart, OursRand, OursRaw, Reinhard, Identity}
 
 // Strengths are the points of the two curves: Reinhard's match blended with
 // the input, and ours applied at that strength. Reinhard's curve, with the
@@ -234,14 +239,25 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		return nil, err
 	}
 	row.Seconds = time.Since(start).Seconds()
+	p0 := c.Preset
+	p0.Iterations = 0
+	res0, err := transfer.Run(ctx, c.Net, img, ref, transfer.Options{Preset: p0, Extra: opts.Extra}, nil)
+	if err != nil {
+		return nil, err
+	}
+	start0, err := res0.Grid.Apply(img, float32(c.Preset.Strength))
+	if err != nil {
+		return nil, err
+	}
 	reinhard, err := look.Reinhard(img, ref)
 	if err != nil {
 		return nil, err
 	}
 	outputs := map[Method]*imaging.RGB{
-		Ours:     ours,
-		OursRaw:  imaging.Resize(res.Optimized, img.W, img.H),
-		Identity: img,
+		Ours:      ours,
+		OursStart: start0,
+		OursRaw:   imaging.Resize(res.Optimized, img.W, img.H),
+		Identity:  img,
 	}
 	if c.NoAblation {
 		row.Random = "" // and no scores: the table shows none

@@ -215,8 +215,9 @@ func to32(s []float64) []float32 {
 // the whole image. It is what a 3D LUT can carry.
 func (g *Grid) Global() *Curve { return g.curve }
 
-// Apply returns src transformed by the grid, blended with src by strength
-// in [0, 1] (0 gives src, 1 the full transform), clamped to [0, 1].
+// Apply returns src transformed by the grid at a strength in [0, 1]: 0
+// gives src, 1 the full transform, and between, the change mixed as
+// MixAt(strength) says (colour ahead of lightness); clamped to [0, 1].
 func (g *Grid) Apply(src *imaging.RGB, strength float32) (*imaging.RGB, error) {
 	if err := src.Validate(); err != nil {
 		return nil, fmt.Errorf("look: grid apply: %w", err)
@@ -272,6 +273,8 @@ func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32)
 		colI[x], colF[x] = int32(i*stride), float32(f)
 	}
 	bins := float32(g.bins)
+	mix := MixAt(strength)
+	kc, kl := mix.Colour, mix.Light-mix.Colour
 	for y := range h {
 		// The row's place in the whole image decides its models.
 		iy, fy := axis((float64(y0+y)+0.5)/float64(fullH)*float64(g.cy), g.cy+1)
@@ -322,9 +325,12 @@ func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32)
 			or := m0*r + m1*gg + m2*bb + m3
 			og := m4*r + m5*gg + m6*bb + m7
 			ob := m8*r + m9*gg + m10*bb + m11
-			dr[x] = clamp(r + strength*(or-r))
-			dg[x] = clamp(gg + strength*(og-gg))
-			db[x] = clamp(bb + strength*(ob-bb))
+			// The strength's mix of the change (as mixAffines, per pixel).
+			cr, cg, cb := or-r, og-gg, ob-bb
+			dy := kl * imaging.LumaOf(cr, cg, cb)
+			dr[x] = clamp(r + kc*cr + dy)
+			dg[x] = clamp(gg + kc*cg + dy)
+			db[x] = clamp(bb + kc*cb + dy)
 		}
 	}
 	return nil
@@ -367,13 +373,6 @@ func (c *Curve) Map(r, g, b float32) (float32, float32, float32) {
 		clamp(m[8]*r + m[9]*g + m[10]*b + m[11])
 }
 
-// WithStrength returns the curve blended with identity: strength 0 maps
-// every colour to itself, 1 is c.
-func (c *Curve) WithStrength(strength float32) *Curve {
-	id := [12]float32{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}
-	out := &Curve{bins: c.bins, coef: make([]float32, len(c.coef))}
-	for i, v := range c.coef {
-		out.coef[i] = id[i%12] + strength*(v-id[i%12])
-	}
-	return out
-}
+// WithStrength returns the curve at a strength, as Grid.Apply takes it:
+// strength 0 maps every colour to itself, 1 is c.
+func (c *Curve) WithStrength(strength float32) *Curve { return c.Mixed(MixAt(strength)) }

@@ -222,10 +222,40 @@ func TestStrength(t *testing.T) {
 	}
 	one, _ := g.Apply(full, 1)
 	half, _ := g.Apply(full, 0.5)
-	for i := range full.Pix {
-		if d := math.Abs(float64(half.Pix[i] - (full.Pix[i]+one.Pix[i])/2)); d > 1e-6 {
-			t.Fatalf("strength 0.5: sample %d = %g, midpoint %g", i, half.Pix[i], (full.Pix[i]+one.Pix[i])/2)
+	// At 0.5 the change's lightness (its luma) is halved and its colour
+	// (the rest) weighed as MixAt says: colour ahead of lightness.
+	mix := MixAt(0.5)
+	if !(mix.Colour > mix.Light) || mix.Light != 0.5 {
+		t.Fatalf("MixAt(0.5) = %+v: want lightness 0.5 and colour ahead of it", mix)
+	}
+	n := full.W * full.H
+	for i := range n {
+		var d, h [3]float32
+		for c := range 3 {
+			d[c] = one.Pix[c*n+i] - full.Pix[c*n+i]
+			h[c] = half.Pix[c*n+i] - full.Pix[c*n+i]
 		}
+		dy, hy := imaging.LumaOf(d[0], d[1], d[2]), imaging.LumaOf(h[0], h[1], h[2])
+		if e := math.Abs(float64(hy - mix.Light*dy)); e > 1e-6 {
+			t.Fatalf("strength 0.5: pixel %d's lightness changed %g, want %g", i, hy, mix.Light*dy)
+		}
+		for c := range 3 {
+			if e := math.Abs(float64((h[c] - hy) - mix.Colour*(d[c]-dy))); e > 1e-6 {
+				t.Fatalf("strength 0.5: pixel %d's colour changed %g in channel %d, want %g", i, h[c]-hy, c, mix.Colour*(d[c]-dy))
+			}
+		}
+	}
+	// The mix can be taken into the models: a grid mixed at a strength's
+	// mix, applied whole, gives the grid at that strength.
+	mixed, err := g.Mixed(MixAt(0.5)).Apply(full, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxDiff(mixed, half); d > 1e-5 {
+		t.Errorf("the mixed grid differs from the grid at strength 0.5 by %g", d)
+	}
+	if MixAt(1) != (Mix{1, 1}) || MixAt(0) != (Mix{0, 0}) {
+		t.Errorf("MixAt(1) = %+v, MixAt(0) = %+v: want the whole look and none", MixAt(1), MixAt(0))
 	}
 	// In place gives the same as into a new image.
 	work := full.Clone()
@@ -241,6 +271,13 @@ func TestStrength(t *testing.T) {
 	c0 := g.Global().WithStrength(0)
 	if r, gg, b := c0.Map(0.3, 0.6, 0.9); r != 0.3 || gg != 0.6 || b != 0.9 {
 		t.Errorf("curve at strength 0 maps (0.3, 0.6, 0.9) to (%g, %g, %g)", r, gg, b)
+	}
+	r1, g1, b1 := g.Global().Map(0.3, 0.5, 0.6)
+	rh, gh, bh := g.Global().WithStrength(0.5).Map(0.3, 0.5, 0.6)
+	dy := imaging.LumaOf(r1-0.3, g1-0.5, b1-0.6)
+	want := [3]float32{0.3 + mix.Colour*(r1-0.3-dy) + mix.Light*dy, 0.5 + mix.Colour*(g1-0.5-dy) + mix.Light*dy, 0.6 + mix.Colour*(b1-0.6-dy) + mix.Light*dy}
+	if got := [3]float32{rh, gh, bh}; math.Abs(float64(got[0]-want[0]))+math.Abs(float64(got[1]-want[1]))+math.Abs(float64(got[2]-want[2])) > 1e-5 {
+		t.Errorf("curve at strength 0.5 maps to %v, want %v", got, want)
 	}
 }
 

@@ -180,7 +180,7 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		if progress != nil {
 			pr := Progress{Iteration: it, Total: p.Iterations, Losses: losses}
 			if it == p.Iterations || (o.PreviewEvery > 0 && it%o.PreviewEvery == 0) {
-				if res.Grid, err = u.look(grid); err != nil {
+				if res.Grid, err = lookOf(u, grid, p); err != nil {
 					return nil, err
 				}
 				if pr.Preview, err = res.Grid.Apply(in, 1); err != nil {
@@ -194,7 +194,7 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		return nil, err
 	}
 	if res.Grid == nil { // the last preview's grid is this look already
-		if res.Grid, err = u.look(grid); err != nil {
+		if res.Grid, err = lookOf(u, grid, p); err != nil {
 			return nil, err
 		}
 	}
@@ -336,4 +336,14 @@ func (l *loss) step(xm op.Map, prior mat.Tensor) (Losses, error) {
 
 func scale(x mat.Tensor, k float64) mat.Tensor {
 	return ag.ProdScalar(x, mat.Scalar(float32(k)))
+}
+
+// lookOf is the unknown's look as the preset keeps it: all of its colour,
+// the preset's share of its lightness.
+func lookOf(u unknown, cfg look.GridConfig, p Preset) (*look.Grid, error) {
+	g, err := u.look(cfg)
+	if err != nil || p.Light == 1 {
+		return g, err
+	}
+	return g.Mixed(look.Mix{Light: float32(p.Light), Colour: 1}), nil
 }

@@ -36,6 +36,9 @@ function reset() {
   const pct = r ? Math.round(state.strength * 100) : 100;
   $('strength').value = pct;
   $('strength-out').value = r ? `${pct}%` : '—';
+  // The engine mixes a look's colour ahead of its light (look.Mix).
+  const lead = state.constants?.colourLeadPercent;
+  $('strength-hint').textContent = r && lead ? `The mood's colours come first: from ${lead}% they are whole, and only the light deepens.` : '';
   if (!r) {
     $('dl-text').textContent = '';
     say('dl-error');

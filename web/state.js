@@ -5,7 +5,7 @@
 
 export const state = {
   ready: false, // the engine answered 'load'
-  constants: null, // Go's size limits: {minSide, maxSide, maxPixels, maxAspect, workingSize}
+  constants: null, // Go's limits: {minSide, maxSide, maxPixels, maxAspect, workingSize, colourLeadPercent, …}
   vocabulary: null, // {adjectives: [{name, polarity, count}], nouns: [{name, count}]}
   backbones: [], // network names, from site.json, the first loaded up front
   backbone: '', // the chosen network's name

@@ -41,6 +41,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	judgeName := fs.String("judge", "", "network that judges the style movement: squeezenet, densenet121 or none (default: the other one than -backbone)")
 	strength := fs.Float64("strength", -1, "strength of ours' look, 0 to 1 (default: the preset's)")
+	light := fs.Float64("light", -1, "share of the optimized lightness change the look keeps, 0 to 1 (default: the preset's)")
 	unknown := fs.String("unknown", "", "what the optimization changes: look or pixels (default: the preset's)")
 	smooth := fs.Float64("smooth", -1, "the look's smoothness across cells (default: the preset's)")
 	lumSmooth := fs.Float64("lumsmooth", -1, "the look's smoothness across luminance bins (default: the preset's)")
@@ -89,6 +90,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *strength >= 0 {
 		p.Strength = *strength
+	}
+	if *light >= 0 {
+		p.Light = *light
 	}
 	if *styleWeights != "" {
 		ws := strings.Split(*styleWeights, ",")
