@@ -479,9 +479,9 @@ func TestServeTimeouts(t *testing.T) {
 	s, size := bigSite(t)
 	addr, _, _, _ := listen(t, s)
 
-	// Slow but steady: 512 KB every 50 ms takes several stall periods in
-	// all and is served whole.
-	if n, err := download(addr, 512<<10, 50*time.Millisecond); err != nil || n != size {
+	// Slow but steady: 256 KB every 50 ms takes several stall periods in
+	// all (about 3 s) and is served whole.
+	if n, err := download(addr, 256<<10, 50*time.Millisecond); err != nil || n != size {
 		t.Errorf("steady reader: %d of %d bytes, %v", n, size, err)
 	}
 	// Stalled: reads nothing for longer than writeStall, and is cut.

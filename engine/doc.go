@@ -13,8 +13,8 @@
 //     its look to a full-size photo strip by strip; WriteLUT exports it;
 //   - classification: Classify, a photo's top classes as JSON-tagged Class;
 //   - Session, the state the page works on between calls;
-//   - the size constants (MinSide, MaxSide, WorkingSize, …) that Go and the
-//     page share.
+//   - the size constants (MinSide, MaxSide, WorkingSize, …) and the
+//     strength's colour lead that Go and the page share.
 //
 // The file formats of the build-time converters are opened only by
 // open.go, which is not built for js/wasm: the WebAssembly engine links

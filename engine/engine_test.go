@@ -65,7 +65,7 @@ func TestConstants(t *testing.T) {
 	for k, want := range map[string]int{
 		"minSide": MinSide, "maxSide": MaxSide, "maxPixels": imaging.MaxPixels,
 		"workingSize": WorkingSize, "cubeSize": CubeSize, "stripPixels": StripPixels,
-		"maxAspect": MaxAspect, "colourLeadPercent": int(math.Round(look.ColourLead * 100)),
+		"maxAspect": MaxAspect,
 	} {
 		if c[k] != want {
 			t.Errorf("%s = %d, want %d", k, c[k], want)
@@ -74,8 +74,10 @@ func TestConstants(t *testing.T) {
 	if !(MinSide < WorkingSize && WorkingSize < MaxSide) {
 		t.Errorf("sizes out of order: %v", c)
 	}
-	if p := c["colourLeadPercent"]; !(p > 0 && p <= 100) {
-		t.Errorf("colour lead %d%%, want a strength in (0, 100]", p)
+	// The page's hint under the slider says this number: a change of
+	// look.ColourLead is a change of what the page tells its users.
+	if p := c["colourLeadPercent"]; p != 50 {
+		t.Errorf("colour lead %d%%, want 50%% (look.ColourLead %g)", p, look.ColourLead)
 	}
 	if len(c) != 8 {
 		t.Errorf("%d constants: %v", len(c), c)

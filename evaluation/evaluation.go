@@ -46,9 +46,12 @@ const (
 var Methods = []Method{Ours, OursStart, OursRand, OursRaw, Reinhard, Identity}
 
 // Strengths are the points of the two curves: Reinhard's match blended with
-// the input, and ours applied at that strength. Reinhard's curve, with the
-// identity at 0, is the baseline: a method is worth its cost only where it
-// keeps more structure (SSIM) than the blend that moves its colours as far.
+// the input, and ours applied at that strength (look.MixAt: colour ahead of
+// lightness). Reinhard's plain blend, with the identity at 0, is the
+// baseline: a method is worth its cost only where it keeps more structure
+// (SSIM) than the blend that moves its colours as far. How much of ours'
+// margin the network earns is ours against OursStart, the same look
+// without it.
 var Strengths = []float64{0.4, 0.6, 0.8, 1.0}
 
 // ReinhardAt and OursAt name the curves' points.
@@ -239,9 +242,9 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		return nil, err
 	}
 	row.Seconds = time.Since(start).Seconds()
-	p0 := c.Preset
-	p0.Iterations = 0
-	res0, err := transfer.Run(ctx, c.Net, img, ref, transfer.Options{Preset: p0, Extra: opts.Extra}, nil)
+	o0 := opts
+	o0.Preset.Iterations = 0
+	res0, err := transfer.Run(ctx, c.Net, img, ref, o0, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +458,7 @@ func (r *Report) Markdown() string {
 	var b strings.Builder
 	p := r.Preset
 	fmt.Fprintf(&b, "# Evaluation: %s, preset %q\n\n", r.Backbone, p.Name)
-	fmt.Fprintf(&b, "Working size %d px, %d iterations, start %g of the colour match, α %g, β %g, step %g, strength %g. ", p.Size, p.Iterations, p.Start, p.Alpha, p.Beta, p.Rate, p.Strength)
+	fmt.Fprintf(&b, "Working size %d px, %d iterations, start %g of the colour match, α %g, β %g, step %g, lightness kept %g, strength %g. ", p.Size, p.Iterations, p.Start, p.Alpha, p.Beta, p.Rate, p.Light, p.Strength)
 	fmt.Fprintf(&b, "SSIM is input vs output on luma at the input's size; movement is how far the output's CIELAB mean and standard deviation moved from the input's toward the reference's (0 = not at all, 1 = all the way)")
 	if r.Judge != "" {
 		fmt.Fprintf(&b, "; style is 1 − d(out, ref)/d(in, ref) with d the mean relative distance of Gram matrices at the style taps of %s", r.Judge)
@@ -476,6 +479,13 @@ func (r *Report) Markdown() string {
 	o := means[Ours]
 	fmt.Fprintf(&b, "\nOurs: SSIM %.4f at movement %.3f; Reinhard's curve there: %.4f; **ours lies %+.4f %s the curve**.\n",
 		o.SSIM, o.Movement, CurveAt(r.ReinhardCurve(), o.Movement), r.Gap(), map[bool]string{true: "above", false: "below"}[r.Gap() >= 0])
+	if s := means[OursStart]; s.Rows > 0 {
+		fmt.Fprintf(&b, "Without the network (%s): SSIM %.4f at movement %.3f, %+.4f from the curve", OursStart, s.SSIM, s.Movement, s.SSIM-CurveAt(r.ReinhardCurve(), s.Movement))
+		if r.Judge != "" {
+			fmt.Fprintf(&b, "; style %.3f against ours' %.3f", s.Style, o.Style)
+		}
+		b.WriteString(".\n")
+	}
 	b.WriteString("\n| input | mood | reference |")
 	for _, m := range Methods {
 		fmt.Fprintf(&b, " %s SSIM / move |", m)

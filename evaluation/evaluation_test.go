@@ -75,7 +75,7 @@ func TestRunOnTwoInputs(t *testing.T) {
 		}
 	}
 	md := rep.Markdown()
-	for _, want := range []string{"| ours |", "| reinhard-1.0 |", "| reinhard-0.4 |", "| ours-0.6 |", "| identity | 1.0000 | 0.000 | – |", "the curve**", rep.Rows[0].Input, rep.Rows[1].Reference} {
+	for _, want := range []string{"| ours |", "| ours-start |", "Without the network", "| reinhard-1.0 |", "| reinhard-0.4 |", "| ours-0.6 |", "| identity | 1.0000 | 0.000 | – |", "the curve**", rep.Rows[0].Input, rep.Rows[1].Reference} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}

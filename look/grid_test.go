@@ -222,26 +222,30 @@ func TestStrength(t *testing.T) {
 	}
 	one, _ := g.Apply(full, 1)
 	half, _ := g.Apply(full, 0.5)
-	// At 0.5 the change's lightness (its luma) is halved and its colour
-	// (the rest) weighed as MixAt says: colour ahead of lightness.
+	// At a strength the change's lightness (its luma) and its colour (the
+	// rest) are weighed as MixAt says: colour ahead of lightness.
 	mix := MixAt(0.5)
 	if !(mix.Colour > mix.Light) || mix.Light != 0.5 {
 		t.Fatalf("MixAt(0.5) = %+v: want lightness 0.5 and colour ahead of it", mix)
 	}
 	n := full.W * full.H
-	for i := range n {
-		var d, h [3]float32
-		for c := range 3 {
-			d[c] = one.Pix[c*n+i] - full.Pix[c*n+i]
-			h[c] = half.Pix[c*n+i] - full.Pix[c*n+i]
-		}
-		dy, hy := imaging.LumaOf(d[0], d[1], d[2]), imaging.LumaOf(h[0], h[1], h[2])
-		if e := math.Abs(float64(hy - mix.Light*dy)); e > 1e-6 {
-			t.Fatalf("strength 0.5: pixel %d's lightness changed %g, want %g", i, hy, mix.Light*dy)
-		}
-		for c := range 3 {
-			if e := math.Abs(float64((h[c] - hy) - mix.Colour*(d[c]-dy))); e > 1e-6 {
-				t.Fatalf("strength 0.5: pixel %d's colour changed %g in channel %d, want %g", i, h[c]-hy, c, mix.Colour*(d[c]-dy))
+	for _, s := range []float32{0.25, 0.5, 0.8} {
+		at, _ := g.Apply(full, s)
+		m := MixAt(s)
+		for i := range n {
+			var d, h [3]float32
+			for c := range 3 {
+				d[c] = one.Pix[c*n+i] - full.Pix[c*n+i]
+				h[c] = at.Pix[c*n+i] - full.Pix[c*n+i]
+			}
+			dy, hy := imaging.LumaOf(d[0], d[1], d[2]), imaging.LumaOf(h[0], h[1], h[2])
+			if e := math.Abs(float64(hy - m.Light*dy)); e > 1e-6 {
+				t.Fatalf("strength %g: pixel %d's lightness changed %g, want %g", s, i, hy, m.Light*dy)
+			}
+			for c := range 3 {
+				if e := math.Abs(float64((h[c] - hy) - m.Colour*(d[c]-dy))); e > 1e-6 {
+					t.Fatalf("strength %g: pixel %d's colour changed %g in channel %d, want %g", s, i, h[c]-hy, c, m.Colour*(d[c]-dy))
+				}
 			}
 		}
 	}
@@ -254,8 +258,21 @@ func TestStrength(t *testing.T) {
 	if d := maxDiff(mixed, half); d > 1e-5 {
 		t.Errorf("the mixed grid differs from the grid at strength 0.5 by %g", d)
 	}
-	if MixAt(1) != (Mix{1, 1}) || MixAt(0) != (Mix{0, 0}) {
-		t.Errorf("MixAt(1) = %+v, MixAt(0) = %+v: want the whole look and none", MixAt(1), MixAt(0))
+	// The mixed grid's global curve (what the LUT carries) is mixed too.
+	gm := g.Mixed(MixAt(0.5)).Global()
+	for _, c := range [][3]float32{{0.3, 0.5, 0.6}, {0.9, 0.2, 0.1}, {0.05, 0.05, 0.1}} {
+		r1, g1, b1 := gm.Map(c[0], c[1], c[2])
+		r2, g2, b2 := g.Global().WithStrength(0.5).Map(c[0], c[1], c[2])
+		if r1 != r2 || g1 != g2 || b1 != b2 {
+			t.Errorf("the mixed grid's curve maps %v to (%g, %g, %g), the curve at 0.5 to (%g, %g, %g)", c, r1, g1, b1, r2, g2, b2)
+		}
+	}
+	// Linear in the strength on each side of the lead, whole at 1 (the
+	// page's instant blend relies on it).
+	for s, want := range map[float32]Mix{0: {0, 0}, ColourLead / 2: {ColourLead / 2, 0.5}, ColourLead: {ColourLead, 1}, (1 + ColourLead) / 2: {(1 + ColourLead) / 2, 1}, 1: {1, 1}} {
+		if got := MixAt(s); math.Abs(float64(got.Light-want.Light))+math.Abs(float64(got.Colour-want.Colour)) > 1e-6 {
+			t.Errorf("MixAt(%g) = %+v, want %+v", s, got, want)
+		}
 	}
 	// In place gives the same as into a new image.
 	work := full.Clone()

@@ -2,8 +2,7 @@ package look
 
 import "sentiment/imaging"
 
-// A Mix says how much of a look's change a result gets, apart for its two
-// parts: Light weighs the change of lightness (the luma of the change,
+// A Mix says how much of a look's change a result gets, in its two parts: Light weighs the change of lightness (the luma of the change,
 // added to all three channels alike) and Colour the rest of it (the change
 // at constant luma: hue and saturation). {1, 1} is the whole look, {0, 0}
 // none of it.

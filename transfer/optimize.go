@@ -64,7 +64,8 @@ type Weighted struct {
 type Result struct {
 	// Input is the input at working size, Optimized the raw optimized
 	// image (with the optimizer's texture), Grid the look refitted from
-	// one to the other.
+	// one to the other, keeping the preset's share of its lightness
+	// (Preset.Light).
 	Input, Optimized *imaging.RGB
 	Grid             *look.Grid
 	// Start and End are the loss terms at the first and last iterate.

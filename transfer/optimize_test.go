@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/internal/assettest"
 	"sentiment/score"
 )
@@ -102,6 +103,9 @@ func TestRunRejects(t *testing.T) {
 		"zero rate":     func(p *Preset) { p.Rate = 0 },
 		"bad start":     func(p *Preset) { p.Start = 1.5 },
 		"no iterations": func(p *Preset) { p.Iterations = -1 },
+		"no lightness":  func(p *Preset) { p.Light = 0 },
+		"bad lightness": func(p *Preset) { p.Light = 1.5 },
+		"NaN lightness": func(p *Preset) { p.Light = math.NaN() },
 	} {
 		p := good
 		mod(&p)
@@ -226,5 +230,42 @@ func TestStyleTargetOfSeveralReferences(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), net, in, a, Options{Preset: p, Extra: []Weighted{{b, -1}}}, nil); err == nil {
 		t.Error("Run accepted a negative weight")
+	}
+}
+
+// A preset's Light keeps that share of the look's lightness change and all
+// of its colour: the look of a run at Light 0.5 is the look at Light 1
+// mixed so.
+func TestRunLight(t *testing.T) {
+	net := assettest.SqueezeNet(t)
+	in := assettest.Photo(t, "inputs/kodim16.jpg")
+	ref := assettest.Photo(t, "refs/kde-darkesthour.jpg")
+	p, _ := PresetFor("default", net)
+	p.Size, p.Iterations = 64, 0
+	looks := map[float64]*imaging.RGB{}
+	for _, light := range []float64{1, 0.5} {
+		p.Light = light
+		res, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if looks[light], err = res.Grid.Apply(res.Input, 1); err != nil {
+			t.Fatal(err)
+		}
+		if light == 1 {
+			m, err := res.Grid.Mixed(look.Mix{Light: 0.5, Colour: 1}).Apply(res.Input, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			looks[-1] = m
+		}
+	}
+	var d, moved float64
+	for i, v := range looks[0.5].Pix {
+		d = max(d, math.Abs(float64(v-looks[-1].Pix[i])))
+		moved = max(moved, math.Abs(float64(v-looks[1].Pix[i])))
+	}
+	if d > 1e-5 || moved < 0.05 {
+		t.Errorf("Light 0.5 differs from the mixed look by %g and from the whole look by %g", d, moved)
 	}
 }

@@ -4,7 +4,7 @@
 // globalThis.sentimentEngine, whose methods decode JavaScript arguments,
 // call an engine.Session and encode what it returns, giving back an Error
 // object instead of throwing. Besides the methods, sentimentEngine.constants
-// holds the engine's sizes (engine.Constants). web/worker.js is its only
+// holds the engine's sizes and the strength's colour lead (engine.Constants). web/worker.js is its only
 // user.
 package main
 

@@ -91,13 +91,31 @@ function pixelsOf(src, w, h) {
   return g.getImageData(0, 0, w, h).data;
 }
 
-/** blendAfter draws photo·(1 − v) + result·v at once, the browser compositing. */
+/**
+ * blendAfter draws result (state.result: its look whole, bitmap, and at its
+ * colour lead, lead) at strength v at once, the browser compositing. A
+ * look's strength mixes colour ahead of lightness (Go's look.MixAt), which
+ * is linear in the strength on each side of the lead: photo to the look at
+ * the lead, then on to the whole look. So the blend is exact but where a
+ * rendering was clipped, and the worker's exact one replaces it.
+ */
 export function blendAfter(result, v) {
   const s = state.screen;
-  if (!s || !result) return;
+  if (!s || !result?.bitmap) return;
   const g = paint(after, s, s.width, s.height);
-  g.globalAlpha = v;
-  g.drawImage(result, 0, 0, after.width, after.height);
+  const { width: w, height: h } = after;
+  const lead = result.lead;
+  if (!lead) {
+    g.globalAlpha = v;
+    g.drawImage(result.bitmap, 0, 0, w, h);
+  } else if (v <= lead.at) {
+    g.globalAlpha = v / lead.at;
+    g.drawImage(lead.bitmap, 0, 0, w, h);
+  } else {
+    g.drawImage(lead.bitmap, 0, 0, w, h);
+    g.globalAlpha = (v - lead.at) / (1 - lead.at);
+    g.drawImage(result.bitmap, 0, 0, w, h);
+  }
   g.globalAlpha = 1;
 }
 

@@ -17,9 +17,9 @@ export function init(eng) {
     $('strength-out').value = `${e.target.value}%`;
     set({ strength: v });
     const t = performance.now();
-    blendAfter(state.result?.bitmap, v);
+    blendAfter(state.result, v);
     debug.metrics.blendMs = performance.now() - t;
-    strength(v);
+    if (debug.exactStrength) strength(v);
   });
   for (const [id, format] of [['dl-jpeg', 'jpeg'], ['dl-png', 'png']]) $(id).addEventListener('click', () => exportImage(format));
   $('dl-lut').addEventListener('click', lut);
@@ -38,7 +38,7 @@ function reset() {
   $('strength-out').value = r ? `${pct}%` : '—';
   // The engine mixes a look's colour ahead of its light (look.Mix).
   const lead = state.constants?.colourLeadPercent;
-  $('strength-hint').textContent = r && lead ? `The mood's colours come first: from ${lead}% they are whole, and only the light deepens.` : '';
+  $('strength-hint').textContent = r && lead ? `The mood's colours come first: from ${lead}% they are whole, and only the light keeps changing.` : '';
   if (!r) {
     $('dl-text').textContent = '';
     say('dl-error');
@@ -61,8 +61,8 @@ export function onExport(m) {
 
 // strength keeps one request in flight and sends the latest value next, so
 // the slider never queues up work; a stale answer is not drawn. The blend
-// drawn at once is exact but where the full result was clipped; the
-// worker's rendering at that strength replaces it.
+// drawn at once is exact but where a rendering was clipped; the worker's
+// rendering at that strength replaces it.
 async function strength(v) {
   if (busy) {
     next = v;

@@ -95,16 +95,23 @@ async function start() {
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
     $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
-    // The result opens at the preset's strength, drawn exactly before the
-    // result is shown as done; the slider goes up to the full mood (the
-    // bitmap, which its instant blend uses).
+    // The slider's instant blend needs the look at its colour lead too
+    // (compare.js blendAfter). The result opens at the preset's strength,
+    // drawn exactly before the result is shown as done; the slider goes up
+    // to the full mood (the bitmap).
+    const at = (state.constants?.colourLeadPercent ?? 100) / 100;
+    let lead = null;
+    if (at > 0 && at < 1) {
+      const l = await engine.request('strength', { value: at });
+      lead = { at, bitmap: await createImageBitmap(new ImageData(new Uint8ClampedArray(l.rgba.buffer, l.rgba.byteOffset, l.rgba.length), l.w, l.h), { premultiplyAlpha: 'none' }) };
+    }
     const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
     if (strength !== 1) {
       const s = await engine.request('strength', { value: strength });
       drawAfter(s.rgba, s.w, s.h);
       debug.metrics.strengthDrawn = strength;
     }
-    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap }, strength });
+    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap, lead }, strength });
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {
       $('run-text').textContent = 'Cancelled. Change the settings or the reference and start again.';

@@ -47,8 +47,9 @@ export function locked() {
 }
 
 // The one object for tests and the curious in the console: figures the
-// page measured, the state, and two knobs for tests: the strip height of
-// exports (0: the worker's choice) and how long a cancel may take before
-// the worker is replaced.
-export const debug = { metrics: { start: performance.now() }, state, stripRows: 0, cancelWaitMs: 1500 };
+// page measured, the state, and three knobs for tests: the strip height of
+// exports (0: the worker's choice), how long a cancel may take before the
+// worker is replaced, and whether the slider asks the worker for its exact
+// rendering (false leaves the instant blend on the canvas).
+export const debug = { metrics: { start: performance.now() }, state, stripRows: 0, cancelWaitMs: 1500, exactStrength: true };
 globalThis.sentimentDebug = debug;

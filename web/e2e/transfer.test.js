@@ -172,6 +172,26 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   const d60 = meanDiff(sixty, before);
   assert.ok(d60 > 0.3 && d60 < meanDiff(full, before), `strength 60%: ${d60}`);
   assert.equal(await page.textContent('#strength-out'), '60%');
+  // The instant blend the slider draws matches the worker's exact
+  // rendering on both sides of the colour lead (colour ahead of light).
+  // A plain blend of photo and whole look, as the slider drew before,
+  // misses it clearly.
+  await strength(page, 100);
+  const whole = await canvasBytes(page, '#after');
+  for (const pct of [30, 80]) {
+    await strength(page, pct);
+    const exact = await canvasBytes(page, '#after');
+    await page.evaluate(() => { window.sentimentDebug.exactStrength = false; });
+    await page.fill('#strength', String(pct + 1));
+    await page.fill('#strength', String(pct));
+    const instant = await canvasBytes(page, '#after');
+    await page.evaluate(() => { window.sentimentDebug.exactStrength = true; });
+    const plain = before.map((v, i) => Math.round(v + (pct / 100) * (whole[i] - v)));
+    const miss = meanDiff(instant, exact);
+    const plainMiss = meanDiff(plain, exact);
+    assert.ok(miss < 1.5 && miss < plainMiss / 2, `at ${pct}% the instant blend is ${miss.toFixed(2)} from the exact rendering, a plain blend ${plainMiss.toFixed(2)}`);
+  }
+  await strength(page, 60);
 
   // While one export runs, the others wait (checked in the click's own task).
   const [busy, disabled] = await Promise.all([
