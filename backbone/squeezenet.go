@@ -167,10 +167,9 @@ func (n *SqueezeNet) forward(x op.Map, tap func(string, op.Map) bool) (op.Map, e
 	if err != nil {
 		return op.Map{}, err
 	}
-	if x, err = n.conv1.Apply(x); err != nil {
+	if x, err = n.conv1.ApplyReLU(x); err != nil {
 		return op.Map{}, fmt.Errorf("backbone: image too small for SqueezeNet: %w", err)
 	}
-	x = op.ReLU(x)
 	if !tap("conv1", x) {
 		return x, nil
 	}
@@ -193,20 +192,20 @@ func (n *SqueezeNet) forward(x op.Map, tap func(string, op.Map) bool) (op.Map, e
 }
 
 func (f *fire) apply(x op.Map) (op.Map, error) {
-	s, err := f.squeeze.Apply(x)
+	// Each convolution with its ReLU in one node.
+	s, err := f.squeeze.ApplyReLU(x)
 	if err != nil {
 		return op.Map{}, err
 	}
-	s = op.ReLU(s)
-	e1, err := f.expand1.Apply(s)
+	e1, err := f.expand1.ApplyReLU(s)
 	if err != nil {
 		return op.Map{}, err
 	}
-	e3, err := f.expand3.Apply(s)
+	e3, err := f.expand3.ApplyReLU(s)
 	if err != nil {
 		return op.Map{}, err
 	}
-	return op.Concat(op.ReLU(e1), op.ReLU(e3))
+	return op.Concat(e1, e3)
 }
 
 // Logits returns the classifier's 1000 outputs for x (before the softmax):
@@ -216,11 +215,11 @@ func (n *SqueezeNet) Logits(x op.Map) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	y, err := n.conv10.Apply(f9)
+	y, err := n.conv10.ApplyReLU(f9)
 	if err != nil {
 		return nil, err
 	}
-	return append([]float32(nil), op.GlobalAvgPool(op.ReLU(y)).Data()...), nil
+	return append([]float32(nil), op.GlobalAvgPool(y).Data()...), nil
 }
 
 // Classify implements Network: img is resized to 227×227 whatever its

@@ -68,8 +68,14 @@ func packA(dst, src []float32, ld int, trans bool, rows, k int) {
 					continue
 				}
 				row := src[(i0+i)*ld+pc : (i0+i)*ld+pc+kc]
-				for j, v := range row {
-					d[mr*j+i] = v
+				// Four values a loop: a loop branch is expensive in Go's
+				// WebAssembly.
+				j := 0
+				for ; j+4 <= kc; j += 4 {
+					d[mr*j+i], d[mr*(j+1)+i], d[mr*(j+2)+i], d[mr*(j+3)+i] = row[j], row[j+1], row[j+2], row[j+3]
+				}
+				for ; j < kc; j++ {
+					d[mr*j+i] = row[j]
 				}
 			}
 		}
@@ -99,15 +105,27 @@ func packB(dst, src []float32, ld int, trans bool, pc, kc, jc, nc int) {
 			}
 			for j := 0; j < w; j++ {
 				row := src[(j0+j)*ld+pc : (j0+j)*ld+pc+kc]
-				for r, v := range row {
-					d[nr*r+j] = v
+				r := 0
+				for ; r+4 <= kc; r += 4 {
+					d[nr*r+j], d[nr*(r+1)+j], d[nr*(r+2)+j], d[nr*(r+3)+j] = row[r], row[r+1], row[r+2], row[r+3]
+				}
+				for ; r < kc; r++ {
+					d[nr*r+j] = row[r]
 				}
 			}
 			continue
 		}
 		if w == nr {
-			for r := 0; r < kc; r++ {
-				copyPanelRow(d[nr*r:nr*r+nr], src[(pc+r)*ld+j0:(pc+r)*ld+j0+nr])
+			s := src[pc*ld+j0:]
+			r := 0
+			for ; r+4 <= kc; r += 4 {
+				copyPanelRow(d[nr*r:nr*r+nr], s[r*ld:r*ld+nr])
+				copyPanelRow(d[nr*r+nr:nr*r+2*nr], s[(r+1)*ld:(r+1)*ld+nr])
+				copyPanelRow(d[nr*r+2*nr:nr*r+3*nr], s[(r+2)*ld:(r+2)*ld+nr])
+				copyPanelRow(d[nr*r+3*nr:nr*r+4*nr], s[(r+3)*ld:(r+3)*ld+nr])
+			}
+			for ; r < kc; r++ {
+				copyPanelRow(d[nr*r:nr*r+nr], s[r*ld:r*ld+nr])
 			}
 			continue
 		}

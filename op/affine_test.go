@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/nlpodyssey/spago/mat"
 )
 
 func TestChannelAffine(t *testing.T) {
@@ -38,20 +36,7 @@ func TestChannelAffine(t *testing.T) {
 		want[i] = max(want[i], 0)
 	}
 	closeTo(t, "affine + ReLU", yr.Data(), want, 1e-6)
-	g := func(m Map) (mat.Tensor, []int, error) {
-		y, err := a.ApplyReLU(m)
-		if err != nil {
-			return nil, nil, err
-		}
-		sig := make([]int, len(y.Data()))
-		for i, v := range y.Data() {
-			if v > 0 {
-				sig[i] = 1
-			}
-		}
-		return y.Node, sig, nil
-	}
-	checkGrad(t, "affine + ReLU", g, x, c, h, w, 1e-3, 1e-3)
+	checkGrad(t, "affine + ReLU", signed(a.ApplyReLU), x, c, h, w, 1e-3, 1e-3)
 
 	if _, err := a.Apply(leaf(t, x[:2*h*w], 2, h, w, false)); err == nil {
 		t.Error("a 3-channel affine accepted a 2-channel map")

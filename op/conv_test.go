@@ -94,6 +94,52 @@ func TestConvGrad(t *testing.T) {
 	}
 }
 
+// TestConvReLU checks ApplyReLU against ReLU(Apply) on every case: the
+// same values, and the same input gradient exactly (both mask the same
+// output and run the same backward pass); and its gradient against finite
+// differences, probes that flip an output's sign left out.
+func TestConvReLU(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, tc := range convCases {
+		conv, _, _, x := tc.make(r)
+		fused, composed := leaf(t, x, tc.cin, tc.h, tc.w, true), leaf(t, x, tc.cin, tc.h, tc.w, true)
+		yf, err := conv.ApplyReLU(fused)
+		if err != nil {
+			t.Fatal(err)
+		}
+		yc, err := conv.Apply(composed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		yc = ReLU(yc)
+		want := make([]float64, len(yc.Data()))
+		positive := 0
+		for i, v := range yc.Data() {
+			want[i] = float64(v)
+			if v > 0 {
+				positive++
+			}
+		}
+		if positive == 0 || positive == len(want) {
+			t.Fatalf("%s: %d of %d outputs positive: the ReLU is not exercised", tc.name, positive, len(want))
+		}
+		closeTo(t, tc.name+" relu", yf.Data(), want, 0)
+		g := normals(r, len(want))
+		yf.Node.AccGrad(dense(g, yf.C, yf.H*yf.W))
+		yc.Node.AccGrad(dense(g, yc.C, yc.H*yc.W))
+		if err := backward(yf.Node, yc.Node); err != nil {
+			t.Fatal(err)
+		}
+		gf, gc := values(fused.Node.Grad()), values(composed.Node.Grad())
+		for i := range gc {
+			if gf[i] != gc[i] {
+				t.Fatalf("%s: input gradient %d is %g fused, %g composed", tc.name, i, gf[i], gc[i])
+			}
+		}
+		checkGrad(t, tc.name+" relu", signed(conv.ApplyReLU), x, tc.cin, tc.h, tc.w, 1e-3, 1e-3)
+	}
+}
+
 func TestConvErrors(t *testing.T) {
 	w := make([]float32, 2*3*3*3)
 	for _, tc := range []struct {

@@ -56,3 +56,32 @@ func scaleWherePositiveGo(d, g, y []float32, s float32) {
 		}
 	}
 }
+
+// colMaxGo sets m[i] to the maximum of plane[r·ld + i] over rows r in
+// [lo, hi), and row[i] to the first row holding it; a NaN is the maximum
+// (the first NaN's row). len(row) ≥ len(m); lo < hi.
+func colMaxGo(m []float32, row []int32, plane []float32, ld, lo, hi int) {
+	w := len(m)
+	row = row[:w]
+	copy(m, plane[lo*ld:lo*ld+w])
+	for i := range row {
+		row[i] = int32(lo)
+	}
+	for r := lo + 1; r < hi; r++ {
+		src := plane[r*ld : r*ld+w]
+		for i, v := range src {
+			if cur := m[i]; v > cur || (v != v && cur == cur) {
+				m[i], row[i] = v, int32(r)
+			}
+		}
+	}
+}
+
+// scaledDiffGo sets d[i] = s·(x[i] − t[i]): the gradient of a squared
+// distance to t.
+func scaledDiffGo(d, x, t []float32, s float32) {
+	x, t = x[:len(d)], t[:len(d)]
+	for i, v := range x {
+		d[i] = s * (v - t[i])
+	}
+}

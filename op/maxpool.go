@@ -2,7 +2,6 @@ package op
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/nlpodyssey/spago/mat"
 
@@ -46,57 +45,55 @@ type maxPoolFn struct {
 func (f *maxPoolFn) Operands() []mat.Tensor { return []mat.Tensor{f.x.Node} }
 
 // Forward is separable: the maximum over a k×k window is the maximum over
-// k rows of the maxima over k columns. Each pass runs along a whole output
-// row, so the loops are long; a loop per window is slow in WebAssembly.
-// Both passes keep the first maximum (the first NaN, where there is one),
-// so that the cell found is the window's first in row-major order; its
-// offset is kept for Backward, which is then one pass over the outputs.
+// k columns of the maxima over k rows. The first pass runs down whole
+// input rows, contiguous, which SIMD does four columns at a time
+// (colMax); the second, strided, runs along one row of column maxima per
+// output row, a third of the cells the first reads. Each window's cell
+// found is its first maximum in row-major order (the first NaN, where
+// there is one): the first pass keeps each column's first row holding its
+// maximum, the second the column whose row is the least, then the first
+// such column. Its offset is kept for Backward, which is then one pass
+// over the outputs.
 func (f *maxPoolFn) Forward() (mat.Tensor, error) {
 	h, w, hw, n := f.x.H, f.x.W, f.x.H*f.x.W, f.oh*f.ow
 	x := values(f.x.Node)
 	y := make([]float32, f.x.C*n)
 	f.arg = make([]int32, f.x.C*n)
-	// rows and cols hold the column maxima of every input row of one
-	// channel and the columns they are in.
-	rows := gemm.Buffer(h * f.ow)
-	defer gemm.Release(rows)
-	cols := make([]int32, h*f.ow)
-	negInf := float32(math.Inf(-1))
+	// col and row hold one output row's column maxima and the input rows
+	// they are in.
+	col := gemm.Buffer(w)
+	defer gemm.Release(col)
+	row := make([]int32, w)
 	for c := 0; c < f.x.C; c++ {
 		plane, out, arg := x[c*hw:(c+1)*hw], y[c*n:(c+1)*n], f.arg[c*n:(c+1)*n]
-		for iy := 0; iy < h; iy++ {
-			in := plane[iy*w : (iy+1)*w]
-			r, rc := rows[iy*f.ow:(iy+1)*f.ow], cols[iy*f.ow:(iy+1)*f.ow]
-			for i := range r {
-				r[i], rc[i] = negInf, -1
-			}
-			for kx := 0; kx < f.k; kx++ {
-				lo, hi := validRange(kx, f.stride, f.pad, w, f.ow)
-				ix := lo*f.stride - f.pad + kx
-				for ox := lo; ox < hi; ox++ {
-					if v, m := in[ix], r[ox]; v > m || rc[ox] < 0 || (v != v && m == m) {
-						r[ox], rc[ox] = v, int32(ix)
-					}
-					ix += f.stride
-				}
-			}
-		}
 		for oy := 0; oy < f.oh; oy++ {
+			// Every window holds a cell of the map (MaxPool checks), so
+			// the row range is not empty.
+			y0 := oy*f.stride - f.pad
+			colMax(col, row, plane, w, max(y0, 0), min(y0+f.k, h))
 			o, a := out[oy*f.ow:(oy+1)*f.ow], arg[oy*f.ow:(oy+1)*f.ow]
-			for i := range o {
-				o[i], a[i] = negInf, -1
-			}
-			for ky := 0; ky < f.k; ky++ {
-				iy := oy*f.stride - f.pad + ky
-				if iy < 0 || iy >= h {
-					continue
-				}
-				rc := cols[iy*f.ow : (iy+1)*f.ow]
-				for ox, v := range rows[iy*f.ow : (iy+1)*f.ow] {
-					if m := o[ox]; v > m || a[ox] < 0 || (v != v && m == m) {
-						o[ox], a[ox] = v, int32(iy*w)+rc[ox]
+			for ox := range o {
+				x0 := ox*f.stride - f.pad
+				lo, hi := max(x0, 0), min(x0+f.k, w)
+				m, r, at := col[lo], row[lo], lo
+				if hi-lo == 3 {
+					// The networks' 3×3 windows, without a loop (a loop
+					// branch is expensive in Go's WebAssembly).
+					if v, ry := col[lo+1], row[lo+1]; v > m || (v == m && ry < r) || (v != v && (m == m || ry < r)) {
+						m, r, at = v, ry, lo+1
+					}
+					if v, ry := col[lo+2], row[lo+2]; v > m || (v == m && ry < r) || (v != v && (m == m || ry < r)) {
+						m, r, at = v, ry, lo+2
+					}
+				} else {
+					for ix := lo + 1; ix < hi; ix++ {
+						v, ry := col[ix], row[ix]
+						if v > m || (v == m && ry < r) || (v != v && (m == m || ry < r)) {
+							m, r, at = v, ry, ix
+						}
 					}
 				}
+				o[ox], a[ox] = m, r*int32(w)+int32(at)
 			}
 		}
 	}

@@ -175,3 +175,46 @@ func TestMaxPoolNaN(t *testing.T) {
 		t.Fatalf("gradient %v, want it at the NaN", g)
 	}
 }
+
+// TestMaxPoolTiesRowMajor checks where the gradient goes when windows hold
+// many equal values (as after a ReLU): to the first maximum in row-major
+// order, on the networks' pools and widths around the SIMD width, so that
+// the separable forward pass (rows, then columns) breaks ties as the
+// direct definition does.
+func TestMaxPoolTiesRowMajor(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	for _, tc := range []struct{ k, s, p int }{{3, 2, 0}, {3, 2, 1}, {2, 2, 0}, {3, 1, 1}} {
+		for w := 5; w <= 14; w++ {
+			c, h := 2, 7
+			x := make([]float32, c*h*w)
+			for i := range x {
+				x[i] = float32(r.IntN(3)) // many ties, zeros among them
+			}
+			xm := leaf(t, x, c, h, w, true)
+			y, err := MaxPool(xm, tc.k, tc.s, tc.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, arg := directMaxPool(x, c, h, w, tc.k, tc.s, tc.p)
+			closeTo(t, "max pool with ties", y.Data(), want, 0)
+			g := make([]float32, len(want))
+			for i := range g {
+				g[i] = float32(i + 1)
+			}
+			y.Node.AccGrad(dense(g, c, y.H*y.W))
+			if err := backward(y.Node); err != nil {
+				t.Fatal(err)
+			}
+			wantDx := make([]float32, len(x))
+			for o, i := range arg {
+				wantDx[i] += g[o]
+			}
+			got := values(xm.Node.Grad())
+			for i := range wantDx {
+				if got[i] != wantDx[i] {
+					t.Fatalf("%d×%d×%d, pool %d/%d pad %d: gradient %v, want %v (input %v)", c, h, w, tc.k, tc.s, tc.p, got, wantDx, x)
+				}
+			}
+		}
+	}
+}

@@ -3,23 +3,7 @@ package op
 import (
 	"math/rand/v2"
 	"testing"
-
-	"github.com/nlpodyssey/spago/mat"
 )
-
-// reluGraph applies ReLU and signs its outputs.
-func reluGraph(x Map) (mat.Tensor, []int, error) {
-	y := ReLU(x)
-	sig := make([]int, 0, len(y.Data()))
-	for _, v := range y.Data() {
-		if v > 0 {
-			sig = append(sig, 1)
-		} else {
-			sig = append(sig, 0)
-		}
-	}
-	return y.Node, sig, nil
-}
 
 func TestReLU(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
@@ -31,5 +15,5 @@ func TestReLU(t *testing.T) {
 		want[i] = max(float64(v), 0)
 	}
 	closeTo(t, "relu", y.Data(), want, 0)
-	checkGrad(t, "relu", reluGraph, x, c, h, w, 1e-3, 1e-3)
+	checkGrad(t, "relu", signed(func(m Map) (Map, error) { return ReLU(m), nil }), x, c, h, w, 1e-3, 1e-3)
 }

@@ -51,9 +51,7 @@ func (f *sqDistFn) Backward(gy mat.Tensor) error {
 	x := values(f.x)
 	dx := gemm.Buffer(len(x))
 	defer gemm.Release(dx)
-	for i, v := range x {
-		dx[i] = g * (v - f.target[i])
-	}
+	scaledDiff(dx, x, f.target, g)
 	s := f.x.Shape()
 	accGrad(f.x, dx, s[0], s[1])
 	return nil

@@ -100,6 +100,7 @@ async function exportImage(format) {
     debug.metrics.exportMs = r.ms;
     debug.metrics.wasmBytes = r.wasmBytes;
     debug.metrics.exportStrips = r.strips;
+    debug.metrics.exportPhases = r.phases;
     save(r.blob, `${name(result)}.${format === 'png' ? 'png' : 'jpg'}`);
     $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
   } catch (e) {

@@ -89,7 +89,7 @@ async function start() {
   $('cancel').focus(); // Start is disabled now: focus stays on a control
   try {
     const r = await request;
-    debug.metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: clock.perIteration, wasmBytes: r.wasmBytes };
+    debug.metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: clock.perIteration, phases: r.phases, wasmBytes: r.wasmBytes };
     drawAfter(r.rgba, r.w, r.h);
     const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length), r.w, r.h), { premultiplyAlpha: 'none' });
     $('run-progress').value = $('run-progress').max;

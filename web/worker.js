@@ -24,6 +24,7 @@ let vocabulary = null;
 // name → promise of the network's default settings once the engine has
 // built it (a failure stays as a rejected promise, retried on next use).
 const backbones = new Map();
+const built = new Map(); // name → the 'backbone' event of a network built
 let full = null; // the photo at full size (ImageBitmap), held once
 let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba, alpha}: the display copy that strength previews use; alpha null if opaque
@@ -62,6 +63,11 @@ const handlers = {
       if (k) kept.set(b.weights.url, b.weights.size);
       return { name: b.name, size: b.weights.size, kept: k };
     }));
+    // The first network may have been built while this answer was made:
+    // its 'backbone' event then reached the page before the list it
+    // belongs to, which drops it (and with it the network's defaults).
+    // Every network built so far says so again, after the answer.
+    setTimeout(() => { for (const ev of built.values()) post(ev); });
     return { vocabulary, constants: engine.constants, backbones, hasIndex: !!site.index, kept: keptNow() };
   },
 
@@ -164,10 +170,20 @@ const handlers = {
     }
     transferring = true;
     const t = performance.now();
+    // When each iteration ended and whether it carried a preview, for the
+    // phases the answer reports.
+    const ends = [];
     try {
-      const r = await call('transfer', { backbone, size, iterations, previewEvery: PREVIEW_EVERY }, onProgress);
+      const r = await call('transfer', { backbone, size, iterations, previewEvery: PREVIEW_EVERY }, (p) => {
+        ends.push([performance.now(), !!p.preview]);
+        return onProgress(p);
+      });
+      const t1 = performance.now();
       const out = look(1);
-      return [{ ...r, ms: performance.now() - t, w: screen.w, h: screen.h, rgba: out, wasmBytes: memory?.buffer.byteLength }, [out.buffer]];
+      const t2 = performance.now();
+      return [{
+        ...r, ms: t2 - t, phases: { work: work.ms, ...phases(t, ends, t1, t2) }, w: screen.w, h: screen.h, rgba: out, wasmBytes: memory?.buffer.byteLength,
+      }, [out.buffer]];
     } finally {
       transferring = false;
     }
@@ -193,11 +209,15 @@ const handlers = {
     g.drawImage(full, 0, 0);
     const rows = stripRows || Math.max(1, Math.floor(STRIP_PIXELS / w));
     let shown = 0;
+    let apply = 0; // ms in the engine
+    const drawn = performance.now();
     for (let y = 0; y < h; y += rows) {
       const n = Math.min(rows, h - y);
       const strip = g.getImageData(0, y, w, n);
       const alpha = takeAlpha(strip.data);
+      const ta = performance.now();
       call('applyRows', strip.data, w, n, y, h, strength);
+      apply += performance.now() - ta;
       if (alpha) {
         if (format === 'png') putAlpha(strip.data, alpha);
         else onWhite(strip.data, alpha);
@@ -210,8 +230,13 @@ const handlers = {
       }
     }
     post({ event: 'export', format, done: h, total: h, encoding: true });
+    const te = performance.now();
     const blob = await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
-    return { blob, w, h, ms: performance.now() - t, strips: Math.ceil(h / rows), wasmBytes: memory?.buffer.byteLength };
+    const end = performance.now();
+    // ms of: the photo drawn into the canvas, the engine's grid on the
+    // strips, the strips read and written back, the browser's encoder.
+    const phases = { draw: drawn - t, apply, strips: te - drawn - apply, encode: end - te };
+    return { blob, w, h, ms: end - t, phases, strips: Math.ceil(h / rows), wasmBytes: memory?.buffer.byteLength };
   },
 
   async lut({ strength }) {
@@ -258,6 +283,35 @@ function onProgress(p) {
   }
   post(msg, transfer);
   return turn();
+}
+
+// phases (with the time the photo's working copy took, whenever it was
+// made) splits a transfer that started at t0, its iterations ending at
+// ends ([time, with a preview]), the engine done at t1 and the look drawn
+// on the display copy at t2, into ms of: setup (the targets' features,
+// before the first iteration), iterations (each at the median time of
+// those without a preview), previews (what the iterations with one took
+// beyond that: refit, apply, hand-over), finish (the engine's last fit
+// after the last iteration) and draw (the look on the display copy).
+function phases(t0, ends, t1, t2) {
+  if (!ends.length) return {};
+  const plain = [];
+  let withPreview = 0;
+  let previews = 0;
+  for (let i = 1; i < ends.length; i++) {
+    const d = ends[i][0] - ends[i - 1][0];
+    if (ends[i][1]) {
+      withPreview += d;
+      previews++;
+    } else plain.push(d);
+  }
+  plain.sort((a, b) => a - b);
+  const it = plain.length ? plain[plain.length >> 1] : 0;
+  return {
+    setup: ends[0][0] - t0 - it, iteration: it, iterations: it * ends.length,
+    previews: withPreview - it * previews, previewCount: previews + (ends[0][1] ? 1 : 0),
+    finish: t1 - ends[ends.length - 1][0], draw: t2 - t1,
+  };
 }
 
 // turn returns a promise that settles after the event loop has turned once.
@@ -354,7 +408,9 @@ async function loadBackbone(b, weights) {
   const manifest = await res.text();
   const t = performance.now();
   const defaults = call('loadBackbone', b.name, weights, manifest);
-  post({ event: 'backbone', name: b.name, defaults, ms: performance.now() - t });
+  const ev = { event: 'backbone', name: b.name, defaults, ms: performance.now() - t };
+  built.set(b.name, ev);
+  post(ev);
   return defaults;
 }
 
@@ -398,9 +454,10 @@ async function fetchBackbone(name, reload) {
 async function ensureWork(size) {
   if (!full) throw new Error('Choose a photo first.');
   if (work && work.size === size) return;
+  const t = performance.now();
   const [w, h] = fit(full.width, full.height, size);
   call('setPhoto', await pixels(full, w, h, true), w, h);
-  work = { w, h, size };
+  work = { w, h, size, ms: performance.now() - t };
 }
 
 // pixels returns the RGBA bytes of bitmap scaled to w×h, unpremultiplied,

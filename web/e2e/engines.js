@@ -10,6 +10,7 @@
 // features, the iterations, the previews and the fit. Not a test: figures
 // depend on the machine.
 import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { assetPath, forceScalarEngine, launch, open, ready } from './helpers.js';
 
 const net = process.env.BACKBONE || 'squeezenet_v1.1';
@@ -36,6 +37,7 @@ function cpu() {
 const browser = await launch();
 const cpuRes = { scalar: [], simd: [] };
 const res = { scalar: [], simd: [] };
+const plain = { scalar: [], simd: [] }; // the worker's median iteration without a preview
 for (let round = 0; round < Number(process.env.ROUNDS || 3); round++) {
   for (const e of ['scalar', 'simd']) {
     // No service worker: every request, the worker's script too, meets the route.
@@ -59,6 +61,7 @@ for (let round = 0; round < Number(process.env.ROUNDS || 3); round++) {
     cpuRes[e].push(((cpu() - c0) * 1000) / iterations);
     const m = await page.evaluate(() => window.sentimentDebug.metrics.transfer);
     res[e].push(m.perIteration);
+    if (m.phases?.iteration) plain[e].push(m.phases.iteration);
     console.error(e, m.perIteration.toFixed(0), 'ms/iteration,', cpuRes[e].at(-1).toFixed(0), 'cpu-ms/iteration');
     await context.close();
   }
@@ -67,3 +70,5 @@ await browser.close();
 const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 console.log(`browser CPU ms per iteration, ${net} ${size} px, ${iterations} iterations (with the targets, previews and fit): scalar median ${med(cpuRes.scalar).toFixed(0)} [${cpuRes.scalar.map((v) => v.toFixed(0))}] → SIMD median ${med(cpuRes.simd).toFixed(0)} [${cpuRes.simd.map((v) => v.toFixed(0))}]`);
 console.log(`page's wall ms per iteration, ${net} ${size} px, ${iterations} iterations: scalar min ${Math.min(...res.scalar).toFixed(0)} median ${med(res.scalar).toFixed(0)} → SIMD min ${Math.min(...res.simd).toFixed(0)} median ${med(res.simd).toFixed(0)}`);
+if (plain.scalar.length && plain.simd.length) console.log(`worker's median ms per iteration without a preview: scalar ${med(plain.scalar).toFixed(0)} [${plain.scalar.map((v) => v.toFixed(0))}] → SIMD ${med(plain.simd).toFixed(0)} [${plain.simd.map((v) => v.toFixed(0))}]`);
+console.log(`load average (1, 5, 15 min) at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);

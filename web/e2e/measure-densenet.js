@@ -9,9 +9,13 @@
 //
 //	SITE_URL=http://127.0.0.1:8080/ node web/e2e/measure-densenet.js [sizes...]
 //
+// MEASURE_ENGINE=scalar makes the worker's WebAssembly.validate reject
+// SIMD, so that the scalar engine runs. MEASURE_WHOLE=0 leaves out the
+// whole transfer.
+//
 // Not a test: figures depend on the machine.
 import os from 'node:os';
-import { assetPath, launch, open, ready, SITE } from './helpers.js';
+import { assetPath, forceScalarEngine, launch, open, ready, SITE } from './helpers.js';
 
 const sizes = process.argv.slice(2).map(Number);
 if (!sizes.length) sizes.push(128, 192, 256);
@@ -24,7 +28,8 @@ const row = (what, value) => {
 const mib = (n) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 const browser = await launch();
-const { page } = await open(browser);
+const { context, page } = await open(browser);
+if (process.env.MEASURE_ENGINE === 'scalar') await forceScalarEngine(context);
 
 // prepare loads the page afresh (a new worker), gives it the photo and the
 // mood, sets the working size (adding it to the list if it is not there)
@@ -60,16 +65,18 @@ for (const s of sizes) {
 }
 
 // A whole transfer with the defaults DenseNet121 gives the form.
-await prepare(0);
-const d = await page.evaluate(() => ({ size: Number(document.querySelector('#size').value), iterations: Number(document.querySelector('#iterations').value) }));
-const p = await probe(d.size);
-const estimate = await page.textContent('#net-estimate');
-const t = Date.now();
-await page.click('#start');
-await page.waitForSelector('#dl-png:not([disabled])', { timeout: 60 * 60_000 });
-const m = await page.evaluate(() => window.sentimentDebug.metrics.transfer);
-row(`whole default DenseNet121 transfer: ${m.iterations} iterations at ${d.size} px`, `${(m.ms / 1000).toFixed(1)} s in the worker (${((Date.now() - t) / 1000).toFixed(1)} s click to result), ${m.perIteration.toFixed(0)} ms an iteration with previews every 5; engine memory ${mib(m.wasmBytes)}`);
-row('the page\'s estimate before it (probe of three iterations, the last with a preview)', `${estimate} (probe: ${p.perIteration.toFixed(0)} ms an iteration, ${p.preview.toFixed(0)} ms a preview)`);
+if (process.env.MEASURE_WHOLE !== '0') {
+  await prepare(0);
+  const d = await page.evaluate(() => ({ size: Number(document.querySelector('#size').value), iterations: Number(document.querySelector('#iterations').value) }));
+  const p = await probe(d.size);
+  const estimate = await page.textContent('#net-estimate');
+  const t = Date.now();
+  await page.click('#start');
+  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 60 * 60_000 });
+  const m = await page.evaluate(() => window.sentimentDebug.metrics.transfer);
+  row(`whole default DenseNet121 transfer: ${m.iterations} iterations at ${d.size} px`, `${(m.ms / 1000).toFixed(1)} s in the worker (${((Date.now() - t) / 1000).toFixed(1)} s click to result), ${m.perIteration.toFixed(0)} ms an iteration with previews every 5; engine memory ${mib(m.wasmBytes)}`);
+  row('the page\'s estimate before it (probe of three iterations, the last with a preview)', `${estimate} (probe: ${p.perIteration.toFixed(0)} ms an iteration, ${p.preview.toFixed(0)} ms a preview)`);
+}
 
 await browser.close();
 console.log(`Measured at ${SITE} in ${process.env.CHROMIUM || '/usr/bin/chromium'} (headless), ${os.cpus().length} CPUs.\n`);

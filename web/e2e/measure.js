@@ -11,13 +11,15 @@
 // WebAssembly.validate reject SIMD, so that the scalar engine runs.
 // Not a test: figures depend on the machine.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { assetPath, forceScalarEngine, launch, open, ready, SITE } from './helpers.js';
 
 const iterations = process.argv[2] ? Number(process.argv[2]) : 0;
 const rows = [];
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(', ');
 const row = (what, value) => {
-  rows.push([what, value]);
-  console.error(`${what}: ${value}`);
+  rows.push([what, value, load()]);
+  console.error(`${what}: ${value} (load ${load()})`);
 };
 const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
 
@@ -101,6 +103,12 @@ await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 60 * 60_000 })
 const m = await page.evaluate(() => window.sentimentDebug.metrics);
 row(`transfer of the ${MP} photo, ${settings.iterations} iterations at ${settings.size} px`, `${(m.transfer.ms / 1000).toFixed(1)} s in all`);
 row('time per iteration (from the progress events)', `${m.transfer.perIteration.toFixed(0)} ms`);
+const f = m.transfer.phases;
+if (f) {
+  row('of the transfer, in the worker, ms', `working copy ${f.work.toFixed(0)} (made with the retrieval, before the transfer), setup ${f.setup.toFixed(0)}, `
+    + `iterations ${f.iterations.toFixed(0)} (${f.iteration.toFixed(0)} each without a preview), ${f.previewCount} previews ${f.previews.toFixed(0)}, `
+    + `finish ${f.finish.toFixed(0)}, display copy drawn ${f.draw.toFixed(0)}`);
+}
 if (m.transfer.wasmBytes) row('engine memory (WebAssembly heap) after the transfer, before any export', `${(m.transfer.wasmBytes / 2 ** 20).toFixed(0)} MiB`);
 
 await page.fill('#strength', '50');
@@ -112,7 +120,8 @@ for (const [id, name] of [['#dl-jpeg', 'JPEG'], ['#dl-png', 'PNG']]) {
   await dl.path();
   const em = await page.evaluate(() => window.sentimentDebug.metrics);
   const strips = em.exportStrips ? `, ${em.exportStrips} strips` : '';
-  row(`full-size ${name} export (grid at full size + browser encoder)`, `${em.exportMs.toFixed(0)} ms${strips}`);
+  const ep = em.exportPhases ? ` (photo drawn ${em.exportPhases.draw.toFixed(0)}, grid in the engine ${em.exportPhases.apply.toFixed(0)}, strips read and written ${em.exportPhases.strips.toFixed(0)}, encoder ${em.exportPhases.encode.toFixed(0)})` : '';
+  row(`full-size ${name} export (grid at full size + browser encoder)`, `${em.exportMs.toFixed(0)} ms${strips}${ep}`);
 }
 const wasm = await page.evaluate(() => window.sentimentDebug.metrics.wasmBytes);
 row('engine memory (WebAssembly heap) after the full-size exports', `${(wasm / 2 ** 20).toFixed(0)} MiB`);
@@ -121,5 +130,5 @@ if (mem) row('page heap after export (the worker is separate)', `${(mem / 1e6).t
 
 await browser.close();
 console.log(`Measured at ${SITE} in ${process.env.CHROMIUM || '/usr/bin/chromium'} (headless).\n`);
-console.log('| what | figure |\n|---|---|');
-for (const [a, b] of rows) console.log(`| ${a} | ${b} |`);
+console.log('| what | figure | load average (1, 5, 15 min) |\n|---|---|---|');
+for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
