@@ -61,10 +61,11 @@ func Weights(name, path, dir string, warn func(string)) (*weights.File, error) {
 }
 
 // denseNetAssets converts the assets' DenseNet121: Keras's TF.js export,
-// else torchvision's .pth.
+// checked against its published sha256s as the build checks it, else
+// torchvision's .pth.
 func denseNetAssets(dir string) (*weights.File, error) {
-	if src, err := assets.Path(dir, convert.DenseNet121TFJS); err == nil {
-		return convert.TFJS(src)
+	if _, err := assets.Path(dir, convert.DenseNet121TFJS); err == nil {
+		return convert.DenseNet121(dir)
 	}
 	src, err := assets.Path(dir, assets.DenseNet121.Rel)
 	if err != nil {

@@ -106,3 +106,47 @@ func TestOpenIndex(t *testing.T) {
 		t.Errorf("a truncated index: %v", err)
 	}
 }
+
+// TestOpenChecksDenseNet121Assets: the assets' DenseNet121 is checked
+// against its published sha256s when opened, as the build checks it: a
+// copy of the assets whose model.json differs by one byte is refused.
+func TestOpenChecksDenseNet121Assets(t *testing.T) {
+	src, err := assets.Path("", convert.DenseNet121TFJS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	dst := filepath.Join(dir, filepath.FromSlash(convert.DenseNet121TFJS))
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Name() != "model.json" { // the shards as they are, linked
+			if err := os.Symlink(filepath.Join(src, f.Name()), filepath.Join(dst, f.Name())); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	model, err := os.ReadFile(filepath.Join(src, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A space more after the JSON: the same model, another file.
+	if err := os.WriteFile(filepath.Join(dst, "model.json"), append(model, ' '), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open("densenet121", "", dir, nil); err == nil || !strings.Contains(err.Error(), "sha256") {
+		t.Errorf("a tampered DenseNet121 in the assets: %v, want a sha256 mismatch", err)
+	}
+	// The same files as they were are accepted.
+	if err := os.WriteFile(filepath.Join(dst, "model.json"), model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if net, err := Open("densenet121", "", dir, nil); err != nil || net.Name() != backbone.DenseNet121.Name {
+		t.Errorf("the assets' DenseNet121, copied: %v", err)
+	}
+}

@@ -19,7 +19,6 @@ import (
 	"sentiment/retrieval"
 	"sentiment/score"
 	"sentiment/transfer"
-	"sentiment/weights/convert"
 )
 
 func init() {
@@ -131,7 +130,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *judgeName != "none" {
-		jnet, code, err := openJudge(*judgeName, *dir, stderr)
+		jnet, code, err := openNetwork(*judgeName, "", *dir, stderr)
 		if err != nil {
 			return fail(code, fmt.Errorf("judge: %w (choose another with -judge, or -judge none)", err))
 		}
@@ -174,25 +173,4 @@ func writePNG(path string, img image.Image) error {
 		err = cerr
 	}
 	return err
-}
-
-// openJudge opens the judge's network: DenseNet121 from the assets' Keras
-// weights (models/densenet121-tfjs), SqueezeNet as every command does.
-func openJudge(name, dir string, stderr io.Writer) (backbone.Network, int, error) {
-	if name != "densenet121" {
-		return openNetwork(name, "", dir, stderr)
-	}
-	src, err := assets.Path(dir, "models/densenet121-tfjs")
-	if err != nil {
-		return nil, exitFailed, err
-	}
-	f, err := convert.TFJS(src)
-	if err != nil {
-		return nil, exitFailed, err
-	}
-	net, err := backbone.Open(f)
-	if err != nil {
-		return nil, exitFailed, err
-	}
-	return net, 0, nil
 }
