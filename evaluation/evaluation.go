@@ -232,23 +232,25 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 		}
 		opts.Extra = append(opts.Extra, transfer.Weighted{Image: pic, Weight: w})
 	}
-	start := time.Now()
-	res, err := transfer.Run(ctx, c.Net, img, ref, opts, nil)
-	if err != nil {
-		return nil, err
+	// run transfers ref's look onto img and applies it at the preset's
+	// strength.
+	run := func(ref *imaging.RGB, o transfer.Options) (*transfer.Result, *imaging.RGB, error) {
+		res, err := transfer.Run(ctx, c.Net, img, ref, o, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, err := res.Grid.Apply(img, float32(c.Preset.Strength))
+		return res, out, err
 	}
-	ours, err := res.Grid.Apply(img, float32(c.Preset.Strength))
+	start := time.Now()
+	res, ours, err := run(ref, opts)
 	if err != nil {
 		return nil, err
 	}
 	row.Seconds = time.Since(start).Seconds()
 	o0 := opts
 	o0.Preset.Iterations = 0
-	res0, err := transfer.Run(ctx, c.Net, img, ref, o0, nil)
-	if err != nil {
-		return nil, err
-	}
-	start0, err := res0.Grid.Apply(img, float32(c.Preset.Strength))
+	_, start0, err := run(ref, o0)
 	if err != nil {
 		return nil, err
 	}
@@ -265,11 +267,7 @@ func evaluate(ctx context.Context, c Config, in retrieval.Entry, adj string, rng
 	if c.NoAblation {
 		row.Random = "" // and no scores: the table shows none
 	} else {
-		resR, err := transfer.Run(ctx, c.Net, img, rnd, transfer.Options{Preset: c.Preset}, nil)
-		if err != nil {
-			return nil, err
-		}
-		if outputs[OursRand], err = resR.Grid.Apply(img, float32(c.Preset.Strength)); err != nil {
+		if _, outputs[OursRand], err = run(rnd, transfer.Options{Preset: c.Preset}); err != nil {
 			return nil, err
 		}
 	}

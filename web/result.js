@@ -38,7 +38,10 @@ function reset() {
   $('strength-out').value = r ? `${pct}%` : '—';
   // The engine mixes a look's colour ahead of its light (look.Mix).
   const lead = state.constants?.colourLeadPercent;
-  $('strength-hint').textContent = r && lead ? `The mood's colours come first: from ${lead}% they are whole, and only the light keeps changing.` : '';
+  const opens = state.networks[r?.backbone]?.defaults?.strength;
+  $('strength-hint').textContent = r && lead
+    ? `Colours reach full strength at ${lead}%; above that only brightness changes.${opens ? ` Opens at ${Math.round(opens * 100)}%, this network’s suggested strength.` : ''}`
+    : '';
   if (!r) {
     $('dl-text').textContent = '';
     say('dl-error');
@@ -48,7 +51,9 @@ function reset() {
 
 function buttons() {
   const done = !!state.result && !state.running;
-  $('strength').disabled = !done;
+  // Not during an export either: the file is made at the strength it
+  // started with.
+  $('strength').disabled = !done || !!state.exporting;
   for (const id of ['dl-jpeg', 'dl-png', 'dl-lut']) $(id).disabled = !done || !!state.exporting;
 }
 

@@ -84,14 +84,19 @@ async function start() {
   $('cancel').hidden = false;
   $('cancel').disabled = false;
   showBefore();
+  // The result before this run, which a cancel gives back.
+  const previous = state.result ? { result: state.result, strength: state.strength } : null;
   const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations });
   set({ running: { ...run, request }, result: null });
   $('cancel').focus(); // Start is disabled now: focus stays on a control
   try {
     const r = await request;
     debug.metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: clock.perIteration, phases: r.phases, wasmBytes: r.wasmBytes };
-    drawAfter(r.rgba, r.w, r.h);
-    const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(r.rgba.buffer, r.rgba.byteOffset, r.rgba.length), r.w, r.h), { premultiplyAlpha: 'none' });
+    const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
+    // Drawn now only if it is what opens: else the picture would step from
+    // the whole look to the preset's strength a moment later.
+    if (strength === 1) drawAfter(r.rgba, r.w, r.h);
+    const bitmap = onWhite(r.rgba, r.w, r.h);
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
     $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
@@ -103,9 +108,8 @@ async function start() {
     let lead = null;
     if (at > 0 && at < 1) {
       const l = await engine.request('strength', { value: at });
-      lead = { at, bitmap: await createImageBitmap(new ImageData(new Uint8ClampedArray(l.rgba.buffer, l.rgba.byteOffset, l.rgba.length), l.w, l.h), { premultiplyAlpha: 'none' }) };
+      lead = { at, bitmap: onWhite(l.rgba, l.w, l.h) };
     }
-    const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
     if (strength !== 1) {
       const s = await engine.request('strength', { value: strength });
       drawAfter(s.rgba, s.w, s.h);
@@ -121,6 +125,9 @@ async function start() {
     }
     showBefore();
     set({ running: null });
+    // A cancelled run leaves the engine's last result as it was (a
+    // replaced worker has none): the result from before comes back.
+    if (previous && e.kind === 'cancelled') await restore(previous);
   } finally {
     clock = null;
     $('cancel').hidden = true;
@@ -169,4 +176,32 @@ async function cancel() {
   }
   clearTimeout(timer);
   debug.metrics.cancelMs = performance.now() - t;
+}
+
+// restore shows a result again, at its strength, as the engine still has it.
+async function restore({ result, strength }) {
+  try {
+    const s = await engine.request('strength', { value: strength });
+    drawAfter(s.rgba, s.w, s.h);
+    debug.metrics.strengthDrawn = strength;
+    set({ result, strength });
+    $('run-text').textContent += ' The result from before is back.';
+  } catch {
+    // The engine lost it after all: no result, as after any failed run.
+  }
+}
+
+// onWhite returns an opaque bitmap of rgba (w×h) composited on white, as
+// the page shows every picture: blending opaque pictures (compare.js
+// blendAfter) gives what the exact rendering shows, where translucent ones
+// would be composited on white twice.
+function onWhite(rgba, w, h) {
+  const src = new OffscreenCanvas(w, h);
+  src.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), w, h), 0, 0);
+  const c = new OffscreenCanvas(w, h);
+  const g = c.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, w, h);
+  g.drawImage(src, 0, 0);
+  return c.transferToImageBitmap();
 }

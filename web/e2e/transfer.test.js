@@ -259,6 +259,18 @@ test('the live preview keeps the photo’s detail; cancel in the middle of a run
   await page.click('#start');
   await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
   assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
+  // A cancelled run gives back the result from before, as it was.
+  await strength(page, 40);
+  const kept = await canvasBytes(page, '#after');
+  await settings(page, 500);
+  await page.click('#start');
+  await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  assert.ok(await page.isDisabled('#dl-png'), 'downloads enabled during a run');
+  await page.click('#cancel');
+  await page.waitForFunction(() => /result from before is back/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+  assert.ok(await page.isEnabled('#dl-png') && await page.isEnabled('#strength'));
+  assert.equal(await page.textContent('#strength-out'), '40%');
+  assert.ok(meanDiff(await canvasBytes(page, '#after'), kept) < 0.01, 'the result from before is not drawn as it was');
   await context.close();
 });
 
@@ -420,6 +432,19 @@ test('transparency: the look applies to colour, PNG alpha passes through unchang
     return Array.from(c.getContext('2d').getImageData(Math.floor(c.width / 10), Math.floor(c.height / 2), 1, 1).data);
   }));
   assert.deepEqual(shown, [[255, 255, 255, 255], [255, 255, 255, 255]]);
+  // The slider's instant blend matches the exact rendering where the
+  // photo is translucent too (its pictures are composited on white once).
+  for (const pct of [30, 80]) {
+    await strength(page, pct);
+    const exact = await canvasBytes(page, '#after');
+    await page.evaluate(() => { window.sentimentDebug.exactStrength = false; });
+    await page.fill('#strength', String(pct + 1));
+    await page.fill('#strength', String(pct));
+    const instant = await canvasBytes(page, '#after');
+    await page.evaluate(() => { window.sentimentDebug.exactStrength = true; });
+    assert.ok(meanDiff(instant, exact) < 1.5, `at ${pct}% the instant blend of the cutout is ${meanDiff(instant, exact).toFixed(2)} from the exact rendering`);
+  }
+  await strength(page, 100);
   const files = {};
   for (const [id, type] of [['#dl-png', 'png'], ['#dl-jpeg', 'jpeg']]) {
     const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(id)]);
