@@ -39,6 +39,19 @@ async function strength(page, pct) {
   await page.waitForFunction((v) => window.sentimentDebug.metrics.strengthDrawn === v, pct / 100);
 }
 
+// instantAndExact returns the result's canvas at pct as the worker renders
+// it exactly and as the slider's instant blend draws it alone.
+async function instantAndExact(page, pct) {
+  await strength(page, pct);
+  const exact = await canvasBytes(page, '#after');
+  await page.evaluate(() => { window.sentimentDebug.exactStrength = false; });
+  await page.fill('#strength', String(pct + 1));
+  await page.fill('#strength', String(pct));
+  const instant = await canvasBytes(page, '#after');
+  await page.evaluate(() => { window.sentimentDebug.exactStrength = true; });
+  return { exact, instant };
+}
+
 // settings opens the settings and sets a short run.
 async function settings(page, iterations) {
   if (!(await page.isVisible('#iterations'))) await page.click('.settings summary');
@@ -179,13 +192,7 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   await strength(page, 100);
   const whole = await canvasBytes(page, '#after');
   for (const pct of [30, 80]) {
-    await strength(page, pct);
-    const exact = await canvasBytes(page, '#after');
-    await page.evaluate(() => { window.sentimentDebug.exactStrength = false; });
-    await page.fill('#strength', String(pct + 1));
-    await page.fill('#strength', String(pct));
-    const instant = await canvasBytes(page, '#after');
-    await page.evaluate(() => { window.sentimentDebug.exactStrength = true; });
+    const { exact, instant } = await instantAndExact(page, pct);
     const plain = before.map((v, i) => Math.round(v + (pct / 100) * (whole[i] - v)));
     const miss = meanDiff(instant, exact);
     const plainMiss = meanDiff(plain, exact);
@@ -435,13 +442,7 @@ test('transparency: the look applies to colour, PNG alpha passes through unchang
   // The slider's instant blend matches the exact rendering where the
   // photo is translucent too (its pictures are composited on white once).
   for (const pct of [30, 80]) {
-    await strength(page, pct);
-    const exact = await canvasBytes(page, '#after');
-    await page.evaluate(() => { window.sentimentDebug.exactStrength = false; });
-    await page.fill('#strength', String(pct + 1));
-    await page.fill('#strength', String(pct));
-    const instant = await canvasBytes(page, '#after');
-    await page.evaluate(() => { window.sentimentDebug.exactStrength = true; });
+    const { exact, instant } = await instantAndExact(page, pct);
     assert.ok(meanDiff(instant, exact) < 1.5, `at ${pct}% the instant blend of the cutout is ${meanDiff(instant, exact).toFixed(2)} from the exact rendering`);
   }
   await strength(page, 100);
