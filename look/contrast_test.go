@@ -14,10 +14,7 @@ import (
 // brightness) and its gradient against finite differences.
 func TestContrast(t *testing.T) {
 	s := Shape{CX: 2, CY: 1, Bins: 1}
-	c := make([]float32, 12*s.Vertices())
-	for v := range s.Vertices() {
-		copy(c[12*v:], []float32{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0})
-	}
+	c := to32(identity(s.Vertices()))
 	copy(c[12:], []float32{0.5, 0, 0, 0.1, 0, 0.5, 0, 0.1, 0, 0, 0.5, 0.1}) // half the contrast, lighter
 	copy(c[24:], []float32{0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0})             // out = (g, b, r)
 	y, err := Contrast(s, coefNode(s, c, false), 4)

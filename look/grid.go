@@ -190,8 +190,11 @@ func ceilDiv(a, b int) int { return max(1, (a+b-1)/b) }
 
 // identity returns n identity affines.
 func identity(n int) []float64 {
-	return repeat([]float64{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, n)
+	return repeat(identityAffine[:], n)
 }
+
+// identityAffine is the affine colour model that changes nothing.
+var identityAffine = [12]float64{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}
 
 // repeat returns n copies of s.
 func repeat(s []float64, n int) []float64 {
@@ -261,6 +264,19 @@ func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32)
 	if !(strength >= 0 && strength <= 1) {
 		return fmt.Errorf("look: strength %g, want 0 to 1", strength)
 	}
+	if strength == 0 { // the photo itself, bit for bit (clamped, as every output)
+		for i, v := range src.Pix {
+			dst.Pix[i] = clamp(v)
+		}
+		return nil
+	}
+	// The strength mixed into the models once (a few thousand of them)
+	// rather than into every pixel's colour.
+	coef := g.coef
+	if strength != 1 {
+		coef = make([]float32, len(g.coef))
+		mixAffines(coef, g.coef, MixAt(strength))
+	}
 	w, h := src.W, src.H
 	n := w * h
 	nx, nz := g.cx+1, g.bins+1
@@ -273,13 +289,11 @@ func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32)
 		colI[x], colF[x] = int32(i*stride), float32(f)
 	}
 	bins := float32(g.bins)
-	mix := MixAt(strength)
-	kc, kl := mix.Colour, mix.Light-mix.Colour
 	for y := range h {
 		// The row's place in the whole image decides its models.
 		iy, fy := axis((float64(y0+y)+0.5)/float64(fullH)*float64(g.cy), g.cy+1)
-		a := g.coef[iy*nx*stride : (iy+1)*nx*stride]
-		b := g.coef[(iy+1)*nx*stride : (iy+2)*nx*stride]
+		a := coef[iy*nx*stride : (iy+1)*nx*stride]
+		b := coef[(iy+1)*nx*stride : (iy+2)*nx*stride]
 		f := float32(fy)
 		for k := range row {
 			row[k] = a[k] + f*(b[k]-a[k])
@@ -322,15 +336,9 @@ func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32)
 			m9 := w00*c0[9] + w01*c0[21] + w10*c1[9] + w11*c1[21]
 			m10 := w00*c0[10] + w01*c0[22] + w10*c1[10] + w11*c1[22]
 			m11 := w00*c0[11] + w01*c0[23] + w10*c1[11] + w11*c1[23]
-			or := m0*r + m1*gg + m2*bb + m3
-			og := m4*r + m5*gg + m6*bb + m7
-			ob := m8*r + m9*gg + m10*bb + m11
-			// The strength's mix of the change (as mixAffines, per pixel).
-			cr, cg, cb := or-r, og-gg, ob-bb
-			dy := kl * imaging.LumaOf(cr, cg, cb)
-			dr[x] = clamp(r + kc*cr + dy)
-			dg[x] = clamp(gg + kc*cg + dy)
-			db[x] = clamp(bb + kc*cb + dy)
+			dr[x] = clamp(m0*r + m1*gg + m2*bb + m3)
+			dg[x] = clamp(m4*r + m5*gg + m6*bb + m7)
+			db[x] = clamp(m8*r + m9*gg + m10*bb + m11)
 		}
 	}
 	return nil

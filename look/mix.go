@@ -38,7 +38,10 @@ func MixAt(strength float32) Mix {
 // identity plus the mixed difference from it, which is exact because a
 // change mixes linearly in the model's coefficients.
 func mixAffines(dst, src []float32, m Mix) {
-	id := [12]float32{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}
+	var id [12]float32
+	for k, v := range identityAffine {
+		id[k] = float32(v)
+	}
 	for o := 0; o+12 <= len(src); o += 12 {
 		for col := range 4 {
 			d0 := src[o+col] - id[col]

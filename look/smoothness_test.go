@@ -13,10 +13,7 @@ import (
 // gradient against finite differences.
 func TestSmoothness(t *testing.T) {
 	s := Shape{CX: 3, CY: 2, Bins: 2}
-	c := make([]float32, 12*s.Vertices())
-	for v := range s.Vertices() {
-		copy(c[12*v:], []float32{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0})
-	}
+	c := to32(identity(s.Vertices()))
 	// An inner vertex in x and y, the middle luminance level: 4 spatial
 	// edges and 2 luminance edges.
 	v := (1*(s.CX+1)+1)*(s.Bins+1) + 1
