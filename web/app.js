@@ -31,11 +31,14 @@ offline.init();
 $('engine-retry').addEventListener('click', () => {
   // A fresh worker, and downloads that bypass the HTTP cache.
   engine.restart();
-  load(true);
+  load(true, restorer());
 });
 load(false);
 
-async function load(reload) {
+// load asks the worker to start the engine. restore, if given, gives a
+// fresh worker what the page had before the state says ready, so that no
+// run can start on a worker without its photo or reference.
+async function load(reload, restore) {
   const box = $('engine');
   box.classList.remove('failed', 'ready');
   $('engine-retry').hidden = true;
@@ -43,7 +46,6 @@ async function load(reload) {
   try {
     const r = await engine.request('load', { reload });
     debug.metrics.ready = performance.now() - debug.metrics.start;
-    box.classList.add('ready');
     const what = ['engine', r.backbones.length ? 'model' : null, r.hasIndex ? 'reference index' : null].filter(Boolean);
     const list = what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what.at(-1)}` : what[0];
     let text = debug.metrics.cached
@@ -51,8 +53,11 @@ async function load(reload) {
       : `Ready. The ${list} ${what.length > 1 ? 'are' : 'is'} now stored on this device for next time.`;
     if (!r.hasIndex) text += ' This site was built without the reference index: use your own reference picture.';
     if (!r.backbones.length) text += ' It was built without model weights, so it cannot transfer.';
+    set({ constants: r.constants, vocabulary: r.vocabulary, kept: r.kept, ...network.loaded(r.backbones) });
+    if (restore) await restore();
+    box.classList.add('ready');
     $('engine-text').textContent = text;
-    set({ ready: true, constants: r.constants, vocabulary: r.vocabulary, kept: r.kept, ...network.loaded(r.backbones) });
+    set({ ready: true });
     if (state.file && !state.photo) await photo.setPhoto(state.file).catch((e) => {
       set({ file: null });
       $('photo-error').textContent = e.message;
@@ -83,9 +88,17 @@ function onLoad(m) {
 // page's state (photo, mood, cards, the run's lines) stays as it was.
 async function recover() {
   engine.restart();
-  const { reference } = state;
   set({ ready: false });
-  await load(false);
-  if (state.photo) await photo.resend();
-  if (reference) await moods.restore(reference);
+  await load(false, restorer());
+}
+
+// restorer returns what gives a fresh worker the photo and reference the
+// page has (nothing before the first photo). If it fails, the engine's
+// retry tries again.
+function restorer() {
+  const { reference } = state;
+  return async () => {
+    if (state.photo) await photo.resend();
+    if (reference) await moods.restore(reference);
+  };
 }

@@ -264,7 +264,8 @@ test('the live preview keeps the photo’s detail; cancel in the middle of a run
   // Still working: a short run to the end.
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
+  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
+  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
   assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
   // A cancelled run gives back the result from before, as it was.
   await strength(page, 40);
@@ -289,6 +290,15 @@ test('a worker that does not stop in time is replaced, and the page carries on a
   await page.evaluate(() => { window.sentimentDebug.cancelWaitMs = 0; });
   await page.click('#start');
   await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  // The new worker gets the photo and reference again; here they reach it
+  // late, as on a slow device: until they are back, a run cannot start.
+  await page.evaluate(() => {
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, t) {
+      if (m?.type !== 'photo' && m?.type !== 'reference') return post.call(this, m, t);
+      setTimeout(() => post.call(this, m, t), 1500);
+    };
+  });
   await page.click('#cancel');
   await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
   await page.waitForSelector('#engine.ready', { timeout: 60_000 });
@@ -298,7 +308,8 @@ test('a worker that does not stop in time is replaced, and the page carries on a
   assert.match(await page.textContent('#run-text'), /Cancelled/);
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
+  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
+  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
   assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
   assert.deepEqual(page.errors || [], []);
   await context.close();
