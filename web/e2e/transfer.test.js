@@ -33,6 +33,35 @@ async function start(page, input = photo, mood = 'misty') {
   await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
 }
 
+// finished waits for the run to end and checks that it ended well, and
+// with mood's reference (misty unless given) after iterations.
+async function finished(page, iterations, mood = 'misty') {
+  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
+  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
+  assert.match(await page.textContent('#run-text'), new RegExp(`Done: “${mood}” from ${mood} \\w+, ${iterations} iterations`));
+}
+
+// late holds the page's messages to the worker back, as a slow device
+// would be slow to take them: hold is {type: ms} (the types of request
+// held, for how long), from now on; with once, only the next one held.
+// window.held says how the last one held goes: 'held', then 'answered'.
+function late(page, hold) {
+  return page.evaluate((hold) => {
+    window.hold = hold;
+    if (window.holding) return;
+    window.holding = true;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, t) {
+      const ms = window.hold[m?.type];
+      if (!ms) return post.call(this, m, t);
+      if (window.hold.once) window.hold = {};
+      window.held = 'held';
+      this.addEventListener('message', (e) => { if (e.data.id === m.id) window.held = 'answered'; });
+      setTimeout(() => post.call(this, m, t), ms);
+    };
+  }, hold);
+}
+
 // strength sets the slider to pct and waits for the worker's exact rendering.
 async function strength(page, pct) {
   await page.fill('#strength', String(pct));
@@ -264,9 +293,7 @@ test('the live preview keeps the photo’s detail; cancel in the middle of a run
   // Still working: a short run to the end.
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
-  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
-  assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
+  await finished(page, 3);
   // A cancelled run gives back the result from before, as it was.
   await strength(page, 40);
   const kept = await canvasBytes(page, '#after');
@@ -292,13 +319,7 @@ test('a worker that does not stop in time is replaced, and the page carries on a
   await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
   // The new worker gets the photo and reference again; here they reach it
   // late, as on a slow device: until they are back, a run cannot start.
-  await page.evaluate(() => {
-    const post = Worker.prototype.postMessage;
-    Worker.prototype.postMessage = function (m, t) {
-      if (m?.type !== 'photo' && m?.type !== 'reference') return post.call(this, m, t);
-      setTimeout(() => post.call(this, m, t), 1500);
-    };
-  });
+  await late(page, { photo: 1500, reference: 1500 });
   await page.click('#cancel');
   await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
   await page.waitForSelector('#engine.ready', { timeout: 60_000 });
@@ -308,9 +329,34 @@ test('a worker that does not stop in time is replaced, and the page carries on a
   assert.match(await page.textContent('#run-text'), /Cancelled/);
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
-  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
-  assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
+  await finished(page, 3);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('moods changed quickly: a run takes the last mood’s own reference, whichever answer comes last', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await settings(page, 3);
+  const [a, b, c] = [...new Set(refs.map((r) => r.adjective))].filter((m) => m !== 'misty');
+  assert.ok(c, 'the collection needs four moods');
+  // The new mood's references are ranked late: until its own reference
+  // is in, the misty one still shown cannot start a run (a click on
+  // Start waits until it is enabled).
+  await late(page, { retrieve: 1500 });
+  await page.click(`label.chip:has(input[value=${a}])`);
+  await page.click('#start');
+  await finished(page, 3, a);
+  // A mood's reference reaches the worker after the next mood's: the
+  // engine and the page end with the last mood's all the same.
+  await late(page, { reference: 1500, once: true });
+  await page.click(`label.chip:has(input[value=${b}])`);
+  await page.waitForFunction(() => window.held === 'held');
+  await page.click(`label.chip:has(input[value=${c}])`);
+  await page.waitForFunction(() => window.held === 'answered');
+  await page.click('#start');
+  await finished(page, 3, c);
+  assert.ok(await page.isChecked(`input[value=${c}]`));
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
