@@ -306,6 +306,25 @@ test('the live preview keeps the photo’s detail; cancel in the middle of a run
   assert.ok(await page.isEnabled('#dl-png') && await page.isEnabled('#strength'));
   assert.equal(await page.textContent('#strength-out'), '40%');
   assert.ok(meanDiff(await canvasBytes(page, '#after'), kept) < 0.01, 'the result from before is not drawn as it was');
+  // Started again at once after a cancel, on a device slow to redraw the
+  // result from before: it comes back first, never over the new run.
+  await settings(page, 500);
+  await page.click('#start');
+  await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const lines = window.runLines = [];
+    const text = document.querySelector('#run-text');
+    new MutationObserver(() => lines.push(text.textContent)).observe(text, { childList: true, characterData: true, subtree: true });
+  });
+  await late(page, { strength: 1500 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+  await settings(page, 3);
+  await page.click('#start');
+  await finished(page, 3);
+  const lines = await page.evaluate(() => window.runLines);
+  const back = lines.filter((l) => /result from before is back/.test(l));
+  assert.ok(back.length && back.every((l) => l.startsWith('Cancelled')), `the run's lines: ${lines.join(' | ')}`);
   await context.close();
 });
 
