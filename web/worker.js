@@ -120,9 +120,10 @@ const handlers = {
     full = bitmap;
     work = null;
     reference = reference?.own ? reference : null;
-    const rgba = await pixels(full, screenW, screenH);
-    screen = { w: screenW, h: screenH, rgba, alpha: takeAlpha(rgba) };
-    return { w: full.width, h: full.height };
+    const rgba = await pixels(bitmap, screenW, screenH);
+    // A photo sent after this one came in meanwhile: its display copy stays.
+    if (full === bitmap) screen = { w: screenW, h: screenH, rgba, alpha: takeAlpha(rgba) };
+    return { w: bitmap.width, h: bitmap.height };
   },
 
   async retrieve({ adjective, noun, k, size }) {
@@ -453,11 +454,16 @@ async function fetchBackbone(name, reload) {
 // high-quality resampler.
 async function ensureWork(size) {
   if (!full) throw new Error('Choose a photo first.');
-  if (work && work.size === size) return;
+  if (work && work.size === size && work.of === full) return;
   const t = performance.now();
-  const [w, h] = fit(full.width, full.height, size);
-  call('setPhoto', await pixels(full, w, h, true), w, h);
-  work = { w, h, size, ms: performance.now() - t };
+  const of = full;
+  const [w, h] = fit(of.width, of.height, size);
+  const rgba = await pixels(of, w, h, true);
+  // Another photo came while this copy was made: the engine gets the new
+  // photo's, not this one's.
+  if (of !== full) return ensureWork(size);
+  call('setPhoto', rgba, w, h);
+  work = { w, h, size, of, ms: performance.now() - t };
 }
 
 // pixels returns the RGBA bytes of bitmap scaled to w×h, unpremultiplied,

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, tamper } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, patchWorker, tamper } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const photoBytes = readFileSync(photo);
@@ -162,6 +162,32 @@ test('a subject: its photos first, each group in order; an honest heading where 
   cards = await gallery(page);
   assert.ok(cards.length > 0);
   for (const [i, c] of cards.entries()) if (i > 0) assert.ok(c.pct <= cards[i - 1].pct);
+  await context.close();
+});
+
+test('a photo chosen while the one before is still being readied: the references are ranked against the new one', async () => {
+  // A slow device: every picture the worker scales takes two seconds more.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  await patchWorker(context, `const scale = createImageBitmap;
+    globalThis.createImageBitmap = async (...a) => { const b = await scale(...a); await new Promise((r) => setTimeout(r, 2000)); return b; };`);
+  const { page } = await open(context);
+  await ready(page);
+  await page.click('label.chip:has(input[value=misty])');
+  await page.setInputFiles('#photo-input', photo);
+  await page.waitForSelector('#photo-info:not([hidden])');
+  // kodim16's working copy is being made for its ranking: another photo,
+  // large, whose display copy takes longer than that.
+  const other = readFileSync(assetPath('inputs/large/bud-zion-full.jpg'));
+  const ranked = async (name) => {
+    await page.setInputFiles('#photo-input', { name, mimeType: 'image/jpeg', buffer: other });
+    await page.waitForFunction((n) => document.querySelector('#photo-info').textContent.startsWith(n), name);
+    await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 60_000 });
+    return (await gallery(page)).map((c) => c.tags);
+  };
+  const raced = await ranked('other.jpg');
+  // The same photo again, alone: the same ranking.
+  assert.deepEqual(raced, await ranked('again.jpg'));
+  assert.deepEqual(page.errors || [], []);
   await context.close();
 });
 
