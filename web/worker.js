@@ -30,6 +30,10 @@ let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba, alpha}: the display copy that strength previews use; alpha null if opaque
 let reference = null; // what the engine has as reference
 let transferring = false;
+// The transfer asked for that has not started in the engine yet (it waits
+// for its network, working copy or a probe to stop): a cancel rejects
+// stop, and the transfer gives up there.
+let preparing = null; // {stop: Promise}
 let probing = null; // the running probe's promise (settles when it has stopped)
 const downloads = new Map(); // network name → AbortController of its download
 let memory = null; // the engine's WebAssembly memory, for the figures
@@ -162,12 +166,20 @@ const handlers = {
   async transfer({ backbone, size, iterations }) {
     if (!full) throw new Error('Choose a photo first.');
     if (!reference) throw new Error('Choose a reference first.');
-    await ensureBackbone(backbone);
-    await ensureWork(size);
-    // A probe gives way to the user's run.
-    if (probing) {
-      engine.cancel();
-      await probing;
+    const job = {};
+    job.stop = new Promise((_, reject) => { job.cancel = () => reject(cancelled()); });
+    job.stop.catch(() => {});
+    preparing = job;
+    try {
+      await Promise.race([ensureBackbone(backbone), job.stop]);
+      await Promise.race([ensureWork(size), job.stop]);
+      // A probe gives way to the user's run.
+      if (probing) {
+        engine.cancel();
+        await Promise.race([probing, job.stop]);
+      }
+    } finally {
+      if (preparing === job) preparing = null;
     }
     transferring = true;
     const t = performance.now();
@@ -251,6 +263,7 @@ self.onmessage = async (e) => {
     // Handled at once, between two iterations of a running transfer (the
     // engine yields to this event loop after each).
     if (transferring && engine) engine.cancel();
+    else preparing?.cancel();
     return;
   }
   if (m.type === 'cancelNetwork') {
@@ -271,6 +284,14 @@ self.onmessage = async (e) => {
     });
   }
 };
+
+// cancelled returns the error of a transfer cancelled before it started in
+// the engine, as the engine's own cancelled transfer reads.
+function cancelled() {
+  const e = new Error('The transfer was cancelled.');
+  e.name = 'Cancelled';
+  return e;
+}
 
 // onProgress gets each iteration from the engine and returns a promise that
 // settles after the event loop has turned once, so that a 'cancel' message
