@@ -27,13 +27,16 @@ export function init(eng) {
   subscribe((changed) => {
     if (changed.has('vocabulary')) renderMoods();
     if (changed.has('photo') && state.photo) retrieve();
-    if (changed.has('running')) lock(locked());
+    if (changed.has('running') || changed.has('ready')) lock();
   });
 }
 
 // lock disables every input of the run while it runs: the run owns them.
-function lock(on) {
-  for (const e of document.querySelectorAll('#moods input, #refs input, #noun, #ref-input')) e.disabled = on || (e.id === 'noun' && !state.vocabulary);
+// They are disabled while a replaced worker loads too: it could neither
+// rank nor take a reference yet, and gets the one from before.
+function lock() {
+  const on = locked();
+  for (const e of document.querySelectorAll('#moods input, #refs input, #noun, #ref-input')) e.disabled = on || !state.ready || (e.id === 'noun' && !state.vocabulary);
   $('mood-step').classList.toggle('locked', on);
   $('mood-lock').hidden = !on;
 }
@@ -72,7 +75,7 @@ function renderMoods() {
   noun.length = 1;
   for (const n of v.nouns || []) noun.append(el('option', { value: n.name }, n.name));
   noun.value = state.noun;
-  noun.disabled = false;
+  lock();
 }
 
 /** retrieve ranks the mood's references against the photo and preselects the best. */
@@ -145,7 +148,7 @@ function renderRefs(matches) {
       first = false;
     }
   }
-  lock(locked()); // an answer that comes during a run gives locked cards
+  lock(); // an answer that comes during a run gives locked cards
 }
 
 function card(m, best) {

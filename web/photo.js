@@ -19,6 +19,7 @@ const NOT_TAKEN_EXT = { svg: 'image/svg+xml', svgz: 'image/svg+xml', heic: 'imag
 const BUSY = 'A transfer is running: cancel it before choosing another photo.';
 let engine;
 let nextId = 1;
+let held = null; // a photo taken while a replaced worker loads: taken once it is ready
 
 /** accept is the picker's list of what the page takes. */
 export const accept = [...Object.keys(TAKEN), '.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif', '.bmp'].join(',');
@@ -37,6 +38,11 @@ export function init(eng) {
     if (changed.has('photo') && state.photo) {
       const { name, w, h } = state.photo;
       say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
+    }
+    if (changed.has('ready') && state.ready && held) {
+      const f = held;
+      held = null;
+      take(f);
     }
     if (changed.has('running')) {
       input.disabled = locked();
@@ -75,6 +81,12 @@ async function take(file) {
     return;
   }
   say('photo-error');
+  // A replaced worker is being given the photo from before: this one
+  // follows it once the worker is ready, else it could be overtaken.
+  if (state.constants && !state.ready) {
+    held = file;
+    return;
+  }
   try {
     await setPhoto(file);
   } catch (e) {

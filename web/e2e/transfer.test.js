@@ -354,19 +354,25 @@ test('the live preview keeps the photo’s detail; cancel in the middle of a run
   await context.close();
 });
 
-test('a worker that does not stop in time is replaced, and the page carries on as it was', async () => {
-  const { context, page } = await open(browser);
-  await start(page);
+// stuck starts a long run and cancels it with no time at all for the
+// engine to stop: the worker is replaced at once. The new worker gets the
+// photo and reference again; here they reach it late, as on a slow
+// device.
+async function stuck(page) {
   await settings(page, 500);
-  // No time at all for the engine to stop: the worker is replaced at once.
   await page.evaluate(() => { window.sentimentDebug.cancelWaitMs = 0; });
   await page.click('#start');
   await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
-  // The new worker gets the photo and reference again; here they reach it
-  // late, as on a slow device: until they are back, a run cannot start.
   await late(page, { photo: 1500, reference: 1500 });
   await page.click('#cancel');
   await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+}
+
+test('a worker that does not stop in time is replaced, and the page carries on as it was', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await stuck(page);
+  // Until the photo and reference are back, a run cannot start.
   await page.waitForSelector('#engine.ready', { timeout: 60_000 });
   await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
   assert.ok(await page.isChecked('input[value=misty]'), 'the mood was lost');
@@ -375,6 +381,27 @@ test('a worker that does not stop in time is replaced, and the page carries on a
   await settings(page, 3);
   await page.click('#start');
   await finished(page, 3);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('a photo and a mood chosen while a replaced worker loads are the ones it works on', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await stuck(page);
+  // The new worker is not ready yet: another photo, then another mood.
+  const [w, h] = [512, 288];
+  await page.setInputFiles('#photo-input', { name: 'bridge.jpg', mimeType: 'image/jpeg', buffer: readFileSync(assetPath('inputs/deb-bridge.jpg')) });
+  const other = refs.find((r) => r.adjective !== 'misty').adjective;
+  await page.click(`label.chip:has(input[value=${other}])`);
+  await page.waitForSelector('#engine.ready', { timeout: 60_000 });
+  await settings(page, 3);
+  await page.click('#start');
+  await finished(page, 3, other);
+  assert.match(await page.textContent('#photo-info'), new RegExp(`^bridge\\.jpg — ${w} × ${h} px`));
+  // The worker's photo is that one too: the download has its size.
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#dl-jpeg')]);
+  assert.deepEqual(imageSize(readFileSync(await dl.path())), { type: 'jpeg', w, h });
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
