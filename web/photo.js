@@ -19,6 +19,7 @@ const NOT_TAKEN_EXT = { svg: 'image/svg+xml', svgz: 'image/svg+xml', heic: 'imag
 const BUSY = 'A transfer is running: cancel it before choosing another photo.';
 let engine;
 let nextId = 1;
+let taking = 0; // the latest photo taken: one before it that is still being read is dropped
 let held = null; // a photo taken while a replaced worker loads: taken once it is ready
 
 /** accept is the picker's list of what the page takes. */
@@ -101,30 +102,43 @@ async function take(file) {
  * file; the engine's load takes it from there.
  */
 export async function setPhoto(file) {
-  const bitmap = await decode(file, 'photo');
-  if (!state.constants) {
-    bitmap.close();
-    set({ file });
-    return;
-  }
+  const id = ++taking;
+  // A photo taken meanwhile is the user's choice: this one gives way, its
+  // errors too (the worker, which gets photos in order, keeps the later).
+  const overtaken = () => id !== taking;
+  let bitmap = null;
+  let screen = null;
   try {
+    bitmap = await decode(file, 'photo');
+    if (overtaken()) return;
+    if (!state.constants) {
+      set({ file });
+      return;
+    }
     check(bitmap, file.name || 'the pasted photo');
+    const { width: w, height: h } = bitmap;
+    const [sw, sh] = fit(w, h, SCREEN);
+    screen = await createImageBitmap(bitmap, { resizeWidth: sw, resizeHeight: sh, resizeQuality: 'high' });
+    if (overtaken()) return;
+    const full = bitmap;
+    bitmap = null; // the worker's now
+    await engine.request('photo', { bitmap: full, screenW: sw, screenH: sh }, [full]);
+    if (overtaken()) return;
+    state.screen?.close();
+    set({
+      file,
+      screen,
+      photo: { id: nextId++, name: file.name || 'pasted image', w, h },
+      reference: state.ownRef ? state.reference : null,
+      result: null,
+    });
+    screen = null;
   } catch (e) {
-    bitmap.close();
-    throw e;
+    if (!overtaken()) throw e;
+  } finally {
+    bitmap?.close();
+    screen?.close();
   }
-  const { width: w, height: h } = bitmap;
-  const [sw, sh] = fit(w, h, SCREEN);
-  const screen = await createImageBitmap(bitmap, { resizeWidth: sw, resizeHeight: sh, resizeQuality: 'high' });
-  await engine.request('photo', { bitmap, screenW: sw, screenH: sh }, [bitmap]);
-  state.screen?.close();
-  set({
-    file,
-    screen,
-    photo: { id: nextId++, name: file.name || 'pasted image', w, h },
-    reference: state.ownRef ? state.reference : null,
-    result: null,
-  });
 }
 
 /** resend gives a fresh worker the photo the page has; the page's state stays as it is. */

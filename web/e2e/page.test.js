@@ -95,6 +95,43 @@ test('a photo comes in by the file picker, by drag and drop and by pasting', asy
   await context.close();
 });
 
+test('the last photo chosen is the one taken, however long the one before takes to read', async () => {
+  const { context, page } = await open(browser);
+  await ready(page);
+  // A large photo is slow to scale for the screen: here the first, by 1.5
+  // s. The worker's answers to photos are counted.
+  await page.evaluate(() => {
+    const scale = window.createImageBitmap;
+    let first = null;
+    window.createImageBitmap = async (src, ...a) => {
+      const b = await scale(src, ...a);
+      if (src?.name === 'first.jpg') first = b;
+      else if (src === first) {
+        await new Promise((r) => setTimeout(r, 1500));
+        window.firstScaled = true;
+      }
+      return b;
+    };
+    window.photos = { sent: 0, answered: 0 };
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, t) {
+      if (m?.type === 'photo') {
+        window.photos.sent++;
+        this.addEventListener('message', (e) => { if (e.data.id === m.id) window.photos.answered++; });
+      }
+      return post.call(this, m, t);
+    };
+  });
+  await page.setInputFiles('#photo-input', { name: 'first.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+  await page.setInputFiles('#photo-input', { name: 'second.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+  await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('second.jpg'));
+  // Once the first is scaled, and whatever it sent the worker answered:
+  await page.waitForFunction(() => window.firstScaled && window.photos.answered === window.photos.sent);
+  assert.match(await page.textContent('#photo-info'), /^second\.jpg/);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('EXIF orientation is honoured', async () => {
   const { context, page } = await open(browser);
   await ready(page);
