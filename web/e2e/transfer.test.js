@@ -433,6 +433,28 @@ test('moods changed quickly: a run takes the last mood’s own reference, whiche
   await context.close();
 });
 
+test('a photo taken during an export: the file keeps the name of the photo it was made from', async () => {
+  // A slow device: the worker's encoder takes two seconds more.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', acceptDownloads: true });
+  await patchWorker(context, `const encode = OffscreenCanvas.prototype.convertToBlob;
+    OffscreenCanvas.prototype.convertToBlob = async function (...a) { await new Promise((r) => setTimeout(r, 2000)); return encode.apply(this, a); };`);
+  const { page } = await open(context);
+  await start(page);
+  await settings(page, 3);
+  await page.click('#start');
+  await finished(page, 3);
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), (async () => {
+    await page.click('#dl-jpeg');
+    await page.waitForFunction(() => /^Encoding/.test(document.querySelector('#dl-text').textContent));
+    await page.setInputFiles('#photo-input', { name: 'again.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+    await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('again.jpg'));
+  })()]);
+  assert.equal(dl.suggestedFilename(), 'kodim16-misty.jpg');
+  assert.equal(await page.textContent('#dl-text'), '', 'the export’s line stayed with the next photo');
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('a tampered weights download is refused, said so, and a retry succeeds', async () => {
   const { context, page } = await open(browser);
   const served = await tamper(context, '**/models/*.weights');
