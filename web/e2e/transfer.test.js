@@ -433,6 +433,21 @@ test('moods changed quickly: a run takes the last mood’s own reference, whiche
   await context.close();
 });
 
+test('Cancel once the engine has finished: the run still ends as done', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await settings(page, 3);
+  // The result's renderings at its strengths come slowly after the run.
+  await late(page, { strength: 1500 });
+  await page.click('#start');
+  await page.waitForFunction(() => /^Done/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  assert.ok(await page.isDisabled('#cancel') || await page.isHidden('#cancel'), 'Cancel offered for a run already done');
+  await page.click('#cancel', { force: true });
+  await finished(page, 3);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('a photo taken during an export: the file keeps the name of the photo it was made from', async () => {
   // A slow device: the worker's encoder takes two seconds more.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', acceptDownloads: true });
