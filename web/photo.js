@@ -19,7 +19,8 @@ const NOT_TAKEN_EXT = { svg: 'image/svg+xml', svgz: 'image/svg+xml', heic: 'imag
 const BUSY = 'A transfer is running: cancel it before choosing another photo.';
 let engine;
 let nextId = 1;
-let taking = 0; // the latest photo taken: one before it that is still being read is dropped
+let taking = 0; // the latest photo taken: one taken before it and not yet sent is dropped
+let sending = 0; // the latest photo sent to the worker, which keeps the last it gets
 let held = null; // a photo taken while a replaced worker loads: taken once it is ready
 
 /** accept is the picker's list of what the page takes. */
@@ -104,7 +105,7 @@ async function take(file) {
 export async function setPhoto(file) {
   const id = ++taking;
   // A photo taken meanwhile is the user's choice: this one gives way, its
-  // errors too (the worker, which gets photos in order, keeps the later).
+  // errors too.
   const overtaken = () => id !== taking;
   let bitmap = null;
   let screen = null;
@@ -122,8 +123,11 @@ export async function setPhoto(file) {
     if (overtaken()) return;
     const full = bitmap;
     bitmap = null; // the worker's now
+    const sent = ++sending;
     await engine.request('photo', { bitmap: full, screenW: sw, screenH: sh }, [full]);
-    if (overtaken()) return;
+    // One sent after it is the worker's photo (it takes them in order); one
+    // taken after it but refused is not.
+    if (sent !== sending) return;
     state.screen?.close();
     set({
       file,

@@ -112,14 +112,16 @@ test('the last photo chosen is the one taken, however long the one before takes 
       }
       return b;
     };
-    window.photos = { sent: 0, answered: 0 };
+    // With hold, the next photo reaches the worker 1.5 s late.
+    window.photos = { sent: 0, answered: 0, hold: false };
     const post = Worker.prototype.postMessage;
     Worker.prototype.postMessage = function (m, t) {
-      if (m?.type === 'photo') {
-        window.photos.sent++;
-        this.addEventListener('message', (e) => { if (e.data.id === m.id) window.photos.answered++; });
-      }
-      return post.call(this, m, t);
+      if (m?.type !== 'photo') return post.call(this, m, t);
+      window.photos.sent++;
+      this.addEventListener('message', (e) => { if (e.data.id === m.id) window.photos.answered++; });
+      if (!window.photos.hold) return post.call(this, m, t);
+      window.photos.hold = false;
+      setTimeout(() => post.call(this, m, t), 1500);
     };
   });
   await page.setInputFiles('#photo-input', { name: 'first.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
@@ -128,6 +130,15 @@ test('the last photo chosen is the one taken, however long the one before takes 
   // Once the first is scaled, and whatever it sent the worker answered:
   await page.waitForFunction(() => window.firstScaled && window.photos.answered === window.photos.sent);
   assert.match(await page.textContent('#photo-info'), /^second\.jpg/);
+  // A photo refused while the one before it is on its way to the worker:
+  // that one is the photo, on the page as in the worker.
+  await page.evaluate(() => { window.photos.hold = true; });
+  await page.setInputFiles('#photo-input', { name: 'third.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+  await page.waitForFunction(() => window.photos.sent === 2);
+  await page.setInputFiles('#photo-input', { name: 'dot.png', mimeType: 'image/png', buffer: png(1, 1) });
+  await page.waitForSelector('#photo-error:not([hidden])');
+  await page.waitForFunction(() => window.photos.answered === window.photos.sent);
+  assert.match(await page.textContent('#photo-info'), /^third\.jpg/);
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
