@@ -215,8 +215,7 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   await page.waitForFunction(() => /Iteration \d+ of 10/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
   await page.waitForSelector('#after:not([hidden])', { timeout: 60_000 });
   await page.waitForFunction(() => /s left/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
-  await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 120_000 });
-  assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 10 iterations/);
+  await finished(page, 10);
   const m = await metrics(page);
   assert.ok(m.previews >= 2, `${m.previews} previews`);
   assert.equal(await page.$eval('#run-progress', (p) => p.value / p.max), 1);
@@ -534,8 +533,7 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   // A short run; then another mood is chosen: the result is still misty's.
   await page.fill('#iterations', '3');
   await page.click('#start');
-  await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 120_000 });
-  assert.match(await page.textContent('#run-text'), /Done: “misty”/);
+  await finished(page, 3);
   await page.click(`label.chip:has(input[value=${other}])`);
   await page.waitForFunction((o) => document.querySelector('#refs-heading').textContent.includes(`“${o}”`), other);
   assert.ok(await page.isVisible('#after'), 'the result went away');
@@ -588,7 +586,7 @@ test('transparency: the look applies to colour, PNG alpha passes through unchang
   await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
+  await finished(page, 3);
   // On the page, the transparent third is white, before and after.
   const shown = await page.evaluate(() => ['#before', '#after'].map((s) => {
     const c = document.querySelector(s);
