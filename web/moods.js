@@ -8,6 +8,9 @@ import { state, set, subscribe, locked, debug } from './state.js';
 const K = 6; // references shown
 let engine;
 let seq = 0; // the latest retrieval: older answers are dropped
+let chosen = 0; // the latest reference chosen: older ones are not given or kept
+let ownChosen = false; // the latest chosen is the user's own picture
+let giving = Promise.resolve(); // the reference request in flight
 
 /** init wires the moods, the subject and the references to eng. */
 export function init(eng) {
@@ -24,13 +27,16 @@ export function init(eng) {
   subscribe((changed) => {
     if (changed.has('vocabulary')) renderMoods();
     if (changed.has('photo') && state.photo) retrieve();
-    if (changed.has('running')) lock(locked());
+    if (changed.has('running') || changed.has('ready')) lock();
   });
 }
 
 // lock disables every input of the run while it runs: the run owns them.
-function lock(on) {
-  for (const e of document.querySelectorAll('#moods input, #refs input, #noun, #ref-input')) e.disabled = on || (e.id === 'noun' && !state.vocabulary);
+// They are disabled while a replaced worker loads too: it could neither
+// rank nor take a reference yet, and gets the one from before.
+function lock() {
+  const on = locked();
+  for (const e of document.querySelectorAll('#moods input, #refs input, #noun, #ref-input')) e.disabled = on || !state.ready || (e.id === 'noun' && !state.vocabulary);
   $('mood-step').classList.toggle('locked', on);
   $('mood-lock').hidden = !on;
 }
@@ -69,7 +75,7 @@ function renderMoods() {
   noun.length = 1;
   for (const n of v.nouns || []) noun.append(el('option', { value: n.name }, n.name));
   noun.value = state.noun;
-  noun.disabled = false;
+  lock();
 }
 
 /** retrieve ranks the mood's references against the photo and preselects the best. */
@@ -83,6 +89,12 @@ export async function retrieve() {
   say('ref-error');
   const id = ++seq;
   $('refs-heading').textContent = 'searching…';
+  // The reference shown belongs to the mood or subject before: no run
+  // starts with it while the new one's are ranked.
+  if (!state.ownRef && !ownChosen) {
+    chosen++;
+    set({ reference: null });
+  }
   try {
     const r = await engine.request('retrieve', { adjective: state.adjective, noun: state.noun, k: K, size: Number($('size').value) });
     if (id !== seq) return;
@@ -136,6 +148,7 @@ function renderRefs(matches) {
       first = false;
     }
   }
+  lock(); // an answer that comes during a run gives locked cards
 }
 
 function card(m, best) {
@@ -160,10 +173,8 @@ function card(m, best) {
 
 async function choose(m) {
   say('ref-error');
-  set({ reference: null });
   try {
-    await engine.request('reference', { file: m.picture });
-    set({ reference: { file: m.picture, label: `${m.adjective} ${m.noun}` } });
+    await give(async () => [{ file: m.picture }], { file: m.picture, label: `${m.adjective} ${m.noun}` });
   } catch (e) {
     say('ref-error', e.message);
   }
@@ -172,22 +183,49 @@ async function choose(m) {
 async function useOwn(f) {
   say('ref-error');
   try {
-    const bm = await decode(f, 'reference');
-    await engine.request('reference', { bitmap: bm }, [bm]);
+    const own = await give(() => decodeOwn(f), { own: f.name, label: f.name }, f);
+    if (!own) return;
     for (const r of document.querySelectorAll('input[name=ref]')) r.checked = false;
     $('refs-heading').textContent = `Using your own reference: ${f.name}`;
-    set({ ownRef: f, reference: { own: f.name, label: f.name } });
   } catch (err) {
     say('ref-error', err.message);
   }
 }
 
+// give hands the engine a reference and makes it the state's, if it is
+// still the latest chosen once given; it reports whether it was. The
+// requests go one at a time, so the engine ends with the latest whichever
+// would be answered first (a card clicked while another loads, a mood
+// changed while its reference comes). fields returns the request's
+// fields and transferables; ownRef is the user's File, if it is theirs.
+async function give(fields, reference, ownRef = null) {
+  const id = ++chosen;
+  ownChosen = !!ownRef;
+  set({ reference: null });
+  const turn = giving.then(async () => {
+    if (id !== chosen) return;
+    const [f, transfer = []] = await fields();
+    await engine.request('reference', f, transfer);
+  });
+  giving = turn.catch(() => {});
+  try {
+    await turn;
+  } catch (e) {
+    if (id === chosen) throw e;
+  }
+  if (id !== chosen) return false;
+  set({ ownRef, reference });
+  return true;
+}
+
+// decodeOwn returns the request's fields for the user's own picture f.
+async function decodeOwn(f) {
+  const bm = await decode(f, 'reference');
+  return [{ bitmap: bm }, [bm]];
+}
+
 /** restore gives a fresh worker the reference it had. */
 export async function restore(ref) {
-  if (ref?.file) await engine.request('reference', { file: ref.file });
-  else if (state.ownRef) {
-    const bm = await decode(state.ownRef, 'reference');
-    await engine.request('reference', { bitmap: bm }, [bm]);
-  }
-  set({ reference: ref });
+  if (ref?.file) await give(async () => [{ file: ref.file }], ref);
+  else if (state.ownRef) await give(() => decodeOwn(state.ownRef), ref, state.ownRef);
 }

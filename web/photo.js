@@ -19,6 +19,9 @@ const NOT_TAKEN_EXT = { svg: 'image/svg+xml', svgz: 'image/svg+xml', heic: 'imag
 const BUSY = 'A transfer is running: cancel it before choosing another photo.';
 let engine;
 let nextId = 1;
+let taking = 0; // the latest photo taken: one taken before it and not yet sent is dropped
+let sending = 0; // the latest photo sent to the worker, which keeps the last it gets
+let held = null; // a photo taken while a replaced worker loads: taken once it is ready
 
 /** accept is the picker's list of what the page takes. */
 export const accept = [...Object.keys(TAKEN), '.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif', '.bmp'].join(',');
@@ -37,6 +40,11 @@ export function init(eng) {
     if (changed.has('photo') && state.photo) {
       const { name, w, h } = state.photo;
       say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
+    }
+    if (changed.has('ready') && state.ready && held) {
+      const f = held;
+      held = null;
+      take(f);
     }
     if (changed.has('running')) {
       input.disabled = locked();
@@ -75,6 +83,12 @@ async function take(file) {
     return;
   }
   say('photo-error');
+  // A replaced worker is being given the photo from before: this one
+  // follows it once the worker is ready, else it could be overtaken.
+  if (state.constants && !state.ready) {
+    held = file;
+    return;
+  }
   try {
     await setPhoto(file);
   } catch (e) {
@@ -89,30 +103,46 @@ async function take(file) {
  * file; the engine's load takes it from there.
  */
 export async function setPhoto(file) {
-  const bitmap = await decode(file, 'photo');
-  if (!state.constants) {
-    bitmap.close();
-    set({ file });
-    return;
-  }
+  const id = ++taking;
+  // A photo taken meanwhile is the user's choice: this one gives way, its
+  // errors too.
+  const overtaken = () => id !== taking;
+  let bitmap = null;
+  let screen = null;
   try {
+    bitmap = await decode(file, 'photo');
+    if (overtaken()) return;
+    if (!state.constants) {
+      set({ file });
+      return;
+    }
     check(bitmap, file.name || 'the pasted photo');
+    const { width: w, height: h } = bitmap;
+    const [sw, sh] = fit(w, h, SCREEN);
+    screen = await createImageBitmap(bitmap, { resizeWidth: sw, resizeHeight: sh, resizeQuality: 'high' });
+    if (overtaken()) return;
+    const full = bitmap;
+    bitmap = null; // the worker's now
+    const sent = ++sending;
+    await engine.request('photo', { bitmap: full, screenW: sw, screenH: sh }, [full]);
+    // One sent after it is the worker's photo (it takes them in order); one
+    // taken after it but refused is not.
+    if (sent !== sending) return;
+    state.screen?.close();
+    set({
+      file,
+      screen,
+      photo: { id: nextId++, name: file.name || 'pasted image', w, h },
+      reference: state.ownRef ? state.reference : null,
+      result: null,
+    });
+    screen = null;
   } catch (e) {
-    bitmap.close();
-    throw e;
+    if (!overtaken()) throw e;
+  } finally {
+    bitmap?.close();
+    screen?.close();
   }
-  const { width: w, height: h } = bitmap;
-  const [sw, sh] = fit(w, h, SCREEN);
-  const screen = await createImageBitmap(bitmap, { resizeWidth: sw, resizeHeight: sh, resizeQuality: 'high' });
-  await engine.request('photo', { bitmap, screenW: sw, screenH: sh }, [bitmap]);
-  state.screen?.close();
-  set({
-    file,
-    screen,
-    photo: { id: nextId++, name: file.name || 'pasted image', w, h },
-    reference: state.ownRef ? state.reference : null,
-    result: null,
-  });
 }
 
 /** resend gives a fresh worker the photo the page has; the page's state stays as it is. */

@@ -95,6 +95,8 @@ async function strength(v) {
 
 async function exportImage(format) {
   const result = state.result;
+  // Named now: a photo taken while it renders must not rename it.
+  const file = `${name(result)}.${format === 'png' ? 'png' : 'jpg'}`;
   say('dl-error');
   set({ exporting: format });
   $('dl-text').textContent = `Rendering the full-size ${format.toUpperCase()} (${state.photo.w} × ${state.photo.h}): 0%`;
@@ -106,11 +108,12 @@ async function exportImage(format) {
     debug.metrics.wasmBytes = r.wasmBytes;
     debug.metrics.exportStrips = r.strips;
     debug.metrics.exportPhases = r.phases;
-    save(r.blob, `${name(result)}.${format === 'png' ? 'png' : 'jpg'}`);
-    $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
+    save(r.blob, file);
+    // The lines belong to the result: none if another photo came meanwhile.
+    if (state.result === result) $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
   } catch (e) {
     $('dl-text').textContent = '';
-    say('dl-error', e.message);
+    if (state.result === result) say('dl-error', e.message);
   } finally {
     set({ exporting: '' });
   }

@@ -91,6 +91,9 @@ async function start() {
   $('cancel').focus(); // Start is disabled now: focus stays on a control
   try {
     const r = await request;
+    // The engine is done: the renderings left are not cancelled (a cancel
+    // now left "Cancelling…" over a finished run).
+    $('cancel').disabled = true;
     debug.metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: clock.perIteration, phases: r.phases, wasmBytes: r.wasmBytes };
     const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
     // Drawn now only if it is what opens: else the picture would step from
@@ -124,10 +127,12 @@ async function start() {
       $('run').hidden = true;
     }
     showBefore();
-    set({ running: null });
     // A cancelled run leaves the engine's last result as it was (a
-    // replaced worker has none): the result from before comes back.
+    // replaced worker has none): the result from before comes back, before
+    // the run lets go of the inputs, so that a run started at once is not
+    // covered by it.
     if (previous && e.kind === 'cancelled') await restore(previous);
+    set({ running: null });
   } finally {
     clock = null;
     $('cancel').hidden = true;

@@ -30,6 +30,10 @@ let work = null; // {w, h, size}: the working copy the engine has
 let screen = null; // {w, h, rgba, alpha}: the display copy that strength previews use; alpha null if opaque
 let reference = null; // what the engine has as reference
 let transferring = false;
+// The transfer asked for that has not started in the engine yet (it waits
+// for its network, working copy or a probe to stop): a cancel rejects
+// stop, and the transfer gives up there.
+let preparing = null; // {stop: Promise}
 let probing = null; // the running probe's promise (settles when it has stopped)
 const downloads = new Map(); // network name → AbortController of its download
 let memory = null; // the engine's WebAssembly memory, for the figures
@@ -120,9 +124,10 @@ const handlers = {
     full = bitmap;
     work = null;
     reference = reference?.own ? reference : null;
-    const rgba = await pixels(full, screenW, screenH);
-    screen = { w: screenW, h: screenH, rgba, alpha: takeAlpha(rgba) };
-    return { w: full.width, h: full.height };
+    const rgba = await pixels(bitmap, screenW, screenH);
+    // A photo sent after this one came in meanwhile: its display copy stays.
+    if (full === bitmap) screen = { w: screenW, h: screenH, rgba, alpha: takeAlpha(rgba) };
+    return { w: bitmap.width, h: bitmap.height };
   },
 
   async retrieve({ adjective, noun, k, size }) {
@@ -161,12 +166,20 @@ const handlers = {
   async transfer({ backbone, size, iterations }) {
     if (!full) throw new Error('Choose a photo first.');
     if (!reference) throw new Error('Choose a reference first.');
-    await ensureBackbone(backbone);
-    await ensureWork(size);
-    // A probe gives way to the user's run.
-    if (probing) {
-      engine.cancel();
-      await probing;
+    const job = {};
+    job.stop = new Promise((_, reject) => { job.cancel = () => reject(cancelled()); });
+    job.stop.catch(() => {});
+    preparing = job;
+    try {
+      await Promise.race([ensureBackbone(backbone), job.stop]);
+      await Promise.race([ensureWork(size), job.stop]);
+      // A probe gives way to the user's run.
+      if (probing) {
+        engine.cancel();
+        await Promise.race([probing, job.stop]);
+      }
+    } finally {
+      if (preparing === job) preparing = null;
     }
     transferring = true;
     const t = performance.now();
@@ -250,6 +263,7 @@ self.onmessage = async (e) => {
     // Handled at once, between two iterations of a running transfer (the
     // engine yields to this event loop after each).
     if (transferring && engine) engine.cancel();
+    else preparing?.cancel();
     return;
   }
   if (m.type === 'cancelNetwork') {
@@ -270,6 +284,14 @@ self.onmessage = async (e) => {
     });
   }
 };
+
+// cancelled returns the error of a transfer cancelled before it started in
+// the engine, as the engine's own cancelled transfer reads.
+function cancelled() {
+  const e = new Error('The transfer was cancelled.');
+  e.name = 'Cancelled';
+  return e;
+}
 
 // onProgress gets each iteration from the engine and returns a promise that
 // settles after the event loop has turned once, so that a 'cancel' message
@@ -453,11 +475,16 @@ async function fetchBackbone(name, reload) {
 // high-quality resampler.
 async function ensureWork(size) {
   if (!full) throw new Error('Choose a photo first.');
-  if (work && work.size === size) return;
+  if (work && work.size === size && work.of === full) return;
   const t = performance.now();
-  const [w, h] = fit(full.width, full.height, size);
-  call('setPhoto', await pixels(full, w, h, true), w, h);
-  work = { w, h, size, ms: performance.now() - t };
+  const of = full;
+  const [w, h] = fit(of.width, of.height, size);
+  const rgba = await pixels(of, w, h, true);
+  // Another photo came while this copy was made: the engine gets the new
+  // photo's, not this one's.
+  if (of !== full) return ensureWork(size);
+  call('setPhoto', rgba, w, h);
+  work = { w, h, size, of, ms: performance.now() - t };
 }
 
 // pixels returns the RGBA bytes of bitmap scaled to w×h, unpremultiplied,

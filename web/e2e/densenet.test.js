@@ -197,13 +197,26 @@ test('a tampered DenseNet121 download is refused, a cancelled one stops; both sa
   assert.ok(await page.isVisible('#net-progress'));
   await page.click('#net-cancel');
   await page.waitForFunction(() => /was cancelled; nothing of it was kept\. SqueezeNet 1\.1 is used\./.test(document.querySelector('#net-error').textContent), null, { timeout: 15_000 });
-  release();
   assert.equal(await page.$eval('#backbone', (s) => s.value), squeeze.name);
   assert.ok(await page.isHidden('#net-cancel'));
 
   // SqueezeNet runs.
   await photoAndMood(page);
   await transfer(page, 2);
+
+  // A run of DenseNet121 waits for its download: cancelled meanwhile, it
+  // stops at once with the engine kept, and the result from before comes
+  // back; the download goes on until it is cancelled itself.
+  await page.selectOption('#backbone', 'densenet121');
+  await page.waitForSelector('#net-cancel:not([hidden])');
+  await page.click('#start');
+  await page.waitForFunction(() => /Preparing/.test(document.querySelector('#run-text').textContent));
+  await page.click('#cancel');
+  await page.waitForFunction(() => /result from before is back/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+  assert.ok(await page.isVisible('#net-cancel'), 'the download stopped with the run');
+  await page.click('#net-cancel');
+  await page.waitForFunction(() => /was cancelled/.test(document.querySelector('#net-error').textContent), null, { timeout: 15_000 });
+  release();
 
   // Chosen again with the real file: a retry succeeds.
   await context.unroute('**/models/densenet121.weights');

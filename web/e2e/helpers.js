@@ -149,15 +149,23 @@ export function metrics(page) {
 }
 
 /**
- * forceScalarEngine serves the page's worker with a WebAssembly.validate
- * that rejects every module, so that the worker picks the scalar engine as
- * in a browser without WebAssembly SIMD. The context must block service
- * workers, or they would answer without the route.
+ * patchWorker serves the page's worker with prelude run before its own
+ * code (a test's stand-in for a slower or different browser). The context
+ * must block service workers, or they would answer without the route.
  */
-export function forceScalarEngine(context) {
+export function patchWorker(context, prelude) {
   return context.route('**/web/worker.js', async (route) => {
     const res = await route.fetch();
-    const body = `WebAssembly.validate = () => false;\n${await res.text()}`;
+    const body = `${prelude}\n${await res.text()}`;
     await route.fulfill({ response: res, body, headers: { ...res.headers(), 'content-encoding': 'identity' } });
   });
+}
+
+/**
+ * forceScalarEngine serves the page's worker with a WebAssembly.validate
+ * that rejects every module, so that the worker picks the scalar engine as
+ * in a browser without WebAssembly SIMD.
+ */
+export function forceScalarEngine(context) {
+  return patchWorker(context, 'WebAssembly.validate = () => false;');
 }

@@ -95,6 +95,54 @@ test('a photo comes in by the file picker, by drag and drop and by pasting', asy
   await context.close();
 });
 
+test('the last photo chosen is the one taken, however long the one before takes to read', async () => {
+  const { context, page } = await open(browser);
+  await ready(page);
+  // A large photo is slow to scale for the screen: here the first, by 1.5
+  // s. The worker's answers to photos are counted.
+  await page.evaluate(() => {
+    const scale = window.createImageBitmap;
+    let first = null;
+    window.createImageBitmap = async (src, ...a) => {
+      const b = await scale(src, ...a);
+      if (src?.name === 'first.jpg') first = b;
+      else if (src === first) {
+        await new Promise((r) => setTimeout(r, 1500));
+        window.firstScaled = true;
+      }
+      return b;
+    };
+    // With hold, the next photo reaches the worker 1.5 s late.
+    window.photos = { sent: 0, answered: 0, hold: false };
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, t) {
+      if (m?.type !== 'photo') return post.call(this, m, t);
+      window.photos.sent++;
+      this.addEventListener('message', (e) => { if (e.data.id === m.id) window.photos.answered++; });
+      if (!window.photos.hold) return post.call(this, m, t);
+      window.photos.hold = false;
+      setTimeout(() => post.call(this, m, t), 1500);
+    };
+  });
+  await page.setInputFiles('#photo-input', { name: 'first.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+  await page.setInputFiles('#photo-input', { name: 'second.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+  await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('second.jpg'));
+  // Once the first is scaled, and whatever it sent the worker answered:
+  await page.waitForFunction(() => window.firstScaled && window.photos.answered === window.photos.sent);
+  assert.match(await page.textContent('#photo-info'), /^second\.jpg/);
+  // A photo refused while the one before it is on its way to the worker:
+  // that one is the photo, on the page as in the worker.
+  await page.evaluate(() => { window.photos.hold = true; });
+  await page.setInputFiles('#photo-input', { name: 'third.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+  await page.waitForFunction(() => window.photos.sent === 2);
+  await page.setInputFiles('#photo-input', { name: 'dot.png', mimeType: 'image/png', buffer: png(1, 1) });
+  await page.waitForSelector('#photo-error:not([hidden])');
+  await page.waitForFunction(() => window.photos.answered === window.photos.sent);
+  assert.match(await page.textContent('#photo-info'), /^third\.jpg/);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('EXIF orientation is honoured', async () => {
   const { context, page } = await open(browser);
   await ready(page);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, tamper } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, patchWorker, tamper } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const photoBytes = readFileSync(photo);
@@ -31,6 +31,35 @@ async function start(page, input = photo, mood = 'misty') {
   await page.click(`label.chip:has(input[value=${mood}])`);
   await page.waitForSelector('#refs .ref');
   await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
+}
+
+// finished waits for the run to end and checks that it ended well, and
+// with mood's reference (misty unless given) after iterations.
+async function finished(page, iterations, mood = 'misty') {
+  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
+  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
+  assert.match(await page.textContent('#run-text'), new RegExp(`Done: “${mood}” from ${mood} \\w+, ${iterations} iterations`));
+}
+
+// late holds the page's messages to the worker back, as a slow device
+// would be slow to take them: hold is {type: ms} (the types of request
+// held, for how long), from now on; with once, only the next one held.
+// window.held says how the last one held goes: 'held', then 'answered'.
+function late(page, hold) {
+  return page.evaluate((hold) => {
+    window.hold = hold;
+    if (window.holding) return;
+    window.holding = true;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, t) {
+      const ms = window.hold[m?.type];
+      if (!ms) return post.call(this, m, t);
+      if (window.hold.once) window.hold = {};
+      window.held = 'held';
+      this.addEventListener('message', (e) => { if (e.data.id === m.id) window.held = 'answered'; });
+      setTimeout(() => post.call(this, m, t), ms);
+    };
+  }, hold);
 }
 
 // strength sets the slider to pct and waits for the worker's exact rendering.
@@ -136,6 +165,32 @@ test('a subject: its photos first, each group in order; an honest heading where 
   await context.close();
 });
 
+test('a photo chosen while the one before is still being readied: the references are ranked against the new one', async () => {
+  // A slow device: every picture the worker scales takes two seconds more.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  await patchWorker(context, `const scale = createImageBitmap;
+    globalThis.createImageBitmap = async (...a) => { const b = await scale(...a); await new Promise((r) => setTimeout(r, 2000)); return b; };`);
+  const { page } = await open(context);
+  await ready(page);
+  await page.click('label.chip:has(input[value=misty])');
+  await page.setInputFiles('#photo-input', photo);
+  await page.waitForSelector('#photo-info:not([hidden])');
+  // kodim16's working copy is being made for its ranking: another photo,
+  // large, whose display copy takes longer than that.
+  const other = readFileSync(assetPath('inputs/large/bud-zion-full.jpg'));
+  const ranked = async (name) => {
+    await page.setInputFiles('#photo-input', { name, mimeType: 'image/jpeg', buffer: other });
+    await page.waitForFunction((n) => document.querySelector('#photo-info').textContent.startsWith(n), name);
+    await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 60_000 });
+    return (await gallery(page)).map((c) => c.tags);
+  };
+  const raced = await ranked('other.jpg');
+  // The same photo again, alone: the same ranking.
+  assert.deepEqual(raced, await ranked('again.jpg'));
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 // gallery reads the reference cards.
 function gallery(page) {
   return page.$$eval('#refs .ref', (rs) => rs.map((r) => ({
@@ -160,8 +215,7 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   await page.waitForFunction(() => /Iteration \d+ of 10/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
   await page.waitForSelector('#after:not([hidden])', { timeout: 60_000 });
   await page.waitForFunction(() => /s left/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
-  await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 120_000 });
-  assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 10 iterations/);
+  await finished(page, 10);
   const m = await metrics(page);
   assert.ok(m.previews >= 2, `${m.previews} previews`);
   assert.equal(await page.$eval('#run-progress', (p) => p.value / p.max), 1);
@@ -264,9 +318,7 @@ test('the live preview keeps the photo’s detail; cancel in the middle of a run
   // Still working: a short run to the end.
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
-  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
-  assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
+  await finished(page, 3);
   // A cancelled run gives back the result from before, as it was.
   await strength(page, 40);
   const kept = await canvasBytes(page, '#after');
@@ -279,28 +331,52 @@ test('the live preview keeps the photo’s detail; cancel in the middle of a run
   assert.ok(await page.isEnabled('#dl-png') && await page.isEnabled('#strength'));
   assert.equal(await page.textContent('#strength-out'), '40%');
   assert.ok(meanDiff(await canvasBytes(page, '#after'), kept) < 0.01, 'the result from before is not drawn as it was');
+  // Started again at once after a cancel, on a device slow to redraw the
+  // result from before: it comes back first, never over the new run.
+  await settings(page, 500);
+  await page.click('#start');
+  await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const lines = window.runLines = [];
+    const text = document.querySelector('#run-text');
+    new MutationObserver(() => lines.push(text.textContent)).observe(text, { childList: true, characterData: true, subtree: true });
+  });
+  await late(page, { strength: 1500 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+  await settings(page, 3);
+  await page.click('#start');
+  // Once the engine has answered, the run cannot be cancelled: it is
+  // drawing its result (slowly here) and ends as done.
+  await page.waitForFunction(() => /^Done/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  assert.ok(await page.isDisabled('#cancel') || await page.isHidden('#cancel'), 'Cancel offered for a run already done');
+  await page.click('#cancel', { force: true });
+  await finished(page, 3);
+  const lines = await page.evaluate(() => window.runLines);
+  const back = lines.filter((l) => /result from before is back/.test(l));
+  assert.ok(back.length && back.every((l) => l.startsWith('Cancelled')), `the run's lines: ${lines.join(' | ')}`);
   await context.close();
 });
+
+// stuck starts a long run and cancels it with no time at all for the
+// engine to stop: the worker is replaced at once. The new worker gets the
+// photo and reference again; here they reach it late, as on a slow
+// device.
+async function stuck(page) {
+  await settings(page, 500);
+  await page.evaluate(() => { window.sentimentDebug.cancelWaitMs = 0; });
+  await page.click('#start');
+  await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
+  await late(page, { photo: 1500, reference: 1500 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+}
 
 test('a worker that does not stop in time is replaced, and the page carries on as it was', async () => {
   const { context, page } = await open(browser);
   await start(page);
-  await settings(page, 500);
-  // No time at all for the engine to stop: the worker is replaced at once.
-  await page.evaluate(() => { window.sentimentDebug.cancelWaitMs = 0; });
-  await page.click('#start');
-  await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
-  // The new worker gets the photo and reference again; here they reach it
-  // late, as on a slow device: until they are back, a run cannot start.
-  await page.evaluate(() => {
-    const post = Worker.prototype.postMessage;
-    Worker.prototype.postMessage = function (m, t) {
-      if (m?.type !== 'photo' && m?.type !== 'reference') return post.call(this, m, t);
-      setTimeout(() => post.call(this, m, t), 1500);
-    };
-  });
-  await page.click('#cancel');
-  await page.waitForFunction(() => /Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 15_000 });
+  await stuck(page);
+  // Until the photo and reference are back, a run cannot start.
   await page.waitForSelector('#engine.ready', { timeout: 60_000 });
   await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
   assert.ok(await page.isChecked('input[value=misty]'), 'the mood was lost');
@@ -308,9 +384,77 @@ test('a worker that does not stop in time is replaced, and the page carries on a
   assert.match(await page.textContent('#run-text'), /Cancelled/);
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled]), #run-error:not([hidden])', { timeout: 120_000 });
-  assert.equal(await page.isHidden('#run-error') || await page.textContent('#run-error'), true);
-  assert.match(await page.textContent('#run-text'), /Done: “misty” from misty \w+, 3 iterations/);
+  await finished(page, 3);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('a photo and a mood chosen while a replaced worker loads are the ones it works on', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await stuck(page);
+  // The new worker is not ready yet: another photo, then another mood.
+  const [w, h] = [512, 288];
+  await page.setInputFiles('#photo-input', { name: 'bridge.jpg', mimeType: 'image/jpeg', buffer: readFileSync(assetPath('inputs/deb-bridge.jpg')) });
+  const other = refs.find((r) => r.adjective !== 'misty').adjective;
+  await page.click(`label.chip:has(input[value=${other}])`);
+  await page.waitForSelector('#engine.ready', { timeout: 60_000 });
+  await settings(page, 3);
+  await page.click('#start');
+  await finished(page, 3, other);
+  assert.match(await page.textContent('#photo-info'), new RegExp(`^bridge\\.jpg — ${w} × ${h} px`));
+  // The worker's photo is that one too: the download has its size.
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#dl-jpeg')]);
+  assert.deepEqual(imageSize(readFileSync(await dl.path())), { type: 'jpeg', w, h });
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('moods changed quickly: a run takes the last mood’s own reference, whichever answer comes last', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await settings(page, 3);
+  const [a, b, c] = [...new Set(refs.map((r) => r.adjective))].filter((m) => m !== 'misty');
+  assert.ok(c, 'the collection needs four moods');
+  // The new mood's references are ranked late: until its own reference
+  // is in, the misty one still shown cannot start a run (a click on
+  // Start waits until it is enabled).
+  await late(page, { retrieve: 1500 });
+  await page.click(`label.chip:has(input[value=${a}])`);
+  await page.click('#start');
+  await finished(page, 3, a);
+  // A mood's reference reaches the worker after the next mood's: the
+  // engine and the page end with the last mood's all the same.
+  await late(page, { reference: 1500, once: true });
+  await page.click(`label.chip:has(input[value=${b}])`);
+  await page.waitForFunction(() => window.held === 'held');
+  await page.click(`label.chip:has(input[value=${c}])`);
+  await page.waitForFunction(() => window.held === 'answered');
+  await page.click('#start');
+  await finished(page, 3, c);
+  assert.ok(await page.isChecked(`input[value=${c}]`));
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('a photo taken during an export: the file keeps the name of the photo it was made from', async () => {
+  // A slow device: the worker's encoder takes two seconds more.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', acceptDownloads: true });
+  await patchWorker(context, `const encode = OffscreenCanvas.prototype.convertToBlob;
+    OffscreenCanvas.prototype.convertToBlob = async function (...a) { await new Promise((r) => setTimeout(r, 2000)); return encode.apply(this, a); };`);
+  const { page } = await open(context);
+  await start(page);
+  await settings(page, 3);
+  await page.click('#start');
+  await finished(page, 3);
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), (async () => {
+    await page.click('#dl-jpeg');
+    await page.waitForFunction(() => /^Encoding/.test(document.querySelector('#dl-text').textContent));
+    await page.setInputFiles('#photo-input', { name: 'again.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+    await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('again.jpg'));
+  })()]);
+  assert.equal(dl.suggestedFilename(), 'kodim16-misty.jpg');
+  assert.equal(await page.textContent('#dl-text'), '', 'the export’s line stayed with the next photo');
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
@@ -389,8 +533,7 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   // A short run; then another mood is chosen: the result is still misty's.
   await page.fill('#iterations', '3');
   await page.click('#start');
-  await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 120_000 });
-  assert.match(await page.textContent('#run-text'), /Done: “misty”/);
+  await finished(page, 3);
   await page.click(`label.chip:has(input[value=${other}])`);
   await page.waitForFunction((o) => document.querySelector('#refs-heading').textContent.includes(`“${o}”`), other);
   assert.ok(await page.isVisible('#after'), 'the result went away');
@@ -443,7 +586,7 @@ test('transparency: the look applies to colour, PNG alpha passes through unchang
   await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
   await settings(page, 3);
   await page.click('#start');
-  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
+  await finished(page, 3);
   // On the page, the transparent third is white, before and after.
   const shown = await page.evaluate(() => ['#before', '#after'].map((s) => {
     const c = document.querySelector(s);
