@@ -2,7 +2,7 @@
 // polarity, the subject, and the gallery of references ranked by how
 // alike their structure is to the photo's, with their credits.
 import { $, el, say } from './dom.js';
-import { decode } from './photo.js';
+import { check, decode } from './photo.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 
 const K = 6; // references shown
@@ -200,11 +200,20 @@ async function useOwn(f) {
 // fields and transferables; ownRef is the user's File, if it is theirs.
 async function give(fields, reference, ownRef = null) {
   const id = ++chosen;
+  const was = { ownChosen, ownRef: state.ownRef, reference: state.reference };
   ownChosen = !!ownRef;
   set({ reference: null });
   const turn = giving.then(async () => {
     if (id !== chosen) return;
-    const [f, transfer = []] = await fields();
+    const [f, transfer = []] = await fields().catch((e) => {
+      // A picture that could not be read never reached the engine, which
+      // still has the one from before: that one stays chosen.
+      if (id === chosen) {
+        ownChosen = was.ownChosen;
+        set({ ownRef: was.ownRef, reference: was.reference });
+      }
+      throw e;
+    });
     await engine.request('reference', f, transfer);
   });
   giving = turn.catch(() => {});
@@ -218,9 +227,16 @@ async function give(fields, reference, ownRef = null) {
   return true;
 }
 
-// decodeOwn returns the request's fields for the user's own picture f.
+// decodeOwn returns the request's fields for the user's own picture f, or
+// throws what is wrong with it.
 async function decodeOwn(f) {
   const bm = await decode(f, 'reference');
+  try {
+    check(bm, f.name || 'the pasted reference', 'reference');
+  } catch (e) {
+    bm.close();
+    throw e;
+  }
   return [{ bitmap: bm }, [bm]];
 }
 

@@ -152,9 +152,8 @@ export async function resend() {
   await engine.request('photo', { bitmap, screenW: sw, screenH: sh }, [bitmap]);
 }
 
-// check throws a plain-words error if the engine could not take a photo of
-// bitmap's size.
-function check(bitmap, name) {
+/** check throws a plain-words error if the engine could not take a photo (or, what, a reference) of bitmap's size. */
+export function check(bitmap, name, what = 'photo') {
   const { minSide, maxSide, maxPixels, maxAspect } = state.constants;
   const { width: w, height: h } = bitmap;
   if (w * h > maxPixels) {
@@ -171,7 +170,8 @@ function check(bitmap, name) {
     const why = Math.min(w, h) < minSide
       ? `it needs at least ${minSide} pixels on each side`
       : `it is too long and thin: scaled to ${SMALLEST_WORK} pixels on its long side for the transfer, its short side would be under ${minSide}`;
-    throw new Error(`“${name}” is ${w} × ${h} pixels, too small to give a mood to: ${why}. Choose a larger photo.`);
+    const use = what === 'photo' ? 'give a mood to' : 'borrow a mood from';
+    throw new Error(`“${name}” is ${w} × ${h} pixels, too small to ${use}: ${why}. Choose a larger ${what}.`);
   }
 }
 

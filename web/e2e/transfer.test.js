@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, patchWorker, tamper } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, patchWorker, tamper, png } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const photoBytes = readFileSync(photo);
@@ -128,6 +128,19 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => document.querySelectorAll('#refs input')[1].checked);
     await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  }
+  // A picture of one's own that cannot be used says why and loses
+  // nothing: the reference chosen stays, and a run can start with it.
+  const kept = await page.evaluate(() => window.sentimentDebug.state.reference?.file);
+  const unusable = [
+    [{ name: 'cut.jpg', mimeType: 'image/jpeg', buffer: photoBytes.subarray(0, 3000) }, '“cut.jpg” could not be read as a JPEG image'],
+    [{ name: 'dot.png', mimeType: 'image/png', buffer: png(8, 8) }, '“dot.png” is 8 × 8 pixels, too small to borrow a mood from: it needs at least 16 pixels on each side'],
+  ];
+  for (const [file, want] of unusable) {
+    await page.setInputFiles('#ref-input', file);
+    await page.waitForFunction((w) => document.querySelector('#ref-error').textContent.startsWith(w), want);
+    assert.equal(await page.evaluate(() => window.sentimentDebug.state.reference?.file), kept, `${file.name} took the reference away`);
+    assert.ok(await page.isEnabled('#start'), `${file.name} disabled Start`);
   }
   // Or the user's own reference.
   await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
