@@ -121,14 +121,16 @@ async function exportImage(format) {
 
 async function lut() {
   const result = state.result;
+  // Named now, as an image export is.
+  const file = `${name(result)}.cube`;
   say('dl-error');
   set({ exporting: 'lut' });
   try {
     const r = await engine.request('lut', { strength: state.strength });
-    save(new Blob([r.text], { type: 'text/plain' }), `${name(result)}.cube`);
-    $('dl-text').textContent = 'Saved the 3D LUT (.cube): load it in a photo or video editor to apply the global part of this look.';
+    save(new Blob([r.text], { type: 'text/plain' }), file);
+    if (state.result === result) $('dl-text').textContent = 'Saved the 3D LUT (.cube): load it in a photo or video editor to apply the global part of this look.';
   } catch (e) {
-    say('dl-error', e.message);
+    if (state.result === result) say('dl-error', e.message);
   } finally {
     set({ exporting: '' });
   }

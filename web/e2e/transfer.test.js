@@ -450,7 +450,7 @@ test('moods changed quickly: a run takes the last mood’s own reference, whiche
   await context.close();
 });
 
-test('a photo taken during an export: the file keeps the name of the photo it was made from', async () => {
+test('a photo taken during an export: the file keeps the name of the photo it was made from, the LUT’s too', async () => {
   // A slow device: the worker's encoder takes two seconds more.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', acceptDownloads: true });
   await patchWorker(context, `const encode = OffscreenCanvas.prototype.convertToBlob;
@@ -468,6 +468,18 @@ test('a photo taken during an export: the file keeps the name of the photo it wa
   })()]);
   assert.equal(dl.suggestedFilename(), 'kodim16-misty.jpg');
   assert.equal(await page.textContent('#dl-text'), '', 'the export’s line stayed with the next photo');
+  // The LUT too, slow to reach the worker.
+  await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  await page.click('#start');
+  await finished(page, 3);
+  await late(page, { lut: 1500, once: true });
+  const [lut] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), (async () => {
+    await page.click('#dl-lut');
+    await page.setInputFiles('#photo-input', { name: 'third.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+    await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('third.jpg'));
+  })()]);
+  assert.equal(lut.suggestedFilename(), 'again-misty.cube');
+  assert.equal(await page.textContent('#dl-text'), '', 'the LUT’s line stayed with the next photo');
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
