@@ -114,6 +114,8 @@ export async function setPhoto(file) {
     if (overtaken()) return;
     if (!state.constants) {
       set({ file });
+      // Else nothing would show it was taken until the engine is in.
+      say('photo-info', `${file.name || 'pasted image'} — shown once the engine has loaded`);
       return;
     }
     check(bitmap, file.name || 'the pasted photo');

@@ -56,6 +56,37 @@ test('first visit: the engine loads, the page says nothing is uploaded, a reload
   await context.close();
 });
 
+test('a photo chosen before the engine has loaded says it is taken, and is shown once it has', async () => {
+  // early opens a fresh page whose engine download is held back until
+  // release, and chooses file there.
+  async function early(file) {
+    const { context, page } = await open(browser);
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await context.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(SITE);
+    await page.setInputFiles('#photo-input', file);
+    await page.waitForSelector('#photo-info:not([hidden])');
+    assert.ok(await page.isHidden('#engine.ready'));
+    return { context, page, release };
+  }
+  let { context, page, release } = await early(photo);
+  assert.equal(await page.textContent('#photo-info'), 'kodim16.jpg — shown once the engine has loaded');
+  release();
+  await page.waitForFunction(() => / px /.test(document.querySelector('#photo-info').textContent), null, { timeout: 120_000 });
+  assert.equal((await page.textContent('#photo-info')).split(' (')[0], `kodim16.jpg — ${W} × ${H} px`);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+  // One too small for the engine: refused once it has loaded, not named as taken.
+  ({ context, page, release } = await early({ name: 'dot.png', mimeType: 'image/png', buffer: png(1, 1) }));
+  release();
+  await page.waitForSelector('#photo-error:not([hidden])', { timeout: 120_000 });
+  assert.match(await page.textContent('#photo-error'), /“dot\.png” is 1 × 1 pixels, too small/);
+  assert.ok(await page.isHidden('#photo-info'), 'the refused photo is still named as taken');
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('a photo comes in by the file picker, by drag and drop and by pasting', async () => {
   const log = [];
   const { context, page } = await open(browser, log);
