@@ -26,6 +26,7 @@ export function init(eng) {
   subscribe((changed) => {
     if (changed.has('result') || changed.has('photo')) reset();
     if (changed.has('result') || changed.has('running') || changed.has('exporting')) buttons();
+    if (['result', 'running', 'adjective', 'reference'].some((k) => changed.has(k))) note();
   });
   reset();
 }
@@ -47,6 +48,17 @@ function reset() {
     say('dl-error');
     if (!state.running) hideAfter();
   }
+}
+
+// note says so when the result shown was made with another mood or
+// reference than the ones chosen since: it stays (to compare, to
+// download) until a run makes the new one.
+function note() {
+  const r = state.result;
+  const ref = state.reference;
+  const same = (a, b) => (a.file || a.own) === (b.file || b.own);
+  const before = r && !state.running && (r.adjective !== state.adjective || (ref && !same(ref, r.reference)));
+  say('result-note', before ? `This is the result from before: ${r.adjective ? `“${r.adjective}”` : 'the mood'} from ${r.reference.label}. Transfer the mood to see your new choice.` : '');
 }
 
 function buttons() {

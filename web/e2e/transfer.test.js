@@ -559,13 +559,20 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   await page.fill('#iterations', '3');
   await page.click('#start');
   await finished(page, 3);
+  assert.ok(await page.isHidden('#result-note'));
   await page.click(`label.chip:has(input[value=${other}])`);
   await page.waitForFunction((o) => document.querySelector('#refs-heading').textContent.includes(`“${o}”`), other);
   assert.ok(await page.isVisible('#after'), 'the result went away');
+  // It says it is the mood's before, not the one chosen now.
+  assert.match(await page.textContent('#result-note'), /^This is the result from before: “misty” from misty \w+\./);
   const [lut] = await Promise.all([page.waitForEvent('download'), page.click('#dl-lut')]);
   assert.equal(lut.suggestedFilename(), 'kodim16-misty.cube');
   assert.match(await page.textContent('#dl-text'), /Saved the 3D LUT/);
   assert.equal(await page.inputValue('#iterations'), '3');
+  // Back to misty and its closest reference: the result is the choice's again.
+  await page.click('label.chip:has(input[value=misty])');
+  await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  assert.ok(await page.isHidden('#result-note'));
 
   // A new photo: the last run's lines, result and downloads go with the old one.
   await page.setInputFiles('#photo-input', { name: 'again.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
@@ -573,6 +580,7 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   assert.ok(await page.isHidden('#run'), 'the last run’s progress stayed');
   assert.equal(await page.textContent('#dl-text'), '');
   assert.equal(await page.textContent('#strength-out'), '—');
+  assert.ok(await page.isHidden('#result-note'));
   assert.ok(await page.isDisabled('#dl-jpeg'));
   assert.ok(await page.isHidden('#after'));
   assert.deepEqual(page.errors || [], []);
