@@ -233,6 +233,20 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   assert.ok(m.previews >= 2, `${m.previews} previews`);
   assert.equal(await page.$eval('#run-progress', (p) => p.value / p.max), 1);
 
+  // A drag across the picture moves the divider; each tag stays on its
+  // own picture, gone once the divider passes it.
+  const pic = await page.$eval('#after', (c) => c.getBoundingClientRect().toJSON());
+  const tags = () => page.$$eval('#tag-before, #tag-after', (ts) => ts.map((t) => getComputedStyle(t).visibility));
+  assert.deepEqual(await tags(), ['visible', 'visible']);
+  for (const [x, split, shown] of [[pic.left + 2, 0, ['hidden', 'visible']], [pic.right - 2, 100, ['visible', 'hidden']], [pic.left + pic.width / 2, 50, ['visible', 'visible']]]) {
+    await page.mouse.move(pic.left + pic.width / 2, pic.top + pic.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(x, pic.top + pic.height / 2, { steps: 4 });
+    await page.mouse.up();
+    assert.ok(Math.abs(Number(await page.inputValue('#split')) - split) <= 1, `split at ${await page.inputValue('#split')}, not ${split}`);
+    assert.deepEqual(await tags(), shown, `tags at split ${split}`);
+  }
+
   // The result opens at the network's default strength, drawn exactly.
   const opened = await page.evaluate(() => {
     const s = window.sentimentDebug.state;
