@@ -34,7 +34,8 @@ export function init(eng) {
 // reset shows the slider and lines of the current result, or none.
 function reset() {
   const r = state.result;
-  const pct = r ? Math.round(state.strength * 100) : 100;
+  // With no result the slider rests at none: at 100% it read as a strength set.
+  const pct = r ? Math.round(state.strength * 100) : 0;
   $('strength').value = pct;
   $('strength-out').value = r ? `${pct}%` : '—';
   // The engine mixes a look's colour ahead of its light (look.Mix).
@@ -42,7 +43,7 @@ function reset() {
   const opens = state.networks[r?.backbone]?.defaults?.strength;
   $('strength-hint').textContent = r && lead
     ? `Colours reach full strength at ${lead}%; above that only brightness changes.${opens ? ` Opens at ${Math.round(opens * 100)}%, this network’s suggested strength.` : ''}`
-    : '';
+    : 'How much of the mood you get: set once a transfer is done.';
   if (!r) {
     $('dl-text').textContent = '';
     say('dl-error');
