@@ -113,6 +113,12 @@ export function match(ssim) {
   return Math.round(100 * Math.max(0, Math.min(1, ssim)));
 }
 
+/** matchText says how alike a reference's structure is to the photo's: its percentage, or in words where that rounds to none (a bare 0% reads as a fault). */
+export function matchText(ssim) {
+  const pct = match(ssim);
+  return pct > 0 ? `${pct}% structure match` : 'little structure in common';
+}
+
 /** shortLicense is the licence's name without the catalog's notes on where it was read. */
 export function shortLicense(l) {
   const s = (l || '').split(/\s*[(;]/)[0].trim();
@@ -152,9 +158,9 @@ function renderRefs(matches) {
 }
 
 function card(m, best) {
-  const pct = match(m.ssim);
+  const score = matchText(m.ssim);
   const lic = shortLicense(m.license);
-  const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${pct}% structure match, by ${author(m)}, ${lic}` });
+  const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${score}, by ${author(m)}, ${lic}` });
   if (best && !state.ownRef) input.checked = true;
   input.addEventListener('change', () => {
     set({ ownRef: null });
@@ -164,7 +170,7 @@ function card(m, best) {
   const c = el('label', { class: 'ref', title: m.description || '' },
     input,
     el('img', { src: m.picture, alt: '', loading: 'lazy', decoding: 'async' }),
-    el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, `${pct}% structure match`),
+    el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, score),
     el('span', {}, `${m.adjective} ${m.noun}`),
     attr);
   if (best) c.append(el('span', { class: 'best' }, 'closest'));

@@ -111,7 +111,7 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
   const misty = refs.filter((r) => r.adjective === 'misty');
   assert.equal(cards.length, Math.min(6, misty.length));
   for (const [i, c] of cards.entries()) {
-    assert.match(c.score, /^\d{1,3}% structure match$/);
+    assert.match(c.score, /^([1-9]\d{0,2}% structure match|little structure in common)$/);
     assert.match(c.tags, /misty/);
     // One short line: author · licence, no notes on where the licence was read.
     assert.match(c.attr, /^[^·]+ · [^·();]+$/, `not author · licence: ${c.attr}`);
@@ -144,6 +144,16 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
   }
   // Or the user's own reference.
   await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
+  await page.waitForFunction(() => /Using your own reference: bud-desert\.jpg/.test(document.querySelector('#refs-heading').textContent));
+  // Structure that rounds to no match at all (kodim16's edges against
+  // the cold photos': the least alike are negatively correlated) is said
+  // in words: a bare 0% reads as a fault.
+  await page.click('label.chip:has(input[value=cold])');
+  await page.waitForFunction(() => /^The \d+ “cold” photos/.test(document.querySelector('#refs-heading').textContent));
+  const scores = (await gallery(page)).map((c) => c.score);
+  assert.ok(scores.includes('little structure in common'), `scores: ${scores}`);
+  assert.ok(!scores.includes('0% structure match'), `scores: ${scores}`);
+  await page.click('label.chip:has(input[value=misty])');
   await page.waitForFunction(() => /Using your own reference: bud-desert\.jpg/.test(document.querySelector('#refs-heading').textContent));
   assert.equal(await page.$$eval('#refs input:checked', (r) => r.length), 0);
   await page.waitForFunction(() => !document.querySelector('#start').disabled);
@@ -208,7 +218,7 @@ test('a photo chosen while the one before is still being readied: the references
 function gallery(page) {
   return page.$$eval('#refs .ref', (rs) => rs.map((r) => ({
     score: r.querySelector('.score').textContent,
-    pct: Number(r.querySelector('.score').textContent.split('%')[0]),
+    pct: parseInt(r.querySelector('.score').textContent, 10) || 0, // 'little structure in common': 0
     attr: r.querySelector('.attr').textContent,
     tags: r.textContent,
     checked: r.querySelector('input').checked,
@@ -547,6 +557,8 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   await page.waitForFunction(() => window.sentimentDebug.metrics.network !== undefined);
   assert.equal(await page.inputValue('#iterations'), '500', 'the default replaced the typed value');
   assert.equal(await page.textContent('#strength-out'), '—', 'a strength before any result');
+  assert.equal(await page.inputValue('#strength'), '0', 'the slider sits at a strength before any result');
+  assert.match(await page.textContent('#strength-hint'), /set once a transfer is done/);
   await page.click('#start');
   await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'cancel', 'focus left the controls');
@@ -594,6 +606,7 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   assert.ok(await page.isHidden('#run'), 'the last run’s progress stayed');
   assert.equal(await page.textContent('#dl-text'), '');
   assert.equal(await page.textContent('#strength-out'), '—');
+  assert.equal(await page.inputValue('#strength'), '0');
   assert.ok(await page.isHidden('#result-note'));
   assert.ok(await page.isDisabled('#dl-jpeg'));
   assert.ok(await page.isHidden('#after'));
