@@ -218,6 +218,26 @@ test('a tampered DenseNet121 download is refused, a cancelled one stops; both sa
   await page.waitForFunction(() => /was cancelled/.test(document.querySelector('#net-error').textContent), null, { timeout: 15_000 });
   release();
 
+  // A run of DenseNet121 whose download fails says why, and the result
+  // from before stays: the engine still has it.
+  await context.unroute('**/models/densenet121.weights');
+  let fail;
+  const failing = new Promise((r) => { fail = r; });
+  await context.route('**/models/densenet121.weights', async (route) => {
+    await failing;
+    await route.abort().catch(() => {});
+  });
+  await page.selectOption('#backbone', 'densenet121');
+  await page.waitForSelector('#net-cancel:not([hidden])');
+  await page.click('#start');
+  await page.waitForFunction(() => /Preparing/.test(document.querySelector('#run-text').textContent));
+  fail();
+  await page.waitForSelector('#run-error:not([hidden])', { timeout: 15_000 });
+  assert.match(await page.textContent('#run-error'), /densenet121 weights/);
+  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 15_000 });
+  assert.ok(await page.isVisible('#after'), 'the result from before is not shown');
+  assert.match(await page.textContent('#strength-out'), /^\d+%$/);
+
   // Chosen again with the real file: a retry succeeds.
   await context.unroute('**/models/densenet121.weights');
   await page.selectOption('#backbone', 'densenet121');
