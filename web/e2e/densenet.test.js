@@ -81,6 +81,20 @@ function chosen(page) {
   return page.waitForFunction(() => /It is ready, and kept on this device/.test(document.querySelector('#net-text').textContent), null, { timeout: 120_000 });
 }
 
+// failLater holds the DenseNet121 weights' download of context (served
+// as before until now) until the function it returns is called, and then
+// fails it, as a connection lost.
+async function failLater(context) {
+  await context.unroute('**/models/densenet121.weights');
+  let fail;
+  const failing = new Promise((r) => { fail = r; });
+  await context.route('**/models/densenet121.weights', async (route) => {
+    await failing;
+    await route.abort().catch(() => {});
+  });
+  return fail;
+}
+
 const fetched = (log, f) => log.filter((r) => r.url.endsWith('/' + f.url) && !r.failed).length;
 
 test('site.json lists DenseNet121 after SqueezeNet', () => {
@@ -185,13 +199,7 @@ test('a tampered DenseNet121 download is refused, a cancelled one stops; both sa
   assert.match(await page.textContent('#backbone option[value=densenet121]'), /download\)$/);
 
   // A download that does not end: cancelled from the page.
-  await context.unroute('**/models/densenet121.weights');
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await context.route('**/models/densenet121.weights', async (route) => {
-    await held;
-    await route.abort().catch(() => {});
-  });
+  const release = await failLater(context);
   await page.selectOption('#backbone', 'densenet121');
   await page.waitForSelector('#net-cancel:not([hidden])');
   assert.ok(await page.isVisible('#net-progress'));
@@ -220,13 +228,7 @@ test('a tampered DenseNet121 download is refused, a cancelled one stops; both sa
 
   // A run of DenseNet121 whose download fails says why, and the result
   // from before stays: the engine still has it.
-  await context.unroute('**/models/densenet121.weights');
-  let fail;
-  const failing = new Promise((r) => { fail = r; });
-  await context.route('**/models/densenet121.weights', async (route) => {
-    await failing;
-    await route.abort().catch(() => {});
-  });
+  const fail = await failLater(context);
   await page.selectOption('#backbone', 'densenet121');
   await page.waitForSelector('#net-cancel:not([hidden])');
   await page.click('#start');
