@@ -24,6 +24,23 @@ export function init(eng) {
     e.target.value = '';
     if (f) await useOwn(f);
   });
+  // A picture dropped on "Use my own reference…" is that, not a new photo
+  // (the page takes a drop anywhere else as the photo, replacing it).
+  const own = $('ref-input').closest('label');
+  own.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    $('drop').classList.remove('over');
+    own.classList.toggle('over', !$('ref-input').disabled);
+  });
+  own.addEventListener('dragleave', () => own.classList.remove('over'));
+  own.addEventListener('drop', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    own.classList.remove('over');
+    const f = e.dataTransfer.files[0];
+    if (f && !$('ref-input').disabled) useOwn(f);
+  });
   subscribe((changed) => {
     if (changed.has('vocabulary')) renderMoods();
     if (changed.has('photo') && state.photo) retrieve();

@@ -157,6 +157,17 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
   await page.waitForFunction(() => /Using your own reference: bud-desert\.jpg/.test(document.querySelector('#refs-heading').textContent));
   assert.equal(await page.$$eval('#refs input:checked', (r) => r.length), 0);
   await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  // One dropped on that button is a reference too, not a new photo.
+  await page.evaluate(async (b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.jpg', { type: 'image/jpeg' }));
+    const own = document.querySelector('.own-ref');
+    own.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    own.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, photoBytes.toString('base64'));
+  await page.waitForFunction(() => /Using your own reference: dropped\.jpg/.test(document.querySelector('#refs-heading').textContent));
+  assert.match(await page.textContent('#photo-info'), /^kodim16\.jpg/);
+  await page.waitForFunction(() => !document.querySelector('#start').disabled);
   await page.settle();
   noUpload(log);
   await context.close();
