@@ -11,6 +11,7 @@ let seq = 0; // the latest retrieval: older answers are dropped
 let chosen = 0; // the latest reference chosen: older ones are not given or kept
 let ownChosen = false; // the latest chosen is the user's own picture
 let giving = Promise.resolve(); // the reference request in flight
+let ranked = ''; // the heading of the references ranked last
 
 /** init wires the moods, the subject and the references to eng. */
 export function init(eng) {
@@ -45,6 +46,7 @@ export function init(eng) {
     if (changed.has('vocabulary')) renderMoods();
     if (changed.has('photo') && state.photo) retrieve();
     if (changed.has('running') || changed.has('ready')) lock();
+    if (changed.has('ownRef')) heading();
   });
 }
 
@@ -105,6 +107,7 @@ export async function retrieve() {
   }
   say('ref-error');
   const id = ++seq;
+  ranked = '';
   $('refs-heading').textContent = 'searching…';
   // The reference shown belongs to the mood or subject before: no run
   // starts with it while the new one's are ranked.
@@ -120,7 +123,7 @@ export async function retrieve() {
     if (r.matches.length && !state.ownRef) await choose(r.matches[0]);
   } catch (e) {
     if (id !== seq) return;
-    $('refs-heading').textContent = '';
+    heading();
     say('ref-error', e.message);
   }
 }
@@ -157,11 +160,10 @@ function renderRefs(matches) {
   const byMatch = (a, b) => b.ssim - a.ssim;
   same.sort(byMatch);
   other.sort(byMatch);
-  let heading;
-  if (!noun) heading = `The ${matches.length} “${adjective}” photos whose structure best matches yours`;
-  else if (!same.length) heading = `No “${adjective}” photo of a ${noun} in the collection: the closest of other subjects`;
-  else heading = `“${adjective}” photos of a ${noun} first (${same.length}), then other subjects`;
-  $('refs-heading').textContent = heading + (state.ownRef ? `. Using your own reference: ${state.ownRef.name}` : '');
+  if (!noun) ranked = `The ${matches.length} “${adjective}” photos whose structure best matches yours`;
+  else if (!same.length) ranked = `No “${adjective}” photo of a ${noun} in the collection: the closest of other subjects`;
+  else ranked = `“${adjective}” photos of a ${noun} first (${same.length}), then other subjects`;
+  heading();
   const groups = noun && same.length && other.length ? [[`${noun}`, same], ['other subjects', other]] : [[null, [...same, ...other]]];
   let first = true;
   for (const [title, ms] of groups) {
@@ -172,6 +174,13 @@ function renderRefs(matches) {
     }
   }
   lock(); // an answer that comes during a run gives locked cards
+}
+
+// heading says what the gallery shows and, while it is used, the user's
+// own reference: a card chosen after it takes that line away.
+function heading() {
+  const own = state.ownRef ? `Using your own reference: ${state.ownRef.name}` : '';
+  $('refs-heading').textContent = ranked && own ? `${ranked}. ${own}` : ranked || own;
 }
 
 function card(m, best) {
@@ -209,7 +218,6 @@ async function useOwn(f) {
     const own = await give(() => decodeOwn(f), { own: f.name, label: f.name }, f);
     if (!own) return;
     for (const r of document.querySelectorAll('input[name=ref]')) r.checked = false;
-    $('refs-heading').textContent = `Using your own reference: ${f.name}`;
   } catch (err) {
     say('ref-error', err.message);
   }

@@ -168,6 +168,10 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
   await page.waitForFunction(() => /Using your own reference: dropped\.jpg/.test(document.querySelector('#refs-heading').textContent));
   assert.match(await page.textContent('#photo-info'), /^kodim16\.jpg/);
   await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  // A card chosen after it: the heading no longer claims the own one.
+  await page.click('#refs .ref >> nth=0');
+  await page.waitForFunction(() => window.sentimentDebug.state.reference?.file);
+  assert.equal(await page.textContent('#refs-heading'), `The ${cards.length} “misty” photos whose structure best matches yours`);
   await page.settle();
   noUpload(log);
   await context.close();
