@@ -37,10 +37,7 @@ export function init(eng) {
     input.value = ''; // choosing the same file again still fires
   });
   subscribe((changed) => {
-    if (changed.has('photo') && state.photo) {
-      const { name, w, h } = state.photo;
-      say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
-    }
+    if (changed.has('photo') && state.photo) info();
     if (changed.has('ready') && state.ready && held) {
       const f = held;
       held = null;
@@ -87,13 +84,28 @@ async function take(file) {
   // follows it once the worker is ready, else it could be overtaken.
   if (state.constants && !state.ready) {
     held = file;
+    waiting(file);
     return;
   }
   try {
     await setPhoto(file);
   } catch (e) {
     say('photo-error', e.message);
+    info(); // not the refused one's name, if it was waiting
   }
+}
+
+// info names the photo the page has, with its size.
+function info() {
+  if (!state.photo) return say('photo-info');
+  const { name, w, h } = state.photo;
+  say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
+}
+
+// waiting names a photo taken before the engine can take it: else nothing
+// would show it was taken until then.
+function waiting(file) {
+  say('photo-info', `${file.name || 'pasted image'} — shown once the engine has loaded`);
 }
 
 /**
@@ -114,8 +126,7 @@ export async function setPhoto(file) {
     if (overtaken()) return;
     if (!state.constants) {
       set({ file });
-      // Else nothing would show it was taken until the engine is in.
-      say('photo-info', `${file.name || 'pasted image'} — shown once the engine has loaded`);
+      waiting(file);
       return;
     }
     check(bitmap, file.name || 'the pasted photo');

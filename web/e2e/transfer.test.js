@@ -448,6 +448,7 @@ test('a photo and a mood chosen while a replaced worker loads are the ones it wo
   // The new worker is not ready yet: another photo, then another mood.
   const [w, h] = [512, 288];
   await page.setInputFiles('#photo-input', { name: 'bridge.jpg', mimeType: 'image/jpeg', buffer: readFileSync(assetPath('inputs/deb-bridge.jpg')) });
+  assert.equal(await page.textContent('#photo-info'), 'bridge.jpg — shown once the engine has loaded', 'the photo held is not said to be taken');
   const other = refs.find((r) => r.adjective !== 'misty').adjective;
   await page.click(`label.chip:has(input[value=${other}])`);
   await page.waitForSelector('#engine.ready', { timeout: 60_000 });
