@@ -95,9 +95,10 @@ async function take(file) {
   }
 }
 
-// info names the photo the page has, with its size.
+// info names the photo the page has, with its size (or one waiting for
+// the engine's first load).
 function info() {
-  if (!state.photo) return say('photo-info');
+  if (!state.photo) return state.file ? waiting(state.file) : say('photo-info');
   const { name, w, h } = state.photo;
   say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
 }

@@ -72,6 +72,12 @@ test('a photo chosen before the engine has loaded says it is taken, and is shown
   }
   let { context, page, release } = await early(photo);
   assert.equal(await page.textContent('#photo-info'), 'kodim16.jpg — shown once the engine has loaded');
+  // A damaged one after it is refused at once; the one before still waits.
+  const corrupt = Buffer.from(photoBytes);
+  corrupt.fill(0x5a, 2, 2000);
+  await page.setInputFiles('#photo-input', { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: corrupt });
+  await page.waitForSelector('#photo-error:not([hidden])');
+  assert.equal(await page.textContent('#photo-info'), 'kodim16.jpg — shown once the engine has loaded');
   release();
   await page.waitForFunction(() => / px /.test(document.querySelector('#photo-info').textContent), null, { timeout: 120_000 });
   assert.equal((await page.textContent('#photo-info')).split(' (')[0], `kodim16.jpg — ${W} × ${H} px`);
