@@ -236,22 +236,20 @@ async function give(fields, reference, ownRef = null) {
   set({ reference: null });
   const turn = giving.then(async () => {
     if (id !== chosen) return;
-    const [f, transfer = []] = await fields().catch((e) => {
-      // A picture that could not be read never reached the engine, which
-      // still has the one from before: that one stays chosen.
-      if (id === chosen) {
-        ownChosen = was.ownChosen;
-        set({ ownRef: was.ownRef, reference: was.reference });
-      }
-      throw e;
-    });
+    const [f, transfer = []] = await fields();
     await engine.request('reference', f, transfer);
   });
   giving = turn.catch(() => {});
   try {
     await turn;
   } catch (e) {
-    if (id === chosen) throw e;
+    if (id !== chosen) return false;
+    // A picture that could not be read or loaded never reached the
+    // engine, which still has the one from before: that one stays chosen.
+    ownChosen = was.ownChosen;
+    set({ ownRef: was.ownRef, reference: was.reference });
+    for (const r of document.querySelectorAll('input[name=ref]')) r.checked = r.value === was.reference?.file;
+    throw e;
   }
   if (id !== chosen) return false;
   set({ ownRef, reference });

@@ -490,6 +490,29 @@ test('moods changed quickly: a run takes the last mood’s own reference, whiche
   await context.close();
 });
 
+test('a reference picture that cannot be loaded says so, and the one chosen before stays', async () => {
+  // No service worker: it would answer without the route.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  const { page } = await open(context);
+  await start(page);
+  await settings(page, 3);
+  const [first, second] = await page.$$eval('#refs input', (is) => is.map((i) => i.value));
+  assert.ok(second, 'the collection needs two misty photos');
+  await page.waitForFunction(() => [...document.querySelectorAll('#refs img')].every((i) => i.complete));
+  const label = await page.evaluate(() => window.sentimentDebug.state.reference.label);
+  await context.route(second, (route) => route.abort());
+  await page.click('#refs .ref >> nth=1');
+  await page.waitForSelector('#ref-error:not([hidden])');
+  assert.match(await page.textContent('#ref-error'), /Could not load/);
+  assert.equal(await page.evaluate(() => window.sentimentDebug.state.reference?.file), first);
+  assert.deepEqual(await page.$$eval('#refs input', (is) => is.map((i) => i.checked)).then((c) => c.slice(0, 2)), [true, false]);
+  await page.click('#start');
+  await finished(page, 3);
+  assert.match(await page.textContent('#run-text'), new RegExp(`from ${label},`));
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('a photo taken during an export: the file keeps the name of the photo it was made from, the LUT’s too', async () => {
   // A slow device: the worker's encoder takes two seconds more.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', acceptDownloads: true });
