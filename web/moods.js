@@ -188,10 +188,7 @@ function card(m, best) {
   const lic = shortLicense(m.license);
   const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${score}, by ${author(m)}, ${lic}` });
   if (best && !state.ownRef) input.checked = true;
-  input.addEventListener('change', () => {
-    set({ ownRef: null });
-    choose(m);
-  });
+  input.addEventListener('change', () => choose(m));
   const attr = el('span', { class: 'attr' }, `${author(m)} · ${lic}`);
   const c = el('label', { class: 'ref', title: m.description || '' },
     input,
@@ -233,7 +230,9 @@ async function give(fields, reference, ownRef = null) {
   const id = ++chosen;
   const was = { ownChosen, ownRef: state.ownRef, reference: state.reference };
   ownChosen = !!ownRef;
-  set({ reference: null });
+  // A card takes the place of one's own picture at once: a photo taken
+  // meanwhile then drops the reference, as the worker does.
+  set(ownRef ? { reference: null } : { reference: null, ownRef: null });
   const turn = giving.then(async () => {
     if (id !== chosen) return;
     const [f, transfer = []] = await fields();

@@ -509,6 +509,14 @@ test('a reference picture that cannot be loaded says so, and the one chosen befo
   await page.click('#start');
   await finished(page, 3);
   assert.match(await page.textContent('#run-text'), new RegExp(`from ${label},`));
+  // One's own picture before it: that one stays, said so.
+  await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
+  await page.waitForFunction(() => window.sentimentDebug.state.reference?.own === 'bud-desert.jpg');
+  await page.click('#refs .ref >> nth=1');
+  await page.waitForSelector('#ref-error:not([hidden])');
+  assert.equal(await page.evaluate(() => window.sentimentDebug.state.ownRef?.name), 'bud-desert.jpg');
+  assert.match(await page.textContent('#refs-heading'), /Using your own reference: bud-desert\.jpg$/);
+  assert.equal(await page.$$eval('#refs input:checked', (is) => is.length), 0);
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
