@@ -4,7 +4,7 @@
 // state. All computing is in the engine's worker (engine.js, worker.js);
 // this thread decodes the photo, draws and reacts, so it never freezes.
 import { Engine } from './engine.js';
-import { $, mb } from './dom.js';
+import { $, mb, say } from './dom.js';
 import { state, set, debug } from './state.js';
 import * as photo from './photo.js';
 import * as moods from './moods.js';
@@ -60,8 +60,8 @@ async function load(reload, restore) {
     set({ ready: true });
     if (state.file && !state.photo) await photo.setPhoto(state.file).catch((e) => {
       set({ file: null });
-      $('photo-error').textContent = e.message;
-      $('photo-error').hidden = false;
+      say('photo-info');
+      say('photo-error', e.message);
     });
   } catch (e) {
     box.classList.add('failed');

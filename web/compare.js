@@ -150,6 +150,10 @@ function placeSplit() {
   $('tag-before').style.left = `${c.left - s.left + 8}px`;
   $('tag-after').style.right = `${s.right - c.right + 8}px`;
   $('tag-before').style.top = $('tag-after').style.top = `${c.top - s.top + 8}px`;
+  // A tag the divider has passed would lie on the other picture: it goes.
+  const x = c.left + (c.width * v) / 100;
+  $('tag-before').classList.toggle('passed', x < $('tag-before').getBoundingClientRect().right);
+  $('tag-after').classList.toggle('passed', x > $('tag-after').getBoundingClientRect().left);
 }
 
 function splitAt(x) {

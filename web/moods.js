@@ -2,7 +2,7 @@
 // polarity, the subject, and the gallery of references ranked by how
 // alike their structure is to the photo's, with their credits.
 import { $, el, say } from './dom.js';
-import { decode } from './photo.js';
+import { check, decode } from './photo.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 
 const K = 6; // references shown
@@ -11,6 +11,7 @@ let seq = 0; // the latest retrieval: older answers are dropped
 let chosen = 0; // the latest reference chosen: older ones are not given or kept
 let ownChosen = false; // the latest chosen is the user's own picture
 let giving = Promise.resolve(); // the reference request in flight
+let ranked = ''; // the heading of the references ranked last
 
 /** init wires the moods, the subject and the references to eng. */
 export function init(eng) {
@@ -24,10 +25,28 @@ export function init(eng) {
     e.target.value = '';
     if (f) await useOwn(f);
   });
+  // A picture dropped on "Use my own reference…" is that, not a new photo
+  // (the page takes a drop anywhere else as the photo, replacing it).
+  const own = $('ref-input').closest('label');
+  own.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    $('drop').classList.remove('over');
+    own.classList.toggle('over', !$('ref-input').disabled);
+  });
+  own.addEventListener('dragleave', () => own.classList.remove('over'));
+  own.addEventListener('drop', (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    own.classList.remove('over');
+    const f = e.dataTransfer.files[0];
+    if (f && !$('ref-input').disabled) useOwn(f);
+  });
   subscribe((changed) => {
     if (changed.has('vocabulary')) renderMoods();
     if (changed.has('photo') && state.photo) retrieve();
     if (changed.has('running') || changed.has('ready')) lock();
+    if (changed.has('ownRef')) heading();
   });
 }
 
@@ -88,6 +107,7 @@ export async function retrieve() {
   }
   say('ref-error');
   const id = ++seq;
+  ranked = '';
   $('refs-heading').textContent = 'searching…';
   // The reference shown belongs to the mood or subject before: no run
   // starts with it while the new one's are ranked.
@@ -103,7 +123,7 @@ export async function retrieve() {
     if (r.matches.length && !state.ownRef) await choose(r.matches[0]);
   } catch (e) {
     if (id !== seq) return;
-    $('refs-heading').textContent = '';
+    heading();
     say('ref-error', e.message);
   }
 }
@@ -111,6 +131,12 @@ export async function retrieve() {
 /** match turns an SSIM of edge maps into the percentage the cards show: 0 for unrelated or opposite structure, 100 for identical. */
 export function match(ssim) {
   return Math.round(100 * Math.max(0, Math.min(1, ssim)));
+}
+
+/** matchText says how alike a reference's structure is to the photo's: its percentage, or in words where that rounds to none (a bare 0% reads as a fault). */
+export function matchText(ssim) {
+  const pct = match(ssim);
+  return pct > 0 ? `${pct}% structure match` : 'little structure in common';
 }
 
 /** shortLicense is the licence's name without the catalog's notes on where it was read. */
@@ -134,11 +160,10 @@ function renderRefs(matches) {
   const byMatch = (a, b) => b.ssim - a.ssim;
   same.sort(byMatch);
   other.sort(byMatch);
-  let heading;
-  if (!noun) heading = `The ${matches.length} “${adjective}” photos whose structure best matches yours`;
-  else if (!same.length) heading = `No “${adjective}” photo of a ${noun} in the collection: the closest of other subjects`;
-  else heading = `“${adjective}” photos of a ${noun} first (${same.length}), then other subjects`;
-  $('refs-heading').textContent = heading + (state.ownRef ? `. Using your own reference: ${state.ownRef.name}` : '');
+  if (!noun) ranked = `The ${matches.length} “${adjective}” photos whose structure best matches yours`;
+  else if (!same.length) ranked = `No “${adjective}” photo of a ${noun} in the collection: the closest of other subjects`;
+  else ranked = `“${adjective}” photos of a ${noun} first (${same.length}), then other subjects`;
+  heading();
   const groups = noun && same.length && other.length ? [[`${noun}`, same], ['other subjects', other]] : [[null, [...same, ...other]]];
   let first = true;
   for (const [title, ms] of groups) {
@@ -151,20 +176,24 @@ function renderRefs(matches) {
   lock(); // an answer that comes during a run gives locked cards
 }
 
+// heading says what the gallery shows and, while it is used, the user's
+// own reference: a card chosen after it takes that line away.
+function heading() {
+  const own = state.ownRef ? `Using your own reference: ${state.ownRef.name}` : '';
+  $('refs-heading').textContent = ranked && own ? `${ranked}. ${own}` : ranked || own;
+}
+
 function card(m, best) {
-  const pct = match(m.ssim);
+  const score = matchText(m.ssim);
   const lic = shortLicense(m.license);
-  const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${pct}% structure match, by ${author(m)}, ${lic}` });
+  const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${score}, by ${author(m)}, ${lic}` });
   if (best && !state.ownRef) input.checked = true;
-  input.addEventListener('change', () => {
-    set({ ownRef: null });
-    choose(m);
-  });
+  input.addEventListener('change', () => choose(m));
   const attr = el('span', { class: 'attr' }, `${author(m)} · ${lic}`);
   const c = el('label', { class: 'ref', title: m.description || '' },
     input,
     el('img', { src: m.picture, alt: '', loading: 'lazy', decoding: 'async' }),
-    el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, `${pct}% structure match`),
+    el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, score),
     el('span', {}, `${m.adjective} ${m.noun}`),
     attr);
   if (best) c.append(el('span', { class: 'best' }, 'closest'));
@@ -186,7 +215,6 @@ async function useOwn(f) {
     const own = await give(() => decodeOwn(f), { own: f.name, label: f.name }, f);
     if (!own) return;
     for (const r of document.querySelectorAll('input[name=ref]')) r.checked = false;
-    $('refs-heading').textContent = `Using your own reference: ${f.name}`;
   } catch (err) {
     say('ref-error', err.message);
   }
@@ -200,8 +228,11 @@ async function useOwn(f) {
 // fields and transferables; ownRef is the user's File, if it is theirs.
 async function give(fields, reference, ownRef = null) {
   const id = ++chosen;
+  const was = { ownChosen, ownRef: state.ownRef, reference: state.reference };
   ownChosen = !!ownRef;
-  set({ reference: null });
+  // A card takes the place of one's own picture at once: a photo taken
+  // meanwhile then drops the reference, as the worker does.
+  set(ownRef ? { reference: null } : { reference: null, ownRef: null });
   const turn = giving.then(async () => {
     if (id !== chosen) return;
     const [f, transfer = []] = await fields();
@@ -211,16 +242,29 @@ async function give(fields, reference, ownRef = null) {
   try {
     await turn;
   } catch (e) {
-    if (id === chosen) throw e;
+    if (id !== chosen) return false;
+    // A picture that could not be read or loaded never reached the
+    // engine, which still has the one from before: that one stays chosen.
+    ownChosen = was.ownChosen;
+    set({ ownRef: was.ownRef, reference: was.reference });
+    for (const r of document.querySelectorAll('input[name=ref]')) r.checked = r.value === was.reference?.file;
+    throw e;
   }
   if (id !== chosen) return false;
   set({ ownRef, reference });
   return true;
 }
 
-// decodeOwn returns the request's fields for the user's own picture f.
+// decodeOwn returns the request's fields for the user's own picture f, or
+// throws what is wrong with it.
 async function decodeOwn(f) {
   const bm = await decode(f, 'reference');
+  try {
+    check(bm, f.name || 'the pasted reference', 'reference');
+  } catch (e) {
+    bm.close();
+    throw e;
+  }
   return [{ bitmap: bm }, [bm]];
 }
 

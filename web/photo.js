@@ -37,10 +37,7 @@ export function init(eng) {
     input.value = ''; // choosing the same file again still fires
   });
   subscribe((changed) => {
-    if (changed.has('photo') && state.photo) {
-      const { name, w, h } = state.photo;
-      say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
-    }
+    if (changed.has('photo') && state.photo) info();
     if (changed.has('ready') && state.ready && held) {
       const f = held;
       held = null;
@@ -87,13 +84,29 @@ async function take(file) {
   // follows it once the worker is ready, else it could be overtaken.
   if (state.constants && !state.ready) {
     held = file;
+    waiting(file);
     return;
   }
   try {
     await setPhoto(file);
   } catch (e) {
     say('photo-error', e.message);
+    info(); // not the refused one's name, if it was waiting
   }
+}
+
+// info names the photo the page has, with its size (or one waiting for
+// the engine's first load).
+function info() {
+  if (!state.photo) return state.file ? waiting(state.file) : say('photo-info');
+  const { name, w, h } = state.photo;
+  say('photo-info', `${name} — ${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`);
+}
+
+// waiting names a photo taken before the engine can take it: else nothing
+// would show it was taken until then.
+function waiting(file) {
+  say('photo-info', `${file.name || 'pasted image'} — shown once the engine has loaded`);
 }
 
 /**
@@ -114,6 +127,7 @@ export async function setPhoto(file) {
     if (overtaken()) return;
     if (!state.constants) {
       set({ file });
+      waiting(file);
       return;
     }
     check(bitmap, file.name || 'the pasted photo');
@@ -152,9 +166,8 @@ export async function resend() {
   await engine.request('photo', { bitmap, screenW: sw, screenH: sh }, [bitmap]);
 }
 
-// check throws a plain-words error if the engine could not take a photo of
-// bitmap's size.
-function check(bitmap, name) {
+/** check throws a plain-words error if the engine could not take a photo (or, what, a reference) of bitmap's size. */
+export function check(bitmap, name, what = 'photo') {
   const { minSide, maxSide, maxPixels, maxAspect } = state.constants;
   const { width: w, height: h } = bitmap;
   if (w * h > maxPixels) {
@@ -171,7 +184,8 @@ function check(bitmap, name) {
     const why = Math.min(w, h) < minSide
       ? `it needs at least ${minSide} pixels on each side`
       : `it is too long and thin: scaled to ${SMALLEST_WORK} pixels on its long side for the transfer, its short side would be under ${minSide}`;
-    throw new Error(`“${name}” is ${w} × ${h} pixels, too small to give a mood to: ${why}. Choose a larger photo.`);
+    const use = what === 'photo' ? 'give a mood to' : 'borrow a mood from';
+    throw new Error(`“${name}” is ${w} × ${h} pixels, too small to ${use}: ${why}. Choose a larger ${what}.`);
   }
 }
 

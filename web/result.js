@@ -26,6 +26,7 @@ export function init(eng) {
   subscribe((changed) => {
     if (changed.has('result') || changed.has('photo')) reset();
     if (changed.has('result') || changed.has('running') || changed.has('exporting')) buttons();
+    if (['result', 'running', 'adjective', 'reference'].some((k) => changed.has(k))) note();
   });
   reset();
 }
@@ -33,7 +34,8 @@ export function init(eng) {
 // reset shows the slider and lines of the current result, or none.
 function reset() {
   const r = state.result;
-  const pct = r ? Math.round(state.strength * 100) : 100;
+  // With no result the slider rests at none: at 100% it read as a strength set.
+  const pct = r ? Math.round(state.strength * 100) : 0;
   $('strength').value = pct;
   $('strength-out').value = r ? `${pct}%` : '—';
   // The engine mixes a look's colour ahead of its light (look.Mix).
@@ -41,12 +43,23 @@ function reset() {
   const opens = state.networks[r?.backbone]?.defaults?.strength;
   $('strength-hint').textContent = r && lead
     ? `Colours reach full strength at ${lead}%; above that only brightness changes.${opens ? ` Opens at ${Math.round(opens * 100)}%, this network’s suggested strength.` : ''}`
-    : '';
+    : 'How much of the mood you get: set once a transfer is done.';
   if (!r) {
     $('dl-text').textContent = '';
     say('dl-error');
     if (!state.running) hideAfter();
   }
+}
+
+// note says so when the result shown was made with another mood or
+// reference than the ones chosen since: it stays (to compare, to
+// download) until a run makes the new one.
+function note() {
+  const r = state.result;
+  const ref = state.reference;
+  const same = (a, b) => (a.file || a.own) === (b.file || b.own);
+  const before = r && !state.running && (r.adjective !== state.adjective || (ref && !same(ref, r.reference)));
+  say('result-note', before ? `This is the result from before: ${r.adjective ? `“${r.adjective}”` : 'the mood'} from ${r.reference.label}. Transfer the mood to see your new choice.` : '');
 }
 
 function buttons() {
@@ -121,14 +134,16 @@ async function exportImage(format) {
 
 async function lut() {
   const result = state.result;
+  // Named now, as an image export is.
+  const file = `${name(result)}.cube`;
   say('dl-error');
   set({ exporting: 'lut' });
   try {
     const r = await engine.request('lut', { strength: state.strength });
-    save(new Blob([r.text], { type: 'text/plain' }), `${name(result)}.cube`);
-    $('dl-text').textContent = 'Saved the 3D LUT (.cube): load it in a photo or video editor to apply the global part of this look.';
+    save(new Blob([r.text], { type: 'text/plain' }), file);
+    if (state.result === result) $('dl-text').textContent = 'Saved the 3D LUT (.cube): load it in a photo or video editor to apply the global part of this look.';
   } catch (e) {
-    say('dl-error', e.message);
+    if (state.result === result) say('dl-error', e.message);
   } finally {
     set({ exporting: '' });
   }

@@ -127,11 +127,12 @@ async function start() {
       $('run').hidden = true;
     }
     showBefore();
-    // A cancelled run leaves the engine's last result as it was (a
-    // replaced worker has none): the result from before comes back, before
-    // the run lets go of the inputs, so that a run started at once is not
-    // covered by it.
-    if (previous && e.kind === 'cancelled') await restore(previous);
+    // A run cancelled, or failed on its network's download, leaves the
+    // engine's last result as it was (a replaced worker has none; a
+    // stopped engine may not answer): the result from before comes back,
+    // before the run lets go of the inputs, so that a run started at once
+    // is not covered by it.
+    if (previous && (e.kind === 'cancelled' || e.kind === 'download')) await restore(previous);
     set({ running: null });
   } finally {
     clock = null;

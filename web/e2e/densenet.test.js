@@ -81,6 +81,20 @@ function chosen(page) {
   return page.waitForFunction(() => /It is ready, and kept on this device/.test(document.querySelector('#net-text').textContent), null, { timeout: 120_000 });
 }
 
+// failLater holds the DenseNet121 weights' download of context (served
+// as before until now) until the function it returns is called, and then
+// fails it, as a connection lost.
+async function failLater(context) {
+  await context.unroute('**/models/densenet121.weights');
+  let fail;
+  const failing = new Promise((r) => { fail = r; });
+  await context.route('**/models/densenet121.weights', async (route) => {
+    await failing;
+    await route.abort().catch(() => {});
+  });
+  return fail;
+}
+
 const fetched = (log, f) => log.filter((r) => r.url.endsWith('/' + f.url) && !r.failed).length;
 
 test('site.json lists DenseNet121 after SqueezeNet', () => {
@@ -185,13 +199,7 @@ test('a tampered DenseNet121 download is refused, a cancelled one stops; both sa
   assert.match(await page.textContent('#backbone option[value=densenet121]'), /download\)$/);
 
   // A download that does not end: cancelled from the page.
-  await context.unroute('**/models/densenet121.weights');
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await context.route('**/models/densenet121.weights', async (route) => {
-    await held;
-    await route.abort().catch(() => {});
-  });
+  const release = await failLater(context);
   await page.selectOption('#backbone', 'densenet121');
   await page.waitForSelector('#net-cancel:not([hidden])');
   assert.ok(await page.isVisible('#net-progress'));
@@ -217,6 +225,20 @@ test('a tampered DenseNet121 download is refused, a cancelled one stops; both sa
   await page.click('#net-cancel');
   await page.waitForFunction(() => /was cancelled/.test(document.querySelector('#net-error').textContent), null, { timeout: 15_000 });
   release();
+
+  // A run of DenseNet121 whose download fails says why, and the result
+  // from before stays: the engine still has it.
+  const fail = await failLater(context);
+  await page.selectOption('#backbone', 'densenet121');
+  await page.waitForSelector('#net-cancel:not([hidden])');
+  await page.click('#start');
+  await page.waitForFunction(() => /Preparing/.test(document.querySelector('#run-text').textContent));
+  fail();
+  await page.waitForSelector('#run-error:not([hidden])', { timeout: 15_000 });
+  assert.match(await page.textContent('#run-error'), /densenet121 weights/);
+  await page.waitForSelector('#dl-png:not([disabled])', { timeout: 15_000 });
+  assert.ok(await page.isVisible('#after'), 'the result from before is not shown');
+  assert.match(await page.textContent('#strength-out'), /^\d+%$/);
 
   // Chosen again with the real file: a retry succeeds.
   await context.unroute('**/models/densenet121.weights');

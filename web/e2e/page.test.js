@@ -6,8 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import zlib from 'node:zlib';
-import { SITE, assetPath, launch, open, ready, imageSize, noUpload } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, imageSize, noUpload, png } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const photoBytes = readFileSync(photo);
@@ -54,6 +53,43 @@ test('first visit: the engine loads, the page says nothing is uploaded, a reload
   assert.match(await page.textContent('#privacy'), new RegExp(`keeps this page, its engine, model and reference index \\(${mb.replace('.', '\\.')}\\) and the ${refs} reference pictures, for offline use\\. It now works without a connection \\(\\d+(\\.\\d)? MB stored in all\\)\\.`));
   await page.settle();
   noUpload(first);
+  await context.close();
+});
+
+test('a photo chosen before the engine has loaded says it is taken, and is shown once it has', async () => {
+  // early opens a fresh page whose engine download is held back until
+  // release, and chooses file there.
+  async function early(file) {
+    const { context, page } = await open(browser);
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await context.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(SITE);
+    await page.setInputFiles('#photo-input', file);
+    await page.waitForSelector('#photo-info:not([hidden])');
+    assert.ok(await page.isHidden('#engine.ready'));
+    return { context, page, release };
+  }
+  let { context, page, release } = await early(photo);
+  assert.equal(await page.textContent('#photo-info'), 'kodim16.jpg — shown once the engine has loaded');
+  // A damaged one after it is refused at once; the one before still waits.
+  const corrupt = Buffer.from(photoBytes);
+  corrupt.fill(0x5a, 2, 2000);
+  await page.setInputFiles('#photo-input', { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: corrupt });
+  await page.waitForSelector('#photo-error:not([hidden])');
+  assert.equal(await page.textContent('#photo-info'), 'kodim16.jpg — shown once the engine has loaded');
+  release();
+  await page.waitForFunction(() => / px /.test(document.querySelector('#photo-info').textContent), null, { timeout: 120_000 });
+  assert.equal((await page.textContent('#photo-info')).split(' (')[0], `kodim16.jpg — ${W} × ${H} px`);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+  // One too small for the engine: refused once it has loaded, not named as taken.
+  ({ context, page, release } = await early({ name: 'dot.png', mimeType: 'image/png', buffer: png(1, 1) }));
+  release();
+  await page.waitForSelector('#photo-error:not([hidden])', { timeout: 120_000 });
+  assert.match(await page.textContent('#photo-error'), /“dot\.png” is 1 × 1 pixels, too small/);
+  assert.ok(await page.isHidden('#photo-info'), 'the refused photo is still named as taken');
+  assert.deepEqual(page.errors || [], []);
   await context.close();
 });
 
@@ -232,33 +268,3 @@ test('the moods on the page are the collection’s, with its polarity', async ()
   for (const m of tagline) assert.ok(m in polarity, `the tagline offers “${m}”, which is no mood of the collection`);
   await context.close();
 });
-
-// png returns a w×h grey PNG.
-function png(w, h) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b) => {
-    let c = 0xffffffff;
-    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc((w + 1) * h, 0x80);
-  for (let y = 0; y < h; y++) raw[y * (w + 1)] = 0; // filter: none
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, patchWorker, tamper } from './helpers.js';
+import { SITE, assetPath, launch, open, ready, imageSize, noUpload, metrics, patchWorker, tamper, png } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const photoBytes = readFileSync(photo);
@@ -111,7 +111,7 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
   const misty = refs.filter((r) => r.adjective === 'misty');
   assert.equal(cards.length, Math.min(6, misty.length));
   for (const [i, c] of cards.entries()) {
-    assert.match(c.score, /^\d{1,3}% structure match$/);
+    assert.match(c.score, /^([1-9]\d{0,2}% structure match|little structure in common)$/);
     assert.match(c.tags, /misty/);
     // One short line: author · licence, no notes on where the licence was read.
     assert.match(c.attr, /^[^·]+ · [^·();]+$/, `not author · licence: ${c.attr}`);
@@ -129,11 +129,49 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
     await page.waitForFunction(() => document.querySelectorAll('#refs input')[1].checked);
     await page.waitForFunction(() => !document.querySelector('#start').disabled);
   }
+  // A picture of one's own that cannot be used says why and loses
+  // nothing: the reference chosen stays, and a run can start with it.
+  const kept = await page.evaluate(() => window.sentimentDebug.state.reference?.file);
+  const unusable = [
+    [{ name: 'cut.jpg', mimeType: 'image/jpeg', buffer: photoBytes.subarray(0, 3000) }, '“cut.jpg” could not be read as a JPEG image'],
+    [{ name: 'dot.png', mimeType: 'image/png', buffer: png(8, 8) }, '“dot.png” is 8 × 8 pixels, too small to borrow a mood from: it needs at least 16 pixels on each side'],
+  ];
+  for (const [file, want] of unusable) {
+    await page.setInputFiles('#ref-input', file);
+    await page.waitForFunction((w) => document.querySelector('#ref-error').textContent.startsWith(w), want);
+    assert.equal(await page.evaluate(() => window.sentimentDebug.state.reference?.file), kept, `${file.name} took the reference away`);
+    assert.ok(await page.isEnabled('#start'), `${file.name} disabled Start`);
+  }
   // Or the user's own reference.
   await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
   await page.waitForFunction(() => /Using your own reference: bud-desert\.jpg/.test(document.querySelector('#refs-heading').textContent));
+  // Structure that rounds to no match at all (kodim16's edges against
+  // the cold photos': the least alike are negatively correlated) is said
+  // in words: a bare 0% reads as a fault.
+  await page.click('label.chip:has(input[value=cold])');
+  await page.waitForFunction(() => /^The \d+ “cold” photos/.test(document.querySelector('#refs-heading').textContent));
+  const scores = (await gallery(page)).map((c) => c.score);
+  assert.ok(scores.includes('little structure in common'), `scores: ${scores}`);
+  assert.ok(!scores.includes('0% structure match'), `scores: ${scores}`);
+  await page.click('label.chip:has(input[value=misty])');
+  await page.waitForFunction(() => /Using your own reference: bud-desert\.jpg/.test(document.querySelector('#refs-heading').textContent));
   assert.equal(await page.$$eval('#refs input:checked', (r) => r.length), 0);
   await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  // One dropped on that button is a reference too, not a new photo.
+  await page.evaluate(async (b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped.jpg', { type: 'image/jpeg' }));
+    const own = document.querySelector('.own-ref');
+    own.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    own.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, photoBytes.toString('base64'));
+  await page.waitForFunction(() => /Using your own reference: dropped\.jpg/.test(document.querySelector('#refs-heading').textContent));
+  assert.match(await page.textContent('#photo-info'), /^kodim16\.jpg/);
+  await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  // A card chosen after it: the heading no longer claims the own one.
+  await page.click('#refs .ref >> nth=0');
+  await page.waitForFunction(() => window.sentimentDebug.state.reference?.file);
+  assert.equal(await page.textContent('#refs-heading'), `The ${cards.length} “misty” photos whose structure best matches yours`);
   await page.settle();
   noUpload(log);
   await context.close();
@@ -195,7 +233,7 @@ test('a photo chosen while the one before is still being readied: the references
 function gallery(page) {
   return page.$$eval('#refs .ref', (rs) => rs.map((r) => ({
     score: r.querySelector('.score').textContent,
-    pct: Number(r.querySelector('.score').textContent.split('%')[0]),
+    pct: parseInt(r.querySelector('.score').textContent, 10) || 0, // 'little structure in common': 0
     attr: r.querySelector('.attr').textContent,
     tags: r.textContent,
     checked: r.querySelector('input').checked,
@@ -219,6 +257,20 @@ test('a short transfer: progress, live preview, the result at full size, strengt
   const m = await metrics(page);
   assert.ok(m.previews >= 2, `${m.previews} previews`);
   assert.equal(await page.$eval('#run-progress', (p) => p.value / p.max), 1);
+
+  // A drag across the picture moves the divider; each tag stays on its
+  // own picture, gone once the divider passes it.
+  const pic = await page.$eval('#after', (c) => c.getBoundingClientRect().toJSON());
+  const tags = () => page.$$eval('#tag-before, #tag-after', (ts) => ts.map((t) => getComputedStyle(t).visibility));
+  assert.deepEqual(await tags(), ['visible', 'visible']);
+  for (const [x, split, shown] of [[pic.left + 2, 0, ['hidden', 'visible']], [pic.right - 2, 100, ['visible', 'hidden']], [pic.left + pic.width / 2, 50, ['visible', 'visible']]]) {
+    await page.mouse.move(pic.left + pic.width / 2, pic.top + pic.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(x, pic.top + pic.height / 2, { steps: 4 });
+    await page.mouse.up();
+    assert.ok(Math.abs(Number(await page.inputValue('#split')) - split) <= 1, `split at ${await page.inputValue('#split')}, not ${split}`);
+    assert.deepEqual(await tags(), shown, `tags at split ${split}`);
+  }
 
   // The result opens at the network's default strength, drawn exactly.
   const opened = await page.evaluate(() => {
@@ -396,6 +448,7 @@ test('a photo and a mood chosen while a replaced worker loads are the ones it wo
   // The new worker is not ready yet: another photo, then another mood.
   const [w, h] = [512, 288];
   await page.setInputFiles('#photo-input', { name: 'bridge.jpg', mimeType: 'image/jpeg', buffer: readFileSync(assetPath('inputs/deb-bridge.jpg')) });
+  assert.equal(await page.textContent('#photo-info'), 'bridge.jpg — shown once the engine has loaded', 'the photo held is not said to be taken');
   const other = refs.find((r) => r.adjective !== 'misty').adjective;
   await page.click(`label.chip:has(input[value=${other}])`);
   await page.waitForSelector('#engine.ready', { timeout: 60_000 });
@@ -437,7 +490,38 @@ test('moods changed quickly: a run takes the last mood’s own reference, whiche
   await context.close();
 });
 
-test('a photo taken during an export: the file keeps the name of the photo it was made from', async () => {
+test('a reference picture that cannot be loaded says so, and the one chosen before stays', async () => {
+  // No service worker: it would answer without the route.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  const { page } = await open(context);
+  await start(page);
+  await settings(page, 3);
+  const [first, second] = await page.$$eval('#refs input', (is) => is.map((i) => i.value));
+  assert.ok(second, 'the collection needs two misty photos');
+  await page.waitForFunction(() => [...document.querySelectorAll('#refs img')].every((i) => i.complete));
+  const label = await page.evaluate(() => window.sentimentDebug.state.reference.label);
+  await context.route(second, (route) => route.abort());
+  await page.click('#refs .ref >> nth=1');
+  await page.waitForSelector('#ref-error:not([hidden])');
+  assert.match(await page.textContent('#ref-error'), /Could not load/);
+  assert.equal(await page.evaluate(() => window.sentimentDebug.state.reference?.file), first);
+  assert.deepEqual(await page.$$eval('#refs input', (is) => is.map((i) => i.checked)).then((c) => c.slice(0, 2)), [true, false]);
+  await page.click('#start');
+  await finished(page, 3);
+  assert.match(await page.textContent('#run-text'), new RegExp(`from ${label},`));
+  // One's own picture before it: that one stays, said so.
+  await page.setInputFiles('#ref-input', assetPath('refs/bud-desert.jpg'));
+  await page.waitForFunction(() => window.sentimentDebug.state.reference?.own === 'bud-desert.jpg');
+  await page.click('#refs .ref >> nth=1');
+  await page.waitForSelector('#ref-error:not([hidden])');
+  assert.equal(await page.evaluate(() => window.sentimentDebug.state.ownRef?.name), 'bud-desert.jpg');
+  assert.match(await page.textContent('#refs-heading'), /Using your own reference: bud-desert\.jpg$/);
+  assert.equal(await page.$$eval('#refs input:checked', (is) => is.length), 0);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('a photo taken during an export: the file keeps the name of the photo it was made from, the LUT’s too', async () => {
   // A slow device: the worker's encoder takes two seconds more.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', acceptDownloads: true });
   await patchWorker(context, `const encode = OffscreenCanvas.prototype.convertToBlob;
@@ -455,6 +539,18 @@ test('a photo taken during an export: the file keeps the name of the photo it wa
   })()]);
   assert.equal(dl.suggestedFilename(), 'kodim16-misty.jpg');
   assert.equal(await page.textContent('#dl-text'), '', 'the export’s line stayed with the next photo');
+  // The LUT too, slow to reach the worker.
+  await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  await page.click('#start');
+  await finished(page, 3);
+  await late(page, { lut: 1500, once: true });
+  const [lut] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), (async () => {
+    await page.click('#dl-lut');
+    await page.setInputFiles('#photo-input', { name: 'third.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
+    await page.waitForFunction(() => document.querySelector('#photo-info').textContent.startsWith('third.jpg'));
+  })()]);
+  assert.equal(lut.suggestedFilename(), 'again-misty.cube');
+  assert.equal(await page.textContent('#dl-text'), '', 'the LUT’s line stayed with the next photo');
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
@@ -508,6 +604,8 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   await page.waitForFunction(() => window.sentimentDebug.metrics.network !== undefined);
   assert.equal(await page.inputValue('#iterations'), '500', 'the default replaced the typed value');
   assert.equal(await page.textContent('#strength-out'), '—', 'a strength before any result');
+  assert.equal(await page.inputValue('#strength'), '0', 'the slider sits at a strength before any result');
+  assert.match(await page.textContent('#strength-hint'), /set once a transfer is done/);
   await page.click('#start');
   await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'cancel', 'focus left the controls');
@@ -534,13 +632,20 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   await page.fill('#iterations', '3');
   await page.click('#start');
   await finished(page, 3);
+  assert.ok(await page.isHidden('#result-note'));
   await page.click(`label.chip:has(input[value=${other}])`);
   await page.waitForFunction((o) => document.querySelector('#refs-heading').textContent.includes(`“${o}”`), other);
   assert.ok(await page.isVisible('#after'), 'the result went away');
+  // It says it is the mood's before, not the one chosen now.
+  assert.match(await page.textContent('#result-note'), /^This is the result from before: “misty” from misty \w+\./);
   const [lut] = await Promise.all([page.waitForEvent('download'), page.click('#dl-lut')]);
   assert.equal(lut.suggestedFilename(), 'kodim16-misty.cube');
   assert.match(await page.textContent('#dl-text'), /Saved the 3D LUT/);
   assert.equal(await page.inputValue('#iterations'), '3');
+  // Back to misty and its closest reference: the result is the choice's again.
+  await page.click('label.chip:has(input[value=misty])');
+  await page.waitForFunction(() => !document.querySelector('#start').disabled);
+  assert.ok(await page.isHidden('#result-note'));
 
   // A new photo: the last run's lines, result and downloads go with the old one.
   await page.setInputFiles('#photo-input', { name: 'again.jpg', mimeType: 'image/jpeg', buffer: photoBytes });
@@ -548,6 +653,8 @@ test('a run owns its inputs: they are locked while it runs, the result keeps its
   assert.ok(await page.isHidden('#run'), 'the last run’s progress stayed');
   assert.equal(await page.textContent('#dl-text'), '');
   assert.equal(await page.textContent('#strength-out'), '—');
+  assert.equal(await page.inputValue('#strength'), '0');
+  assert.ok(await page.isHidden('#result-note'));
   assert.ok(await page.isDisabled('#dl-jpeg'));
   assert.ok(await page.isHidden('#after'));
   assert.deepEqual(page.errors || [], []);
