@@ -4,7 +4,7 @@
 // state. All computing is in the engine's worker (engine.js, worker.js);
 // this thread decodes the photo, draws and reacts, so it never freezes.
 import { Engine } from './engine.js';
-import { $, mb, say } from './dom.js';
+import { $, mb } from './dom.js';
 import { state, set, debug } from './state.js';
 import * as photo from './photo.js';
 import * as moods from './moods.js';
@@ -57,12 +57,7 @@ async function load(reload, restore) {
     if (restore) await restore();
     box.classList.add('ready');
     $('engine-text').textContent = text;
-    set({ ready: true });
-    if (state.file && !state.photo) await photo.setPhoto(state.file).catch((e) => {
-      set({ file: null });
-      say('photo-info');
-      say('photo-error', e.message);
-    });
+    set({ ready: true }); // photo.js then takes a photo that waited for it
   } catch (e) {
     box.classList.add('failed');
     $('engine-text').textContent = e.message;

@@ -52,6 +52,11 @@ export class Engine {
     this.worker.postMessage({ type: 'cancel' });
   }
 
+  /** cancelReference stops the download of a reference picture, if one runs. */
+  cancelReference() {
+    this.worker.postMessage({ type: 'cancelReference' });
+  }
+
   /** cancelNetwork stops the download of the network name, if one runs. */
   cancelNetwork(name) {
     this.worker.postMessage({ type: 'cancelNetwork', name });

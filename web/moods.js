@@ -11,6 +11,10 @@ let seq = 0; // the latest retrieval: older answers are dropped
 let chosen = 0; // the latest reference chosen: older ones are not given or kept
 let ownChosen = false; // the latest chosen is the user's own picture
 let giving = Promise.resolve(); // the reference request in flight
+let asking = false; // a reference request is with the worker now
+// What the worker was last given: {reference, ownRef, seq} (seq the
+// ranking it was given during), or null.
+let given = null;
 let ranked = ''; // the heading of the references ranked last
 
 /** init wires the moods, the subject and the references to eng. */
@@ -40,7 +44,9 @@ export function init(eng) {
     e.stopPropagation();
     own.classList.remove('over');
     const f = e.dataTransfer.files[0];
-    if (f && !$('ref-input').disabled) useOwn(f);
+    if (!f) return;
+    if (!$('ref-input').disabled) useOwn(f);
+    else say('ref-error', locked() ? 'A transfer is running: cancel it before choosing another reference.' : 'The engine is loading: drop your picture again once it is ready.');
   });
   subscribe((changed) => {
     if (changed.has('vocabulary')) renderMoods();
@@ -120,7 +126,8 @@ export async function retrieve() {
     if (id !== seq) return;
     debug.metrics.retrieval = r.ms;
     renderRefs(r.matches);
-    if (r.matches.length && !state.ownRef) await choose(r.matches[0]);
+    // Not over one's own picture, even one still on its way.
+    if (r.matches.length && !state.ownRef && !ownChosen) await choose(r.matches[0]);
   } catch (e) {
     if (id !== seq) return;
     heading();
@@ -187,7 +194,7 @@ function card(m, best) {
   const score = matchText(m.ssim);
   const lic = shortLicense(m.license);
   const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${score}, by ${author(m)}, ${lic}` });
-  if (best && !state.ownRef) input.checked = true;
+  if (best && !state.ownRef && !ownChosen) input.checked = true;
   input.addEventListener('change', () => choose(m));
   const attr = el('span', { class: 'attr' }, `${author(m)} · ${lic}`);
   const c = el('label', { class: 'ref', title: m.description || '' },
@@ -228,15 +235,23 @@ async function useOwn(f) {
 // fields and transferables; ownRef is the user's File, if it is theirs.
 async function give(fields, reference, ownRef = null) {
   const id = ++chosen;
-  const was = { ownChosen, ownRef: state.ownRef, reference: state.reference };
   ownChosen = !!ownRef;
   // A card takes the place of one's own picture at once: a photo taken
   // meanwhile then drops the reference, as the worker does.
   set(ownRef ? { reference: null } : { reference: null, ownRef: null });
+  // The one before, if still downloading, is not wanted any more: it
+  // would hold this one back for as long as its server takes.
+  if (asking) engine.cancelReference();
   const turn = giving.then(async () => {
     if (id !== chosen) return;
     const [f, transfer = []] = await fields();
-    await engine.request('reference', f, transfer);
+    asking = true;
+    try {
+      await engine.request('reference', f, transfer);
+    } finally {
+      asking = false;
+    }
+    given = { reference, ownRef, seq };
   });
   giving = turn.catch(() => {});
   try {
@@ -244,10 +259,13 @@ async function give(fields, reference, ownRef = null) {
   } catch (e) {
     if (id !== chosen) return false;
     // A picture that could not be read or loaded never reached the
-    // engine, which still has the one from before: that one stays chosen.
-    ownChosen = was.ownChosen;
-    set({ ownRef: was.ownRef, reference: was.reference });
-    for (const r of document.querySelectorAll('input[name=ref]')) r.checked = r.value === was.reference?.file;
+    // engine, which still has the one it was given last: that one is
+    // chosen again, one's own picture always, a card only if no ranking
+    // (of another mood, subject or photo) has begun since.
+    const keep = given && (given.ownRef || given.seq === seq) ? given : null;
+    ownChosen = !!keep?.ownRef;
+    set({ ownRef: keep?.ownRef || null, reference: keep?.reference || null });
+    for (const r of document.querySelectorAll('input[name=ref]')) r.checked = r.value === keep?.reference?.file;
     throw e;
   }
   if (id !== chosen) return false;

@@ -38,10 +38,14 @@ export function init(eng) {
   });
   subscribe((changed) => {
     if (changed.has('photo') && state.photo) info();
-    if (changed.has('ready') && state.ready && held) {
-      const f = held;
+    // A photo taken while the engine loaded is taken once it is ready:
+    // the one held during a replaced worker's load, else the one waiting
+    // for the first load, unless a later one is still being read (it
+    // goes on by itself).
+    if (changed.has('ready') && state.ready) {
+      const f = held || (!state.photo && !state.reading && state.file);
       held = null;
-      take(f);
+      if (f) take(f);
     }
     if (changed.has('running')) {
       input.disabled = locked();
@@ -90,6 +94,8 @@ async function take(file) {
   try {
     await setPhoto(file);
   } catch (e) {
+    // Refused once the engine could take it: nothing waits any more.
+    if (state.ready && !state.photo) set({ file: null });
     say('photo-error', e.message);
     info(); // not the refused one's name, if it was waiting
   }
@@ -112,8 +118,8 @@ function waiting(file) {
 /**
  * setPhoto decodes file, checks it against the engine's limits, keeps a
  * display copy here and hands the full-size bitmap to the worker
- * (transferred, not copied). Before the engine is ready it only keeps the
- * file; the engine's load takes it from there.
+ * (transferred, not copied). Before the engine's first load it only keeps
+ * the file, which is taken once the engine is ready.
  */
 export async function setPhoto(file) {
   const id = ++taking;
@@ -122,6 +128,9 @@ export async function setPhoto(file) {
   const overtaken = () => id !== taking;
   let bitmap = null;
   let screen = null;
+  // Start waits for it: a run started meanwhile would take the photo
+  // before, and this one would reach the worker during the run.
+  set({ reading: true });
   try {
     bitmap = await decode(file, 'photo');
     if (overtaken()) return;
@@ -135,6 +144,7 @@ export async function setPhoto(file) {
     const [sw, sh] = fit(w, h, SCREEN);
     screen = await createImageBitmap(bitmap, { resizeWidth: sw, resizeHeight: sh, resizeQuality: 'high' });
     if (overtaken()) return;
+    if (locked()) throw new Error(BUSY);
     const full = bitmap;
     bitmap = null; // the worker's now
     const sent = ++sending;
@@ -156,6 +166,7 @@ export async function setPhoto(file) {
   } finally {
     bitmap?.close();
     screen?.close();
+    if (!overtaken()) set({ reading: false });
   }
 }
 

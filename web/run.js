@@ -25,7 +25,7 @@ export function init(eng, restart) {
   subscribe((changed) => {
     if (changed.has('photo')) clear();
     if (changed.has('backbone') || changed.has('networks')) defaults();
-    for (const k of ['ready', 'photo', 'reference', 'running', 'backbones']) {
+    for (const k of ['ready', 'photo', 'reading', 'reference', 'running', 'backbones']) {
       if (changed.has(k)) {
         buttons();
         break;
@@ -63,7 +63,7 @@ function defaults() {
 }
 
 function buttons() {
-  const canRun = state.ready && state.photo && state.reference && state.backbones.length > 0 && !state.running;
+  const canRun = state.ready && state.photo && !state.reading && state.reference && state.backbones.length > 0 && !state.running;
   $('start').disabled = !canRun;
   $('start').title = !state.backbones.length && state.ready ? 'This site was built without model weights.' : '';
   for (const id of ['size', 'iterations']) $(id).disabled = locked();

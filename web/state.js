@@ -14,7 +14,8 @@ export const state = {
   // defaults ({size, iterations, strength}), estimates ({[size]: {first, perIteration}})}
   networks: {},
   kept: null, // what the page keeps on this device: {bytes, networks, pictures}
-  file: null, // the photo's File: re-read only if the worker restarts
+  file: null, // the photo's File: re-read if the worker restarts; before the first load, the photo waiting for it
+  reading: false, // a photo is being read and handed to the worker: no run starts until it is in
   photo: null, // {id, name, w, h}: a new id for every photo taken
   screen: null, // ImageBitmap at display size: the "before"
   adjective: '',

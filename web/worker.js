@@ -26,16 +26,17 @@ let vocabulary = null;
 const backbones = new Map();
 const built = new Map(); // name → the 'backbone' event of a network built
 let full = null; // the photo at full size (ImageBitmap), held once
-let work = null; // {w, h, size}: the working copy the engine has
+let work = null; // {w, h, size, of, ms}: the working copy the engine has, of the photo of, made in ms
 let screen = null; // {w, h, rgba, alpha}: the display copy that strength previews use; alpha null if opaque
 let reference = null; // what the engine has as reference
 let transferring = false;
 // The transfer asked for that has not started in the engine yet (it waits
 // for its network, working copy or a probe to stop): a cancel rejects
 // stop, and the transfer gives up there.
-let preparing = null; // {stop: Promise}
+let preparing = null; // {stop: Promise, cancel()}
 let probing = null; // the running probe's promise (settles when it has stopped)
 const downloads = new Map(); // network name → AbortController of its download
+let referenceDownload = null; // the AbortController of the reference picture downloading
 let memory = null; // the engine's WebAssembly memory, for the figures
 const kept = new Map(); // url → bytes of the downloads assets.js keeps (engine, index, weights)
 
@@ -47,6 +48,9 @@ const STRIP_PIXELS = 1 << 20;
 // Iterations between two live previews of a transfer (each refits the
 // look and applies it: a cost the time estimate counts).
 const PREVIEW_EVERY = 5;
+// How long a reference picture's download may take before it is given up
+// with a message (a few hundred kB: only a stalled server takes this long).
+const REFERENCE_TIMEOUT_MS = 30_000;
 
 // call invokes a bridge function, turning its Error results into throws.
 function call(name, ...args) {
@@ -119,7 +123,7 @@ const handlers = {
   },
 
   async photo({ bitmap, screenW, screenH }) {
-    if (transferring) throw new Error('A transfer is running; cancel it first.');
+    if (transferring || preparing) throw new Error('A transfer is running; cancel it first.');
     full?.close();
     full = bitmap;
     work = null;
@@ -142,16 +146,28 @@ const handlers = {
   },
 
   async reference({ file, bitmap }) {
+    if (transferring || preparing) throw new Error('A transfer is running; cancel it first.');
     let bm = bitmap;
     if (file) {
-      let res;
+      // A newer reference chosen meanwhile stops this download
+      // (cancelReference): the page gives references one at a time, and
+      // one that never answers would hold back every later one.
+      referenceDownload?.abort();
+      const abort = new AbortController();
+      referenceDownload = abort;
+      const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(REFERENCE_TIMEOUT_MS)]);
       try {
-        res = await fetch(new URL(file, base));
-      } catch {
-        throw new Error('Could not load this reference picture: there is no connection and this browser has not kept it. Choose another, or use your own.');
+        const res = await fetch(new URL(file, base), { signal });
+        if (!res.ok) throw new Error(`Could not load the reference picture ${file} (${res.status}).`);
+        bm = await createImageBitmap(await res.blob());
+      } catch (e) {
+        if (abort.signal.aborted) throw cancelled('The reference was replaced by a newer one.');
+        if (e?.name === 'TimeoutError') throw new Error(`Could not load this reference picture: the server did not answer in ${REFERENCE_TIMEOUT_MS / 1000} s. Choose another, or use your own.`);
+        if (e instanceof TypeError) throw new Error('Could not load this reference picture: there is no connection and this browser has not kept it. Choose another, or use your own.');
+        throw e;
+      } finally {
+        if (referenceDownload === abort) referenceDownload = null;
       }
-      if (!res.ok) throw new Error(`Could not load the reference picture ${file} (${res.status}).`);
-      bm = await createImageBitmap(await res.blob());
     }
     // A reference needs no more detail than the working size the engine
     // compares at; the build ships them at that size already.
@@ -266,6 +282,10 @@ self.onmessage = async (e) => {
     else preparing?.cancel();
     return;
   }
+  if (m.type === 'cancelReference') {
+    referenceDownload?.abort();
+    return;
+  }
   if (m.type === 'cancelNetwork') {
     downloads.get(m.name)?.abort();
     return;
@@ -285,10 +305,11 @@ self.onmessage = async (e) => {
   }
 };
 
-// cancelled returns the error of a transfer cancelled before it started in
-// the engine, as the engine's own cancelled transfer reads.
-function cancelled() {
-  const e = new Error('The transfer was cancelled.');
+// cancelled returns the error of a request cancelled in the worker (a
+// transfer before it started in the engine, a reference's download), as
+// the engine's own cancelled transfer reads: the page hears 'cancelled'.
+function cancelled(message = 'The transfer was cancelled.') {
+  const e = new Error(message);
   e.name = 'Cancelled';
   return e;
 }

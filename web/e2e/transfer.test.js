@@ -347,6 +347,9 @@ test('a short transfer: progress, live preview, the result at full size, strengt
 test('the live preview keeps the photo’s detail; cancel in the middle of a run stops promptly and leaves the page working', async () => {
   const { context, page } = await open(browser);
   await start(page);
+  // The worker is not replaced here, however slow the machine: a
+  // replaced one has no result from before to give back.
+  await page.evaluate(() => { window.sentimentDebug.cancelWaitMs = 60_000; });
   await settings(page, 500);
   await page.click('#start');
   await page.waitForFunction(() => /Iteration [2-9]\d* of 500/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
@@ -450,6 +453,8 @@ test('a photo and a mood chosen while a replaced worker loads are the ones it wo
   await page.setInputFiles('#photo-input', { name: 'bridge.jpg', mimeType: 'image/jpeg', buffer: readFileSync(assetPath('inputs/deb-bridge.jpg')) });
   assert.equal(await page.textContent('#photo-info'), 'bridge.jpg — shown once the engine has loaded', 'the photo held is not said to be taken');
   const other = refs.find((r) => r.adjective !== 'misty').adjective;
+  // The moods are locked until it is (the click waits for that).
+  assert.ok(await page.isDisabled(`input[value=${other}]`), 'a mood can be chosen while the worker loads');
   await page.click(`label.chip:has(input[value=${other}])`);
   await page.waitForSelector('#engine.ready', { timeout: 60_000 });
   await settings(page, 3);
@@ -476,8 +481,8 @@ test('moods changed quickly: a run takes the last mood’s own reference, whiche
   await page.click(`label.chip:has(input[value=${a}])`);
   await page.click('#start');
   await finished(page, 3, a);
-  // A mood's reference reaches the worker after the next mood's: the
-  // engine and the page end with the last mood's all the same.
+  // A mood's reference is late to reach the worker, and the next mood's
+  // is chosen meanwhile: the engine and the page end with the last mood's.
   await late(page, { reference: 1500, once: true });
   await page.click(`label.chip:has(input[value=${b}])`);
   await page.waitForFunction(() => window.held === 'held');
@@ -517,6 +522,58 @@ test('a reference picture that cannot be loaded says so, and the one chosen befo
   assert.equal(await page.evaluate(() => window.sentimentDebug.state.ownRef?.name), 'bud-desert.jpg');
   assert.match(await page.textContent('#refs-heading'), /Using your own reference: bud-desert\.jpg$/);
   assert.equal(await page.$$eval('#refs input:checked', (is) => is.length), 0);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('a photo taken just before Start: the run waits for it, and is made from it', async () => {
+  const { context, page } = await open(browser);
+  await start(page);
+  await settings(page, 3);
+  // The next photo is slow to read: until it is in, Start is disabled
+  // (a run would take the photo before, and this one would reach the
+  // worker in the middle of it).
+  await page.evaluate(() => {
+    const scale = window.createImageBitmap;
+    window.createImageBitmap = async (src, ...a) => {
+      const b = await scale(src, ...a);
+      if (src?.name === 'bridge.jpg') await new Promise((r) => setTimeout(r, 1500));
+      return b;
+    };
+  });
+  await page.setInputFiles('#photo-input', { name: 'bridge.jpg', mimeType: 'image/jpeg', buffer: readFileSync(assetPath('inputs/deb-bridge.jpg')) });
+  assert.ok(await page.isDisabled('#start'), 'Start is enabled while a photo is being read');
+  await page.click('#start');
+  await finished(page, 3);
+  assert.match(await page.textContent('#photo-info'), /^bridge\.jpg — 512 × 288 px/);
+  assert.equal(await page.evaluate(() => window.sentimentDebug.state.result.photoId), await page.evaluate(() => window.sentimentDebug.state.photo.id));
+  assert.ok(await page.isHidden('#result-note'), 'the result reads as one from before');
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#dl-jpeg')]);
+  assert.deepEqual(imageSize(readFileSync(await dl.path())), { type: 'jpeg', w: 512, h: 288 });
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
+test('a reference picture whose server never answers does not hold back the next one chosen', async () => {
+  // No service worker: it would answer without the route.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  const { page } = await open(context);
+  await start(page);
+  await settings(page, 3);
+  const pictures = await page.$$eval('#refs input', (is) => is.map((i) => i.value));
+  assert.ok(pictures.length >= 3, 'the collection needs three misty photos');
+  await page.waitForFunction(() => [...document.querySelectorAll('#refs img')].every((i) => i.complete));
+  let asked;
+  const stalled = new Promise((r) => { asked = r; });
+  await context.route(pictures[1], () => asked()); // never answered
+  await page.click('#refs .ref >> nth=1');
+  await stalled;
+  await page.click('#refs .ref >> nth=2');
+  await page.waitForFunction((p) => window.sentimentDebug.state.reference?.file === p, pictures[2], { timeout: 15_000 });
+  assert.ok(await page.isHidden('#ref-error'), await page.textContent('#ref-error'));
+  assert.deepEqual(await page.$$eval('#refs input', (is) => is.map((i) => i.checked)).then((c) => c.slice(0, 3)), [false, false, true]);
+  await page.click('#start');
+  await finished(page, 3);
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });
