@@ -1,0 +1,178 @@
+//go:build goexperiment.simd && wasm
+
+package look
+
+import (
+	"simd/archsimd"
+
+	"sentiment/imaging"
+)
+
+// applyRows is applyRowsGo (apply.go) with WebAssembly v128 arithmetic.
+// A pixel's luma, luminance bin and model offset are computed four pixels
+// at a time (quad); its models cannot be: WebAssembly SIMD has no gather.
+// Nor has it a horizontal add, so a model's rows dotted with (r, g, b, 1)
+// would be summed lane by lane. Instead each model is stored by columns,
+// four floats each (the red, green and blue outputs' coefficient of one
+// input, and a zero lane): a model applied to a colour is then three
+// multiply-adds of columns by the broadcast r, g and b, giving the three
+// outputs in one vector (corners). The four models around a pixel are
+// applied first and their outputs interpolated: applyRowsGo's trilinear
+// weights in another order, so values agree to rounding, not bit for bit.
+//
+// Values depend on a row's place in the whole image alone, as in
+// applyRowsGo, so a strip gives what the whole image gives its rows.
+func (g *Grid) applyRows(dst, src *imaging.RGB, y0, fullH int, coef []float32) {
+	w, h := src.W, src.H
+	n := w * h
+	nx, nz := g.cx+1, g.bins+1
+	vrow := nx * nz   // vertices in one row of the grid
+	stride := nz * 16 // floats per vertex column (one x, all luminances)
+	rowAt := func(y int) (int, float32) {
+		iy, fy := axis((float64(y0+y)+0.5)/float64(fullH)*float64(g.cy), g.cy+1)
+		return iy, float32(fy)
+	}
+	// The grid rows this strip reads (rowAt is monotonic), by columns.
+	lo, _ := rowAt(0)
+	hi, _ := rowAt(h - 1)
+	tc := make([]float32, (hi+2-lo)*vrow*16)
+	for v := range (hi + 2 - lo) * vrow {
+		s := (*[12]float32)(coef[(lo*vrow+v)*12 : (lo*vrow+v)*12+12])
+		d := (*[16]float32)(tc[v*16 : v*16+16])
+		d[0], d[1], d[2] = s[0], s[4], s[8]
+		d[4], d[5], d[6] = s[1], s[5], s[9]
+		d[8], d[9], d[10] = s[2], s[6], s[10]
+		d[12], d[13], d[14] = s[3], s[7], s[11]
+	}
+	row := make([]float32, vrow*16)
+	colI := make([]int32, w)
+	colF := make([]float32, w)
+	for x := range w {
+		i, f := axis((float64(x)+0.5)/float64(w)*float64(g.cx), nx)
+		colI[x], colF[x] = int32(i*stride), float32(f)
+	}
+	kc := consts(g.bins)
+	for y := range h {
+		iy, f := rowAt(y)
+		a := tc[(iy-lo)*vrow*16 : (iy-lo+1)*vrow*16]
+		b := tc[(iy-lo+1)*vrow*16 : (iy-lo+2)*vrow*16]
+		// The row of models at this image row, interpolated in y.
+		vf := archsimd.BroadcastFloat32x4(f)
+		for k := 0; k+16 <= len(row) && k+16 <= len(a) && k+16 <= len(b); k += 16 {
+			a0 := archsimd.LoadFloat32x4Array((*[4]float32)(a[k : k+4]))
+			a1 := archsimd.LoadFloat32x4Array((*[4]float32)(a[k+4 : k+8]))
+			a2 := archsimd.LoadFloat32x4Array((*[4]float32)(a[k+8 : k+12]))
+			a3 := archsimd.LoadFloat32x4Array((*[4]float32)(a[k+12 : k+16]))
+			a0.Add(vf.Mul(archsimd.LoadFloat32x4Array((*[4]float32)(b[k : k+4])).Sub(a0))).StoreArray((*[4]float32)(row[k : k+4]))
+			a1.Add(vf.Mul(archsimd.LoadFloat32x4Array((*[4]float32)(b[k+4 : k+8])).Sub(a1))).StoreArray((*[4]float32)(row[k+4 : k+8]))
+			a2.Add(vf.Mul(archsimd.LoadFloat32x4Array((*[4]float32)(b[k+8 : k+12])).Sub(a2))).StoreArray((*[4]float32)(row[k+8 : k+12]))
+			a3.Add(vf.Mul(archsimd.LoadFloat32x4Array((*[4]float32)(b[k+12 : k+16])).Sub(a3))).StoreArray((*[4]float32)(row[k+12 : k+16]))
+		}
+		// Resliced to one length so that the compiler drops their bounds
+		// checks in the loop.
+		sr := src.Pix[y*w : (y+1)*w]
+		sg := src.Pix[n+y*w : n+(y+1)*w][:len(sr)]
+		sb := src.Pix[2*n+y*w : 2*n+(y+1)*w][:len(sr)]
+		dr := dst.Pix[y*w : (y+1)*w][:len(sr)]
+		dg := dst.Pix[n+y*w : n+(y+1)*w][:len(sr)]
+		db := dst.Pix[2*n+y*w : 2*n+(y+1)*w][:len(sr)]
+		colI, colF := colI[:len(sr)], colF[:len(sr)]
+		x := 0
+		for ; x+4 <= len(sr); x += 4 {
+			quad(row, stride, (*[4]float32)(sr[x:x+4]), (*[4]float32)(sg[x:x+4]), (*[4]float32)(sb[x:x+4]),
+				(*[4]int32)(colI[x:x+4]), (*[4]float32)(colF[x:x+4]), kc,
+				(*[4]float32)(dr[x:x+4]), (*[4]float32)(dg[x:x+4]), (*[4]float32)(db[x:x+4]))
+		}
+		if x < len(sr) {
+			// The last pixels through the same arithmetic, padded.
+			var r, g, b, fx, or, og, ob [4]float32
+			var ci [4]int32
+			copy(r[:], sr[x:])
+			copy(g[:], sg[x:])
+			copy(b[:], sb[x:])
+			copy(ci[:], colI[x:])
+			copy(fx[:], colF[x:])
+			quad(row, stride, &r, &g, &b, &ci, &fx, kc, &or, &og, &ob)
+			copy(dr[x:], or[:])
+			copy(dg[x:], og[:])
+			copy(db[x:], ob[:])
+		}
+	}
+}
+
+// corners returns the colour (r, g, b) mapped by the four models around
+// it, at offset o in row (a vertex column's luminances 16 floats apart,
+// the next column stride further), interpolated fz along luminance and fx
+// along x; lanes 0 to 2 are the red, green and blue outputs.
+func corners(row []float32, o, stride int, r, g, b, fz, fx float32) archsimd.Float32x4 {
+	c0 := (*[32]float32)(row[o : o+32])
+	c1 := (*[32]float32)(row[o+stride : o+stride+32])
+	vr := archsimd.BroadcastFloat32x4(r)
+	vg := archsimd.BroadcastFloat32x4(g)
+	vb := archsimd.BroadcastFloat32x4(b)
+	p00 := archsimd.LoadFloat32x4Array((*[4]float32)(c0[0:4])).Mul(vr).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[4:8])).Mul(vg)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[8:12])).Mul(vb)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[12:16])))
+	p01 := archsimd.LoadFloat32x4Array((*[4]float32)(c0[16:20])).Mul(vr).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[20:24])).Mul(vg)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[24:28])).Mul(vb)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[28:32])))
+	p10 := archsimd.LoadFloat32x4Array((*[4]float32)(c1[0:4])).Mul(vr).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c1[4:8])).Mul(vg)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c1[8:12])).Mul(vb)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c1[12:16])))
+	p11 := archsimd.LoadFloat32x4Array((*[4]float32)(c1[16:20])).Mul(vr).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c1[20:24])).Mul(vg)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c1[24:28])).Mul(vb)).
+		Add(archsimd.LoadFloat32x4Array((*[4]float32)(c1[28:32])))
+	vz := archsimd.BroadcastFloat32x4(fz)
+	q0 := p00.Add(vz.Mul(p01.Sub(p00)))
+	q1 := p10.Add(vz.Mul(p11.Sub(p10)))
+	return q0.Add(archsimd.BroadcastFloat32x4(fx).Mul(q1.Sub(q0)))
+}
+
+// quadConsts are the vectors quad uses, made once.
+type quadConsts struct {
+	kr, kg, kb, bins, zero, one archsimd.Float32x4
+	top, zeroI                  archsimd.Int32x4
+}
+
+func consts(bins int) *quadConsts {
+	return &quadConsts{
+		kr: archsimd.BroadcastFloat32x4(0.299), kg: archsimd.BroadcastFloat32x4(0.587), kb: archsimd.BroadcastFloat32x4(0.114),
+		bins: archsimd.BroadcastFloat32x4(float32(bins)), one: archsimd.BroadcastFloat32x4(1),
+		top: archsimd.BroadcastInt32x4(int32(bins - 1)),
+	}
+}
+
+// quad maps four pixels: their luma, bins and offsets at once (lanes are
+// pixels), then each pixel's four models (corners, lanes are channels).
+// The luma is imaging.LumaOf's, in its order of operations; truncation
+// saturates and takes NaN to 0, as int(z) and the clamp do in
+// applyRowsGo, and fz is NaN where z is, so NaN gives 0.
+func quad(row []float32, stride int, sr, sg, sb *[4]float32, ci *[4]int32, cf *[4]float32, k *quadConsts, dr, dg, db *[4]float32) {
+	vr := archsimd.LoadFloat32x4Array(sr)
+	vg := archsimd.LoadFloat32x4Array(sg)
+	vb := archsimd.LoadFloat32x4Array(sb)
+	z := k.kr.Mul(vr).Add(k.kg.Mul(vg)).Add(k.kb.Mul(vb)).Mul(k.bins)
+	iz := z.ConvertToInt32().Min(k.top).Max(k.zeroI)
+	fz := z.Sub(iz.ConvertToFloat32()).Max(k.zero).Min(k.one)
+	var o [4]int32
+	archsimd.LoadInt32x4Array(ci).Add(iz.ShiftAllLeft(4)).StoreArray(&o)
+	fx := archsimd.LoadFloat32x4Array(cf)
+	p0 := clampV(corners(row, int(o[0]), stride, vr.GetElem(0), vg.GetElem(0), vb.GetElem(0), fz.GetElem(0), fx.GetElem(0)), k)
+	p1 := clampV(corners(row, int(o[1]), stride, vr.GetElem(1), vg.GetElem(1), vb.GetElem(1), fz.GetElem(1), fx.GetElem(1)), k)
+	p2 := clampV(corners(row, int(o[2]), stride, vr.GetElem(2), vg.GetElem(2), vb.GetElem(2), fz.GetElem(2), fx.GetElem(2)), k)
+	p3 := clampV(corners(row, int(o[3]), stride, vr.GetElem(3), vg.GetElem(3), vb.GetElem(3), fz.GetElem(3), fx.GetElem(3)), k)
+	dr[0], dg[0], db[0] = p0.GetElem(0), p0.GetElem(1), p0.GetElem(2)
+	dr[1], dg[1], db[1] = p1.GetElem(0), p1.GetElem(1), p1.GetElem(2)
+	dr[2], dg[2], db[2] = p2.GetElem(0), p2.GetElem(1), p2.GetElem(2)
+	dr[3], dg[3], db[3] = p3.GetElem(0), p3.GetElem(1), p3.GetElem(2)
+}
+
+// clampV clamps to [0, 1]: not above zero (NaN included) to 0, then at
+// most 1, as clamp.
+func clampV(v archsimd.Float32x4, k *quadConsts) archsimd.Float32x4 {
+	return v.Masked(v.Greater(k.zero)).Min(k.one)
+}
