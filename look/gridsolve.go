@@ -215,18 +215,21 @@ func (l *lattice) solve(prior []float64, wt weights) []float64 {
 			r[i] = rhs[i] - q[i]
 			bb += rhs[i] * rhs[i]
 		}
-		precondition(z, r, chol)
+		rz := precondition(z, r, chol)
 		copy(p, z)
-		rz := dot(r, z)
-		for it := 0; it < cgMaxIter && dot(r, r) > cgTol*cgTol*bb; it++ {
-			l.apply(q, p, wt)
-			alpha := rz / dot(p, q)
+		// The dot products are summed in the passes that write their
+		// operands (in the same order as dot would): a pass over the
+		// vectors costs more than its arithmetic in WebAssembly.
+		rr := dot(r, r)
+		for it := 0; it < cgMaxIter && rr > cgTol*cgTol*bb; it++ {
+			alpha := rz / l.apply(q, p, wt)
+			rr = 0
 			for i := range x {
 				x[i] += alpha * p[i]
 				r[i] -= alpha * q[i]
+				rr += r[i] * r[i]
 			}
-			precondition(z, r, chol)
-			rz1 := dot(r, z)
+			rz1 := precondition(z, r, chol)
 			beta := rz1 / rz
 			rz = rz1
 			for i := range p {
@@ -260,8 +263,9 @@ func (l *lattice) edgeSum(v int, wt weights) float64 {
 	return s
 }
 
-// apply sets dst = H·src for one channel's unknowns (4 per vertex).
-func (l *lattice) apply(dst, src []float64, wt weights) {
+// apply sets dst = H·src for one channel's unknowns (4 per vertex) and
+// returns src·dst.
+func (l *lattice) apply(dst, src []float64, wt weights) (sd float64) {
 	nz, sx, sy := l.nz, l.nz, l.nz*l.nx
 	for iy := range l.ny {
 		for ix := range l.nx {
@@ -294,9 +298,14 @@ func (l *lattice) apply(dst, src []float64, wt weights) {
 				if iz < nz-1 {
 					edge(d, a, src[4*(v+1):], wt.z)
 				}
+				sd += a[0] * d[0]
+				sd += a[1] * d[1]
+				sd += a[2] * d[2]
+				sd += a[3] * d[3]
 			}
 		}
 	}
+	return sd
 }
 
 // edge adds w·(a − b) to d, for the first four values of each.
@@ -333,8 +342,9 @@ func cholesky4(a [4][4]float64, l []float64) {
 	}
 }
 
-// precondition sets z = P⁻¹·r, P the block diagonal factored in chol.
-func precondition(z, r, chol []float64) {
+// precondition sets z = P⁻¹·r, P the block diagonal factored in chol,
+// and returns r·z.
+func precondition(z, r, chol []float64) (rz float64) {
 	for v := 0; v < len(r)/4; v++ {
 		l := chol[10*v : 10*v+10]
 		b := r[4*v : 4*v+4]
@@ -349,7 +359,12 @@ func precondition(z, r, chol []float64) {
 		o[2] = (y2 - l[8]*o[3]) / l[5]
 		o[1] = (y1 - l[4]*o[2] - l[7]*o[3]) / l[2]
 		o[0] = (y0 - l[1]*o[1] - l[3]*o[2] - l[6]*o[3]) / l[0]
+		rz += b[0] * o[0]
+		rz += b[1] * o[1]
+		rz += b[2] * o[2]
+		rz += b[3] * o[3]
 	}
+	return rz
 }
 
 func dot(a, b []float64) float64 {
