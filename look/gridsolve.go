@@ -78,8 +78,6 @@ func (l *lattice) splat(in, target *imaging.RGB, rho float64) error {
 	cx, cy, cz := float64(l.nx-1), float64(l.ny-1), float64(l.nz-1)
 	rv := l.nx * l.nz // vertices in a row of y
 	tm, tb := make([]float64, 10*rv), make([]float64, 12*rv)
-	var q [10]float64
-	var s [12]float64
 	for y := range h {
 		clear(tm)
 		clear(tb)
@@ -93,19 +91,10 @@ func (l *lattice) splat(in, target *imaging.RGB, rho float64) error {
 			ix, fx := axis((float64(x)+0.5)/float64(w)*cx, l.nx)
 			z := float64(imaging.LumaOf(in.Pix[i], in.Pix[n+i], in.Pix[2*n+i]))
 			iz, fz := axis(z*cz, l.nz)
-			xt := [4]float64{r, g, b, 1}
-			k := 0
-			for a := range 4 {
-				for c := a; c < 4; c++ {
-					q[k] = xt[a] * xt[c]
-					k++
-				}
-			}
-			for c := range 3 {
-				for a := range 4 {
-					s[c*4+a] = xt[a] * t[c]
-				}
-			}
+			// x̃x̃ᵀ's upper triangle and x̃·t_c, x̃ = (r, g, b, 1), written
+			// out: a loop branch costs more than its body in WebAssembly.
+			q := [10]float64{r * r, r * g, r * b, r, g * g, g * b, g, b * b, b, 1}
+			s := [12]float64{r * t[0], g * t[0], b * t[0], t[0], r * t[1], g * t[1], b * t[1], t[1], r * t[2], g * t[2], b * t[2], t[2]}
 			base := ix*l.nz + iz
 			for dx := range 2 {
 				wx := (1-fx)*float64(1-dx) + fx*float64(dx)
@@ -115,13 +104,29 @@ func (l *lattice) splat(in, target *imaging.RGB, rho float64) error {
 						continue
 					}
 					v := base + dx*l.nz + dz
-					mv, bv := tm[10*v:10*v+10], tb[12*v:12*v+12]
-					for k := range mv {
-						mv[k] += wt * q[k]
-					}
-					for k := range bv {
-						bv[k] += wt * s[k]
-					}
+					mv, bv := (*[10]float64)(tm[10*v:10*v+10]), (*[12]float64)(tb[12*v:12*v+12])
+					mv[0] += wt * q[0]
+					mv[1] += wt * q[1]
+					mv[2] += wt * q[2]
+					mv[3] += wt * q[3]
+					mv[4] += wt * q[4]
+					mv[5] += wt * q[5]
+					mv[6] += wt * q[6]
+					mv[7] += wt * q[7]
+					mv[8] += wt * q[8]
+					mv[9] += wt * q[9]
+					bv[0] += wt * s[0]
+					bv[1] += wt * s[1]
+					bv[2] += wt * s[2]
+					bv[3] += wt * s[3]
+					bv[4] += wt * s[4]
+					bv[5] += wt * s[5]
+					bv[6] += wt * s[6]
+					bv[7] += wt * s[7]
+					bv[8] += wt * s[8]
+					bv[9] += wt * s[9]
+					bv[10] += wt * s[10]
+					bv[11] += wt * s[11]
 				}
 			}
 		}
