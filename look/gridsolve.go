@@ -313,12 +313,15 @@ func (l *lattice) apply(dst, src []float64, wt weights) (sd float64) {
 	return sd
 }
 
-// edge adds w·(a − b) to d, for the first four values of each.
+// edge adds w·(a − b) to d, for the first four values of each; written
+// out, as a loop of four costs more in branches than in arithmetic in
+// WebAssembly.
 func edge(d, a, b []float64, w float64) {
 	d, a, b = d[:4], a[:4], b[:4]
-	for k := range 4 {
-		d[k] += w * (a[k] - b[k])
-	}
+	d[0] += w * (a[0] - b[0])
+	d[1] += w * (a[1] - b[1])
+	d[2] += w * (a[2] - b[2])
+	d[3] += w * (a[3] - b[3])
 }
 
 // cholesky4 factors the symmetric positive-definite a = L·Lᵀ into l, the
