@@ -13,12 +13,7 @@ func (g *Grid) applyRowsGo(dst, src *imaging.RGB, y0, fullH int, coef []float32)
 	nx, nz := g.cx+1, g.bins+1
 	stride := nz * 12 // floats per vertex column (one x, all luminances)
 	row := make([]float32, nx*stride)
-	colI := make([]int32, w)
-	colF := make([]float32, w)
-	for x := range w {
-		i, f := axis((float64(x)+0.5)/float64(w)*float64(g.cx), nx)
-		colI[x], colF[x] = int32(i*stride), float32(f)
-	}
+	colI, colF := g.columns(w, stride)
 	bins := float32(g.bins)
 	for y := range h {
 		// The row's place in the whole image decides its models.
@@ -72,4 +67,17 @@ func (g *Grid) applyRowsGo(dst, src *imaging.RGB, y0, fullH int, coef []float32)
 			db[x] = clamp(m8*r + m9*gg + m10*bb + m11)
 		}
 	}
+}
+
+// columns returns, for each of w pixel columns, the offset in a row of
+// models (vertex columns stride floats apart) of the vertex column left of
+// it and its weight on the one right of it.
+func (g *Grid) columns(w, stride int) ([]int32, []float32) {
+	colI := make([]int32, w)
+	colF := make([]float32, w)
+	for x := range w {
+		i, f := axis((float64(x)+0.5)/float64(w)*float64(g.cx), g.cx+1)
+		colI[x], colF[x] = int32(i*stride), float32(f)
+	}
+	return colI, colF
 }

@@ -49,12 +49,7 @@ func (g *Grid) applyRows(dst, src *imaging.RGB, y0, fullH int, coef []float32) {
 		d[12], d[13], d[14] = s[3], s[7], s[11]
 	}
 	row := make([]float32, vrow*16)
-	colI := make([]int32, w)
-	colF := make([]float32, w)
-	for x := range w {
-		i, f := axis((float64(x)+0.5)/float64(w)*float64(g.cx), nx)
-		colI[x], colF[x] = int32(i*stride), float32(f)
-	}
+	colI, colF := g.columns(w, stride)
 	kc := consts(g.bins)
 	for y := range h {
 		iy, f := rowAt(y)
