@@ -18,7 +18,10 @@ import (
 // multiply-adds of columns by the broadcast r, g and b, giving the three
 // outputs in one vector. The four models around a pixel are
 // applied first and their outputs interpolated: applyRowsGo's trilinear
-// weights in another order, so values agree to rounding, not bit for bit.
+// weights in another order, so values agree to rounding, not bit for bit,
+// for finite colours; an infinite channel gives 0 here (the corners'
+// infinite outputs interpolated make NaN), where applyRowsGo gives 0 or 1
+// by its interpolated model's sign. The page's pixels come from bytes.
 // BenchmarkApply in node, CPU ns a pixel: plain Go 47.5; this, a pixel at
 // a time with the luma and bin in scalar code, 30; four pixels' luma and
 // bins at once, a call per pixel for its models, 17.9; a call per four
