@@ -495,12 +495,18 @@ test('moods changed quickly: a run takes the last mood’s own reference, whiche
   await context.close();
 });
 
-test('a reference picture that cannot be loaded says so, and the one chosen before stays', async () => {
-  // No service worker: it would answer without the route.
+// routed opens a page whose requests a test's routes answer (no service
+// worker: it would answer without them), ready for a short run.
+async function routed() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   const { page } = await open(context);
   await start(page);
   await settings(page, 3);
+  return { context, page };
+}
+
+test('a reference picture that cannot be loaded says so, and the one chosen before stays', async () => {
+  const { context, page } = await routed();
   const [first, second] = await page.$$eval('#refs input', (is) => is.map((i) => i.value));
   assert.ok(second, 'the collection needs two misty photos');
   await page.waitForFunction(() => [...document.querySelectorAll('#refs img')].every((i) => i.complete));
@@ -555,11 +561,7 @@ test('a photo taken just before Start: the run waits for it, and is made from it
 });
 
 test('a reference picture whose server never answers does not hold back the next one chosen', async () => {
-  // No service worker: it would answer without the route.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
-  const { page } = await open(context);
-  await start(page);
-  await settings(page, 3);
+  const { context, page } = await routed();
   const pictures = await page.$$eval('#refs input', (is) => is.map((i) => i.value));
   assert.ok(pictures.length >= 3, 'the collection needs three misty photos');
   await page.waitForFunction(() => [...document.querySelectorAll('#refs img')].every((i) => i.complete));
