@@ -152,20 +152,23 @@ const handlers = {
       // A newer reference chosen meanwhile stops this download
       // (cancelReference): the page gives references one at a time, and
       // one that never answers would hold back every later one.
+      // One controller for both (AbortSignal.any is too new for some
+      // browsers): the reason tells a timeout from a newer choice.
       referenceDownload?.abort();
       const abort = new AbortController();
       referenceDownload = abort;
-      const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(REFERENCE_TIMEOUT_MS)]);
+      const timer = setTimeout(() => abort.abort('timeout'), REFERENCE_TIMEOUT_MS);
       try {
-        const res = await fetch(new URL(file, base), { signal });
+        const res = await fetch(new URL(file, base), { signal: abort.signal });
         if (!res.ok) throw new Error(`Could not load the reference picture ${file} (${res.status}).`);
         bm = await createImageBitmap(await res.blob());
       } catch (e) {
+        if (abort.signal.reason === 'timeout') throw new Error(`Could not load this reference picture: the server did not answer in ${REFERENCE_TIMEOUT_MS / 1000} s. Choose another, or use your own.`);
         if (abort.signal.aborted) throw cancelled('The reference was replaced by a newer one.');
-        if (e?.name === 'TimeoutError') throw new Error(`Could not load this reference picture: the server did not answer in ${REFERENCE_TIMEOUT_MS / 1000} s. Choose another, or use your own.`);
         if (e instanceof TypeError) throw new Error('Could not load this reference picture: there is no connection and this browser has not kept it. Choose another, or use your own.');
         throw e;
       } finally {
+        clearTimeout(timer);
         if (referenceDownload === abort) referenceDownload = null;
       }
     }

@@ -580,6 +580,27 @@ test('a reference picture whose server never answers does not hold back the next
   await context.close();
 });
 
+test('a reference picture whose server never answers is given up with a message, and the one before stays', async () => {
+  // The worker's 30 s wait for a reference picture, shortened to 1 s.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  await patchWorker(context, `const wait = setTimeout;
+    globalThis.setTimeout = (f, ms, ...a) => wait(f, ms === 30_000 ? 1000 : ms, ...a);`);
+  const { page } = await open(context);
+  await start(page);
+  await settings(page, 3);
+  const pictures = await page.$$eval('#refs input', (is) => is.map((i) => i.value));
+  await page.waitForFunction(() => [...document.querySelectorAll('#refs img')].every((i) => i.complete));
+  await context.route(pictures[1], () => {}); // never answered
+  await page.click('#refs .ref >> nth=1');
+  await page.waitForSelector('#ref-error:not([hidden])', { timeout: 15_000 });
+  assert.match(await page.textContent('#ref-error'), /did not answer in 30 s/);
+  assert.equal(await page.evaluate(() => window.sentimentDebug.state.reference?.file), pictures[0]);
+  assert.deepEqual(await page.$$eval('#refs input', (is) => is.map((i) => i.checked)).then((c) => c.slice(0, 2)), [true, false]);
+  assert.ok(await page.isEnabled('#start'));
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('a photo taken during an export: the file keeps the name of the photo it was made from, the LUT’s too', async () => {
   // A slow device: the worker's encoder takes two seconds more.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block', acceptDownloads: true });
