@@ -113,11 +113,7 @@ async function start() {
       const l = await engine.request('strength', { value: at });
       lead = { at, bitmap: onWhite(l.rgba, l.w, l.h) };
     }
-    if (strength !== 1) {
-      const s = await engine.request('strength', { value: strength });
-      drawAfter(s.rgba, s.w, s.h);
-      debug.metrics.strengthDrawn = strength;
-    }
+    if (strength !== 1) await drawAt(strength);
     set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap, lead }, strength });
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {
@@ -187,14 +183,19 @@ async function cancel() {
 // restore shows a result again, at its strength, as the engine still has it.
 async function restore({ result, strength }) {
   try {
-    const s = await engine.request('strength', { value: strength });
-    drawAfter(s.rgba, s.w, s.h);
-    debug.metrics.strengthDrawn = strength;
+    await drawAt(strength);
     set({ result, strength });
     $('run-text').textContent += ' The result from before is back.';
   } catch {
     // The engine lost it after all: no result, as after any failed run.
   }
+}
+
+// drawAt draws the engine's result at strength v, exactly.
+async function drawAt(v) {
+  const s = await engine.request('strength', { value: v });
+  drawAfter(s.rgba, s.w, s.h);
+  debug.metrics.strengthDrawn = v;
 }
 
 // onWhite returns an opaque bitmap of rgba (w×h) composited on white, as
