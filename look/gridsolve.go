@@ -78,6 +78,11 @@ func (l *lattice) splat(in, target *imaging.RGB, rho float64) error {
 	cx, cy, cz := float64(l.nx-1), float64(l.ny-1), float64(l.nz-1)
 	rv := l.nx * l.nz // vertices in a row of y
 	tm, tb := make([]float64, 10*rv), make([]float64, 12*rv)
+	// A pixel's place in x depends on its column alone: once per column.
+	colI, colF := make([]int, w), make([]float64, w)
+	for x := range w {
+		colI[x], colF[x] = axis((float64(x)+0.5)/float64(w)*cx, l.nx)
+	}
 	for y := range h {
 		clear(tm)
 		clear(tb)
@@ -88,7 +93,7 @@ func (l *lattice) splat(in, target *imaging.RGB, rho float64) error {
 			if math.IsNaN(r+g+b+t[0]+t[1]+t[2]) || math.IsInf(r+g+b+t[0]+t[1]+t[2], 0) {
 				return errNonFinite
 			}
-			ix, fx := axis((float64(x)+0.5)/float64(w)*cx, l.nx)
+			ix, fx := colI[x], colF[x]
 			z := float64(imaging.LumaOf(in.Pix[i], in.Pix[n+i], in.Pix[2*n+i]))
 			iz, fz := axis(z*cz, l.nz)
 			// x̃x̃ᵀ's upper triangle and x̃·t_c, x̃ = (r, g, b, 1), written
