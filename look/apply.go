@@ -3,11 +3,11 @@ package look
 import "sentiment/imaging"
 
 // applyRowsGo is ApplyRows's loop in plain Go, once its arguments are
-// checked and the strength is mixed into coef (g's coefficients, or a
-// mixed copy of them): the whole of it in a scalar build
+// checked and the strength is mixed into coef (g's coefficients from grid
+// row lo on, or a mixed copy of them): the whole of it in a scalar build
 // (apply_scalar.go), the reference the SIMD loop is tested against in a
 // SIMD one (apply_simd.go).
-func (g *Grid) applyRowsGo(dst, src *imaging.RGB, y0, fullH int, coef []float32) {
+func (g *Grid) applyRowsGo(dst, src *imaging.RGB, y0, fullH, lo int, coef []float32) {
 	w, h := src.W, src.H
 	n := w * h
 	nx, nz := g.cx+1, g.bins+1
@@ -17,10 +17,10 @@ func (g *Grid) applyRowsGo(dst, src *imaging.RGB, y0, fullH int, coef []float32)
 	bins := float32(g.bins)
 	for y := range h {
 		// The row's place in the whole image decides its models.
-		iy, fy := axis((float64(y0+y)+0.5)/float64(fullH)*float64(g.cy), g.cy+1)
+		iy, f := g.rowAt(y0, fullH, y)
+		iy -= lo
 		a := coef[iy*nx*stride : (iy+1)*nx*stride]
 		b := coef[(iy+1)*nx*stride : (iy+2)*nx*stride]
-		f := float32(fy)
 		for k := range row {
 			row[k] = a[k] + f*(b[k]-a[k])
 		}
@@ -67,6 +67,14 @@ func (g *Grid) applyRowsGo(dst, src *imaging.RGB, y0, fullH int, coef []float32)
 			db[x] = clamp(m8*r + m9*gg + m10*bb + m11)
 		}
 	}
+}
+
+// rowAt returns the grid row above row y of a strip that starts at row y0
+// of an image fullH rows high, and the weight of the row below it: a
+// row's models depend on its place in the whole image alone.
+func (g *Grid) rowAt(y0, fullH, y int) (int, float32) {
+	iy, fy := axis((float64(y0+y)+0.5)/float64(fullH)*float64(g.cy), g.cy+1)
+	return iy, float32(fy)
 }
 
 // columns returns, for each of w pixel columns, the offset in a row of

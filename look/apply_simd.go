@@ -29,22 +29,16 @@ import (
 //
 // Values depend on a row's place in the whole image alone, as in
 // applyRowsGo, so a strip gives what the whole image gives its rows.
-func (g *Grid) applyRows(dst, src *imaging.RGB, y0, fullH int, coef []float32) {
+func (g *Grid) applyRows(dst, src *imaging.RGB, y0, fullH, lo int, coef []float32) {
 	w, h := src.W, src.H
 	n := w * h
 	nx, nz := g.cx+1, g.bins+1
 	vrow := nx * nz   // vertices in one row of the grid
 	stride := nz * 16 // floats per vertex column (one x, all luminances)
-	rowAt := func(y int) (int, float32) {
-		iy, fy := axis((float64(y0+y)+0.5)/float64(fullH)*float64(g.cy), g.cy+1)
-		return iy, float32(fy)
-	}
-	// The grid rows this strip reads (rowAt is monotonic), by columns.
-	lo, _ := rowAt(0)
-	hi, _ := rowAt(h - 1)
-	tc := make([]float32, (hi+2-lo)*vrow*16)
-	for v := range (hi + 2 - lo) * vrow {
-		s := (*[12]float32)(coef[(lo*vrow+v)*12 : (lo*vrow+v)*12+12])
+	// The grid rows this strip reads (coef, from row lo on), by columns.
+	tc := make([]float32, len(coef)/12*16)
+	for v := range len(coef) / 12 {
+		s := (*[12]float32)(coef[v*12 : v*12+12])
 		d := (*[16]float32)(tc[v*16 : v*16+16])
 		d[0], d[1], d[2] = s[0], s[4], s[8]
 		d[4], d[5], d[6] = s[1], s[5], s[9]
@@ -55,7 +49,7 @@ func (g *Grid) applyRows(dst, src *imaging.RGB, y0, fullH int, coef []float32) {
 	colI, colF := g.columns(w, stride)
 	kc := consts(g.bins)
 	for y := range h {
-		iy, f := rowAt(y)
+		iy, f := g.rowAt(y0, fullH, y)
 		a := tc[(iy-lo)*vrow*16 : (iy-lo+1)*vrow*16]
 		b := tc[(iy-lo+1)*vrow*16 : (iy-lo+2)*vrow*16]
 		// The row of models at this image row, interpolated in y.
@@ -135,10 +129,7 @@ func quads(row []float32, stride int, sr, sg, sb []float32, ci []int32, cf []flo
 			fz := z.Sub(iz.ConvertToFloat32()).Max(k.zero).Min(k.one)
 			var o [4]int32
 			archsimd.LoadInt32x4Array(ci).Add(iz.ShiftAllLeft(4)).StoreArray(&o)
-			var rs, gs, bs, zs [4]float32
-			vr.StoreArray(&rs)
-			vg.StoreArray(&gs)
-			vb.StoreArray(&bs)
+			var zs [4]float32
 			fz.StoreArray(&zs)
 			// A loop over the pixels, not a call per pixel: calls are
 			// costly in Go's WebAssembly (arguments and results go
@@ -146,9 +137,9 @@ func quads(row []float32, stride int, sr, sg, sb []float32, ci []int32, cf []flo
 			for l := range 4 {
 				c0 := (*[32]float32)(row[o[l] : o[l]+32])
 				c1 := (*[32]float32)(row[int(o[l])+stride : int(o[l])+stride+32])
-				vr := archsimd.BroadcastFloat32x4(rs[l])
-				vg := archsimd.BroadcastFloat32x4(gs[l])
-				vb := archsimd.BroadcastFloat32x4(bs[l])
+				vr := archsimd.BroadcastFloat32x4(sr[l])
+				vg := archsimd.BroadcastFloat32x4(sg[l])
+				vb := archsimd.BroadcastFloat32x4(sb[l])
 				p00 := archsimd.LoadFloat32x4Array((*[4]float32)(c0[0:4])).Mul(vr).
 					Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[4:8])).Mul(vg)).
 					Add(archsimd.LoadFloat32x4Array((*[4]float32)(c0[8:12])).Mul(vb)).

@@ -17,8 +17,8 @@ func applyBoth(t *testing.T, g *Grid, src *imaging.RGB, s float32) (got, want *i
 	coef := make([]float32, len(g.coef))
 	mixAffines(coef, g.coef, MixAt(s))
 	got, want = imaging.NewRGB(src.W, src.H), imaging.NewRGB(src.W, src.H)
-	g.applyRows(got, src, 0, src.H, coef)
-	g.applyRowsGo(want, src, 0, src.H, coef)
+	g.applyRows(got, src, 0, src.H, 0, coef)
+	g.applyRowsGo(want, src, 0, src.H, 0, coef)
 	return got, want
 }
 

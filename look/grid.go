@@ -270,14 +270,19 @@ func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32)
 		}
 		return nil
 	}
-	// The strength mixed into the models once (a few thousand of them)
-	// rather than into every pixel's colour.
-	coef := g.coef
+	// The grid rows the strip reads (rowAt is monotonic), with the
+	// strength mixed into their models once rather than into every
+	// pixel's colour: an export applies a grid in many strips.
+	lo, _ := g.rowAt(y0, fullH, 0)
+	hi, _ := g.rowAt(y0, fullH, src.H-1)
+	rowLen := (g.cx + 1) * (g.bins + 1) * 12
+	coef := g.coef[lo*rowLen : (hi+2)*rowLen]
 	if strength != 1 {
-		coef = make([]float32, len(g.coef))
-		mixAffines(coef, g.coef, MixAt(strength))
+		mixed := make([]float32, len(coef))
+		mixAffines(mixed, coef, MixAt(strength))
+		coef = mixed
 	}
-	g.applyRows(dst, src, y0, fullH, coef)
+	g.applyRows(dst, src, y0, fullH, lo, coef)
 	return nil
 }
 
