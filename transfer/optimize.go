@@ -121,9 +121,15 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 	for _, e := range o.Extra {
 		refs = append(refs, Weighted{working(e.Image, p.Size), e.Weight})
 	}
-	l, err := newLoss(net, p, in, refs)
-	if err != nil {
-		return nil, err
+	// The network's targets serve the iterations alone: a run of none
+	// (the optimization's first iterate, as evaluation's ours-start) skips
+	// their forward passes.
+	var l *loss
+	var err error
+	if p.Iterations > 0 {
+		if l, err = newLoss(net, p, in, refs); err != nil {
+			return nil, err
+		}
 	}
 	first := in.Clone()
 	if p.Start > 0 {
