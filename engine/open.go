@@ -133,7 +133,7 @@ func OpenIndex(path, dir string) (*retrieval.Index, string, error) {
 			return nil, "", err
 		}
 		base := filepath.Join(root, "refs")
-		ix, err := retrieval.Build(base, nil)
+		ix, err := retrieval.Build(base, nil, nil)
 		return ix, base, err
 	}
 	data, err := os.ReadFile(path)
