@@ -76,7 +76,7 @@ const handlers = {
     // belongs to, which drops it (and with it the network's defaults).
     // Every network built so far says so again, after the answer.
     setTimeout(() => { for (const ev of built.values()) post(ev); });
-    return { vocabulary, constants: engine.constants, backbones, hasIndex: !!site.index, kept: keptNow() };
+    return { vocabulary, constants: engine.constants, backbones, hasIndex: !!site.index, kept: keptNow(), engine: engineFile(site).url };
   },
 
   // network downloads (unless kept) and builds a network the user chose,
