@@ -9,11 +9,13 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
-	"os"
+	"math"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
+
+	"sentiment/internal/infile"
 )
 
 // Errors that Decode returns, wrapped with detail; test with errors.Is.
@@ -63,7 +65,10 @@ func DecodeFileAlpha(path string) (*RGB, *Alpha, string, error) {
 }
 
 func decodeFile(path string, withAlpha bool) (*RGB, *Alpha, string, error) {
-	f, err := os.Open(path)
+	// Only a regular file is read: a FIFO would hang the open, a device
+	// like /dev/zero never end (the decoder's own limit would stop it, a
+	// gigabyte later).
+	f, err := infile.Open(path, "image file", math.MaxInt64)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("imaging: %w", err)
 	}
@@ -72,10 +77,7 @@ func decodeFile(path string, withAlpha bool) (*RGB, *Alpha, string, error) {
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("imaging: %w", err)
 	}
-	if fi.IsDir() {
-		return nil, nil, "", fmt.Errorf("imaging: %s is a folder, not an image file", path)
-	}
-	if fi.Mode().IsRegular() && fi.Size() > maxFileBytes {
+	if fi.Size() > maxFileBytes {
 		return nil, nil, "", fmt.Errorf("%s: %w", path, fileTooLarge(fi.Size()))
 	}
 	m, a, format, err := decode(f, withAlpha)

@@ -5,12 +5,31 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"sentiment/imaging"
+	"sentiment/internal/infile"
 )
+
+// MaxCatalogBytes is the longest catalog.tsv ReadCatalogFile reads: a
+// line is a few hundred bytes, so hundreds of thousands of photos.
+const MaxCatalogBytes = 64 << 20
+
+// ReadCatalogFile reads the catalog.tsv at path (ReadCatalog), a regular
+// file of at most MaxCatalogBytes.
+func ReadCatalogFile(path string) ([]Entry, error) {
+	f, err := infile.Open(path, "catalog", MaxCatalogBytes)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: %w", err)
+	}
+	defer f.Close()
+	entries, err := ReadCatalog(io.LimitReader(f, MaxCatalogBytes))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return entries, nil
+}
 
 // catalogColumns are the columns of a catalog.tsv, in order.
 var catalogColumns = []string{"file", "adjective", "noun", "polarity", "description", "license", "author", "source"}
@@ -78,14 +97,9 @@ func equalFold(a, b []string) bool {
 // nil, gets every entry with its working-size photo first: cmd/build writes
 // the picture that the page shows and may set the entry's Picture.
 func Build(dir string, each func(e *Entry, working *imaging.RGB) error) (*Index, error) {
-	f, err := os.Open(filepath.Join(dir, "catalog.tsv"))
+	entries, err := ReadCatalogFile(filepath.Join(dir, "catalog.tsv"))
 	if err != nil {
-		return nil, fmt.Errorf("retrieval: %w", err)
-	}
-	defer f.Close()
-	entries, err := ReadCatalog(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name(), err)
+		return nil, err
 	}
 	for i := range entries {
 		e := &entries[i]
