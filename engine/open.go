@@ -153,7 +153,7 @@ func OpenIndex(path, dir string) (*retrieval.Index, string, error) {
 			return nil, "", err
 		}
 		base := filepath.Join(root, "refs")
-		ix, err := retrieval.Build(base, nil)
+		ix, err := retrieval.Build(base, nil, nil)
 		return ix, base, err
 	}
 	data, err := infile.Read(path, "reference index", maxIndexBytes)

@@ -100,6 +100,24 @@ func TestSessionApplyRows(t *testing.T) {
 			t.Errorf("%d-row strips differ from the whole image", rows)
 		}
 	}
+	// Alpha passes through: a translucent photo gets the same colours, its
+	// alpha bytes as they were.
+	translucent := append([]byte(nil), pix...)
+	for i := 3; i < len(translucent); i += 4 {
+		translucent[i] = byte(i / 4 % 256)
+	}
+	if err := e.ApplyRGBA(translucent, w, h, 0, h, 0.8); err != nil {
+		t.Fatal(err)
+	}
+	for i := range translucent {
+		want := whole[i]
+		if i%4 == 3 {
+			want = byte(i / 4 % 256)
+		}
+		if translucent[i] != want {
+			t.Fatalf("translucent photo: byte %d (channel %d) is %d, want %d", i, i%4, translucent[i], want)
+		}
+	}
 	// Refused calls say why and leave the strip as it was.
 	strip := append([]byte(nil), pix[:4*w*10]...)
 	for _, c := range []struct {
@@ -277,7 +295,7 @@ func TestSessionRetrieve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := retrieval.Build(dir, nil)
+	ix, err := retrieval.Build(dir, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,8 +101,9 @@ func FromRGBA(pix []byte, w, h int) (*imaging.RGB, error) {
 // ToRGBA returns m's pixels as opaque RGBA bytes.
 func ToRGBA(m *imaging.RGB) []byte { return m.NRGBA().Pix }
 
-// ApplyRGBA transforms in place the w×h RGBA pixels of rows y0 to
-// y0+h−1 of a photo fullH rows high by the look of g at strength s. The
+// ApplyRGBA transforms in place the colour of the w×h RGBA pixels of rows
+// y0 to y0+h−1 of a photo fullH rows high by the look of g at strength s,
+// leaving their alpha as it is (the look is of colour alone). The
 // page sends a full-size photo strip by strip, and a strip becomes floats a
 // band of rows at a time, so the heap holds a strip's bytes and a band's
 // floats, never the photo: the WebAssembly heap never shrinks, so its peak
@@ -127,7 +128,7 @@ func ApplyRGBA(g *look.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
 		if err := g.ApplyRows(m, m, y0+y, fullH, s); err != nil {
 			return err
 		}
-		copy(band, ToRGBA(m))
+		m.ColourInto(band)
 	}
 	return nil
 }

@@ -52,14 +52,24 @@ func FromImage(img image.Image) *RGB {
 // NRGBA converts to an opaque 8-bit image, clamping to [0, 1] and rounding.
 func (m *RGB) NRGBA() *image.NRGBA {
 	out := image.NewNRGBA(image.Rect(0, 0, m.W, m.H))
+	for i := 3; i < len(out.Pix); i += 4 {
+		out.Pix[i] = 255
+	}
+	m.ColourInto(out.Pix)
+	return out
+}
+
+// ColourInto writes m's colour into pix, W·H pixels of straight RGBA bytes
+// in row order (an image.NRGBA's Pix, a canvas's ImageData), clamping and
+// rounding as NRGBA does, and leaves pix's alpha bytes as they are: the
+// engine transforms colour and the alpha plane passes through (see Alpha).
+func (m *RGB) ColourInto(pix []byte) {
 	n := m.W * m.H
 	for i := 0; i < n; i++ {
-		out.Pix[4*i] = to8(m.Pix[i])
-		out.Pix[4*i+1] = to8(m.Pix[n+i])
-		out.Pix[4*i+2] = to8(m.Pix[2*n+i])
-		out.Pix[4*i+3] = 255
+		pix[4*i] = to8(m.Pix[i])
+		pix[4*i+1] = to8(m.Pix[n+i])
+		pix[4*i+2] = to8(m.Pix[2*n+i])
 	}
-	return out
 }
 
 func to8(v float32) uint8 {

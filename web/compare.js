@@ -3,6 +3,7 @@
 // shown on white, as the JPEG download composites them.
 import { $ } from './dom.js';
 import { state, subscribe, debug } from './state.js';
+import { drawOnWhite, pixelsOnWhite } from './white.js';
 
 const before = $('before');
 const after = $('after');
@@ -55,8 +56,8 @@ export async function drawPreview(rgba, w, h) {
   if (!s) return;
   const t = performance.now();
   const g = ++generation;
-  if (sharp?.screen !== s) sharp = { screen: s, pixels: pixelsOf(s, s.width, s.height) };
-  if (sharp.w !== w || sharp.h !== h) Object.assign(sharp, { w, h, small: pixelsOf(await createImageBitmap(s, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' }), w, h) });
+  if (sharp?.screen !== s) sharp = { screen: s, pixels: pixelsOnWhite(s, s.width, s.height) };
+  if (sharp.w !== w || sharp.h !== h) Object.assign(sharp, { w, h, small: pixelsOnWhite(await createImageBitmap(s, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' }), w, h) });
   if (g !== generation) return;
   // The change, offset by 128 so that a canvas can hold and enlarge it.
   const change = new ImageData(w, h);
@@ -66,7 +67,7 @@ export async function drawPreview(rgba, w, h) {
   }
   const small = new OffscreenCanvas(w, h);
   small.getContext('2d').putImageData(change, 0, 0);
-  const big = pixelsOf(small, s.width, s.height);
+  const big = pixelsOnWhite(small, s.width, s.height);
   const out = new ImageData(s.width, s.height);
   for (let i = 0; i < out.data.length; i += 4) {
     for (let c = 0; c < 3; c++) out.data[i + c] = sharp.pixels[i + c] + big[i + c] - 128;
@@ -78,17 +79,6 @@ export async function drawPreview(rgba, w, h) {
   after.hidden = false;
   setCompare(true);
   debug.metrics.previewMs = performance.now() - t;
-}
-
-// pixelsOf returns the RGBA bytes of src drawn at w×h over white.
-function pixelsOf(src, w, h) {
-  const c = new OffscreenCanvas(w, h);
-  const g = c.getContext('2d', { willReadFrequently: true });
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, w, h);
-  g.imageSmoothingQuality = 'high';
-  g.drawImage(src, 0, 0, w, h);
-  return g.getImageData(0, 0, w, h).data;
 }
 
 /**
@@ -126,12 +116,7 @@ function paint(canvas, src, w, h) {
   canvas.height = h;
   // Small photos are enlarged to the stage (style.css), aspect kept.
   stage.style.setProperty('--ratio', String(w / h));
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, w, h);
-  g.imageSmoothingQuality = 'high';
-  g.drawImage(src, 0, 0, w, h);
-  return g;
+  return drawOnWhite(canvas.getContext('2d'), src, w, h);
 }
 
 function setCompare(on) {

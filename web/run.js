@@ -6,6 +6,7 @@ import { $, el, say } from './dom.js';
 import { drawAfter, drawPreview, showBefore } from './compare.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 import { label } from './network.js';
+import { bitmapOnWhite } from './white.js';
 
 let engine;
 let recover; // restarts the worker (app.js)
@@ -99,7 +100,7 @@ async function start() {
     // Drawn now only if it is what opens: else the picture would step from
     // the whole look to the preset's strength a moment later.
     if (strength === 1) drawAfter(r.rgba, r.w, r.h);
-    const bitmap = onWhite(r.rgba, r.w, r.h);
+    const bitmap = bitmapOnWhite(r.rgba, r.w, r.h);
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
     $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
@@ -111,7 +112,7 @@ async function start() {
     let lead = null;
     if (at > 0 && at < 1) {
       const l = await engine.request('strength', { value: at });
-      lead = { at, bitmap: onWhite(l.rgba, l.w, l.h) };
+      lead = { at, bitmap: bitmapOnWhite(l.rgba, l.w, l.h) };
     }
     if (strength !== 1) await drawAt(strength);
     set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap, lead }, strength });
@@ -196,19 +197,4 @@ async function drawAt(v) {
   const s = await engine.request('strength', { value: v });
   drawAfter(s.rgba, s.w, s.h);
   debug.metrics.strengthDrawn = v;
-}
-
-// onWhite returns an opaque bitmap of rgba (w×h) composited on white, as
-// the page shows every picture: blending opaque pictures (compare.js
-// blendAfter) gives what the exact rendering shows, where translucent ones
-// would be composited on white twice.
-function onWhite(rgba, w, h) {
-  const src = new OffscreenCanvas(w, h);
-  src.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), w, h), 0, 0);
-  const c = new OffscreenCanvas(w, h);
-  const g = c.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, w, h);
-  g.drawImage(src, 0, 0);
-  return c.transferToImageBitmap();
 }

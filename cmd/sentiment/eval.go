@@ -74,7 +74,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	ix, err := retrieval.Build(*refs, nil)
+	ix, err := retrieval.Build(*refs, nil, nil)
 	if err != nil {
 		return fail(exitUsage, err)
 	}

@@ -44,7 +44,7 @@ func TestRetrieveCommand(t *testing.T) {
 
 	// The same from an index file, whose pictures lie beside it.
 	refs := filepath.Dir(ashim)
-	ix, err := retrieval.Build(refs, nil)
+	ix, err := retrieval.Build(refs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,7 +123,7 @@ export function noUpload(log, site = SITE) {
     const u = new URL(r.url);
     assert.equal(u.origin, origin, `request to another origin: ${r.url}`);
     assert.equal(u.search, '', `request with a query: ${r.url}`);
-    assert.match(u.pathname, /^\/(|index\.html|sw\.js|site\.json|wasm_exec\.js|engine\.wasm|web\/[\w.]+|models\/[\w.]+|refs\/[\w.-]+)$/, u.pathname);
+    assert.match(u.pathname, /^\/(|index\.html|sw\.js|site\.json|wasm_exec\.js|engine\.wasm|web\/[\w.-]+|models\/[\w.]+|refs\/[\w.-]+)$/, u.pathname);
   }
 }
 

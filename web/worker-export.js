@@ -1,0 +1,59 @@
+// The worker's exports: the full-size photo with the look, encoded by the
+// browser as PNG (alpha kept) or JPEG (composited on white), and the
+// global look as a .cube LUT.
+import { bytesOnWhite } from './white.js';
+import { session, post, call } from './worker-session.js';
+
+// Pixels of the full-size photo the engine transforms per call at export:
+// a megapixel is 4 MB of strip in its heap, few enough calls that their
+// cost is nothing beside the grid's.
+const STRIP_PIXELS = 1 << 20;
+
+/** The requests this part answers. */
+export const handlers = {
+  async export({ format, quality, strength, rows: stripRows }) {
+    const { full } = session;
+    if (!full) throw new Error('Choose a photo first.');
+    const t = performance.now();
+    const { width: w, height: h } = full;
+    // The result is made in one canvas of the photo's size (the browser's
+    // encoder takes a whole canvas), a strip of rows at a time: read back,
+    // transformed by the engine where it lies, written back. The engine's
+    // heap holds one strip, never the photo.
+    const canvas = new OffscreenCanvas(w, h);
+    const g = canvas.getContext('2d', { willReadFrequently: true });
+    if (!g) throw new Error(`This browser could not make a ${w} × ${h} canvas to render the photo in.`);
+    g.drawImage(full, 0, 0);
+    const rows = stripRows || Math.max(1, Math.floor(STRIP_PIXELS / w));
+    let shown = 0;
+    let apply = 0; // ms in the engine
+    const drawn = performance.now();
+    for (let y = 0; y < h; y += rows) {
+      const n = Math.min(rows, h - y);
+      const strip = g.getImageData(0, y, w, n);
+      const ta = performance.now();
+      // The engine transforms colour and leaves alpha as it is.
+      call('applyRows', strip.data, w, n, y, h, strength);
+      apply += performance.now() - ta;
+      if (format !== 'png') bytesOnWhite(strip.data);
+      g.putImageData(strip, 0, y);
+      const now = performance.now();
+      if (now - shown > 100) {
+        shown = now;
+        post({ event: 'export', format, done: y + n, total: h });
+      }
+    }
+    post({ event: 'export', format, done: h, total: h, encoding: true });
+    const te = performance.now();
+    const blob = await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
+    const end = performance.now();
+    // ms of: the photo drawn into the canvas, the engine's grid on the
+    // strips, the strips read and written back, the browser's encoder.
+    const phases = { draw: drawn - t, apply, strips: te - drawn - apply, encode: end - te };
+    return { blob, w, h, ms: end - t, phases, strips: Math.ceil(h / rows), wasmBytes: session.memory?.buffer.byteLength };
+  },
+
+  async lut({ strength }) {
+    return { text: call('lut', strength) };
+  },
+};
