@@ -293,14 +293,11 @@ func buildEntry(dir string, e *Entry, sum *[sha256.Size]byte, subject *Subject, 
 // bytes the decoder read.
 func readPicture(p string) (*imaging.RGB, [sha256.Size]byte, error) {
 	var sum [sha256.Size]byte
-	f, err := os.Open(p)
+	f, err := infile.Open(p, "picture", imaging.MaxFileBytes)
 	if err != nil {
 		return nil, sum, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, sum, fmt.Errorf("%s: not a regular file", p)
-	}
 	h := sha256.New()
 	m, _, err := imaging.Decode(io.TeeReader(f, h))
 	if err != nil {
