@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/internal/assetweights"
-	"sentiment/retrieval"
 	"sentiment/weights"
 	"sentiment/weights/convert"
 	"sentiment/weights/convert/torch"
@@ -121,28 +119,4 @@ func Labels(dir string, n int) ([]string, error) {
 		return nil, err
 	}
 	return backbone.ParseLabels(data, n)
-}
-
-// OpenIndex loads the reference index file path, or, if path is "",
-// builds one in memory from the refs folder of the assets folder dir. It
-// returns the folder the pictures are relative to, for Retrieve.
-func OpenIndex(path, dir string) (*retrieval.Index, string, error) {
-	if path == "" {
-		root, err := assets.Root(dir)
-		if err != nil {
-			return nil, "", err
-		}
-		base := filepath.Join(root, "refs")
-		ix, err := retrieval.Build(base, nil, nil)
-		return ix, base, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, "", badInput(err)
-	}
-	ix, err := retrieval.Load(data)
-	if err != nil {
-		return nil, "", badInput(fmt.Errorf("%s: %w", path, err))
-	}
-	return ix, filepath.Dir(path), nil
 }
