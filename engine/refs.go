@@ -3,15 +3,18 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"sentiment/assets"
 	"sentiment/imaging"
+	"sentiment/internal/infile"
 	"sentiment/retrieval"
 )
+
+// maxCollectionBytes bounds a collection file: its pictures are read on
+// demand, so only its index is ever held whole (maxIndexBytes).
+const maxCollectionBytes = 4 << 30
 
 // Refs is a reference index opened on this machine, with where its
 // pictures are: beside the index file, or in the collection file.
@@ -40,16 +43,27 @@ func OpenRefs(path, dir string, subject *retrieval.Subject) (*Refs, error) {
 		}
 		return inFolder(ix, base), nil
 	}
-	data, err := os.ReadFile(path)
+	f, err := infile.Open(path, "reference index", maxCollectionBytes)
 	if err != nil {
 		return nil, badInput(err)
 	}
-	if retrieval.IsCollection(data) {
-		c, err := retrieval.ReadCollection(bytes.NewReader(data), int64(len(data)))
+	head := make([]byte, 4)
+	if _, err := f.ReadAt(head, 0); err == nil && retrieval.IsCollection(head) {
+		// Open while the pictures are read, until the process ends.
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		c, err := retrieval.ReadCollection(f, fi.Size())
 		if err != nil {
 			return nil, badInput(fmt.Errorf("%s: %w", path, err))
 		}
 		return &Refs{Index: c.Index, Picture: c.Picture, where: func(e *retrieval.Entry) string { return path + ":" + e.Picture }}, nil
+	}
+	f.Close()
+	data, err := infile.Read(path, "reference index", maxIndexBytes)
+	if err != nil {
+		return nil, badInput(err)
 	}
 	ix, err := retrieval.Load(data)
 	if err != nil {

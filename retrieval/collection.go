@@ -73,17 +73,18 @@ func store(z *zip.Writer, name string, data []byte) error {
 	return err
 }
 
-// Collection is a collection file read into memory: its index and the
-// bytes of each entry's picture, by Picture.
+// Collection is a collection file: its index, and its pictures read on
+// demand.
 type Collection struct {
-	Index    *Index
-	Pictures map[string][]byte
+	Index *Index
+	files map[string]*zip.File
 }
 
-// ReadCollection reads a collection file of size bytes from r. Every entry
+// ReadCollection reads the index of a collection file of size bytes from
+// r, which must stay readable while the pictures are read. Every entry
 // must have its picture in the file; sizes and counts are bounded before
-// anything is read, and a file's bytes must match its checksum. Errors
-// wrap ErrNotCollection, or ErrCorrupt for a damaged index.
+// anything is read, and what is read must match its checksum. Errors wrap
+// ErrNotCollection, or ErrCorrupt for a damaged index.
 func ReadCollection(r io.ReaderAt, size int64) (*Collection, error) {
 	z, err := zip.NewReader(r, size)
 	if err != nil {
@@ -111,18 +112,17 @@ func ReadCollection(r io.ReaderAt, size int64) (*Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Collection{Index: ix, Pictures: map[string][]byte{}}
 	for i := range ix.Entries {
 		e := &ix.Entries[i]
 		f := files[e.Picture]
 		if f == nil {
 			return nil, fmt.Errorf("%w: the picture %s of %s is missing", ErrNotCollection, e.Picture, e.File)
 		}
-		if c.Pictures[e.Picture], err = readZipped(f, maxPictureBytes); err != nil {
-			return nil, err
+		if f.UncompressedSize64 > maxPictureBytes {
+			return nil, fmt.Errorf("%w: %s is %d bytes, at most %d", ErrNotCollection, f.Name, f.UncompressedSize64, maxPictureBytes)
 		}
 	}
-	return c, nil
+	return &Collection{Index: ix, files: files}, nil
 }
 
 // readZipped returns the contents of f, refusing more than limit bytes.
@@ -145,12 +145,21 @@ func readZipped(f *zip.File, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// PictureBytes returns the bytes of an entry's picture, as stored.
+func (c *Collection) PictureBytes(e *Entry) ([]byte, error) {
+	f := c.files[e.Picture]
+	if f == nil || e.Picture == IndexName {
+		return nil, fmt.Errorf("retrieval: the collection has no picture %s", e.Picture)
+	}
+	return readZipped(f, maxPictureBytes)
+}
+
 // Picture decodes an entry's picture (for Perceptual and the command
 // line).
 func (c *Collection) Picture(e *Entry) (*imaging.RGB, error) {
-	b, ok := c.Pictures[e.Picture]
-	if !ok {
-		return nil, fmt.Errorf("retrieval: the collection has no picture %s", e.Picture)
+	b, err := c.PictureBytes(e)
+	if err != nil {
+		return nil, err
 	}
 	m, _, err := imaging.DecodeBytes(b)
 	return m, err

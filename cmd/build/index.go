@@ -101,11 +101,17 @@ func shipCollection(src, dst string) (*retrieval.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}
-	for p, b := range c.Pictures {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, p)), 0o755); err != nil {
+	for i := range c.Index.Entries {
+		e := &c.Index.Entries[i]
+		b, err := c.PictureBytes(e)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src, err)
+		}
+		p := filepath.Join(dst, filepath.FromSlash(e.Picture))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(dst, filepath.FromSlash(p)), b, 0o644); err != nil {
+		if err := os.WriteFile(p, b, 0o644); err != nil {
 			return nil, err
 		}
 	}
