@@ -51,6 +51,8 @@ type transferReport struct {
 	LossStart  transfer.Losses   `json:"loss_start"`
 	LossEnd    transfer.Losses   `json:"loss_end"`
 	Retrieved  []retrieval.Match `json:"retrieved,omitempty"`
+	// Subject is the network's guess of what the photo shows (-noun auto).
+	Subject []retrieval.NounGuess `json:"subject,omitempty"`
 }
 
 // transferCmd is `sentiment transfer -in PHOTO (-ref REF | -adjective A
@@ -62,8 +64,8 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	in := fs.String("in", "", "photo to transfer")
 	refPath := fs.String("ref", "", "reference photo whose look to take (or use -adjective)")
 	adjective := fs.String("adjective", "", "mood to retrieve a reference for, such as misty (instead of -ref)")
-	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective)")
-	index := fs.String("index", "", "reference index built by cmd/build (default: built from the assets' refs)")
+	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective); auto: the network's guess")
+	index := fs.String("index", "", "reference index or collection file, from cmd/build or sentiment index (default: built from the assets' refs)")
 	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself)")
 	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
@@ -119,19 +121,18 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		rep.Reference = *refPath
 	} else {
-		matches, err := retrieve(img, retrieval.Query{Adjective: *adjective, Noun: *noun, K: 5}, *index, *dir)
+		refs, err := openRefs(*index, *dir, *noun == autoNoun, r.warn)
 		if err != nil {
 			return r.fail(exitFailed, err)
 		}
-		rep.Retrieved = matches
-		rep.Reference = matches[0].Path
+		if ref, rep.Retrieved, rep.Subject, err = bestReference(refs, img, *adjective, *noun, *dir, r.warn); err != nil {
+			return r.fail(exitFailed, err)
+		}
 		// The retrieved picture is an input too.
-		if err := checkOutputs([]file{{matches[0].Path, "", "the retrieved reference photo"}}, outputs); err != nil {
+		if err := checkOutputs([]file{{rep.Retrieved[0].Path, "", "the retrieved reference photo"}}, outputs); err != nil {
 			return r.fail(exitUsage, err)
 		}
-		if ref, _, err = imaging.DecodeFile(matches[0].Path); err != nil {
-			return r.fail(exitFailed, fmt.Errorf("reference: %w", err))
-		}
+		rep.Reference = rep.Retrieved[0].Path
 	}
 	net, err := engine.Open(*name, *wfile, *dir, r.warn)
 	if err != nil {
