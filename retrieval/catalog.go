@@ -16,7 +16,27 @@ import (
 	"sync"
 
 	"sentiment/imaging"
+	"sentiment/internal/infile"
 )
+
+// MaxCatalogBytes is the longest catalog.tsv ReadCatalogFile reads: a
+// line is a few hundred bytes, so hundreds of thousands of photos.
+const MaxCatalogBytes = 64 << 20
+
+// ReadCatalogFile reads the catalog.tsv at path (ReadCatalog): a regular
+// file (a FIFO would hang the read) of at most MaxCatalogBytes.
+func ReadCatalogFile(path string) ([]Entry, error) {
+	f, err := infile.Open(path, "catalog", MaxCatalogBytes)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval: %w", err)
+	}
+	defer f.Close()
+	entries, err := ReadCatalog(io.LimitReader(f, MaxCatalogBytes))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return entries, nil
+}
 
 // catalogColumns are the columns a catalog.tsv may have, in the order the
 // assets' catalogs give them; file and adjective are required.
@@ -130,17 +150,9 @@ func MoodFolder(name string) (adjective, noun string, err error) {
 // with no pictures, a picture outside a mood folder and a folder inside one
 // are refused, each named.
 func ReadFolder(dir string) ([]Entry, error) {
-	f, err := os.Open(filepath.Join(dir, CatalogFile))
-	if err == nil {
-		defer f.Close()
-		entries, err := ReadCatalog(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.Name(), err)
-		}
-		return entries, nil
-	}
+	entries, err := ReadCatalogFile(filepath.Join(dir, CatalogFile))
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("retrieval: %w", err)
+		return entries, err
 	}
 	top, err := os.ReadDir(dir)
 	if err != nil {
@@ -281,14 +293,11 @@ func buildEntry(dir string, e *Entry, sum *[sha256.Size]byte, subject *Subject, 
 // bytes the decoder read.
 func readPicture(p string) (*imaging.RGB, [sha256.Size]byte, error) {
 	var sum [sha256.Size]byte
-	f, err := os.Open(p)
+	f, err := infile.Open(p, "picture", imaging.MaxFileBytes)
 	if err != nil {
 		return nil, sum, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, sum, fmt.Errorf("%s: not a regular file", p)
-	}
 	h := sha256.New()
 	m, _, err := imaging.Decode(io.TeeReader(f, h))
 	if err != nil {

@@ -25,8 +25,8 @@ type site struct {
 	out    string // output folder, created
 	// densenet is the path of torchvision's densenet121 .pth, or "".
 	densenet string
-	// refs is the folder of the reference collection to ship, or "" for
-	// the assets' refs.
+	// refs is the reference collection to ship (a folder or a collection
+	// file), or "" for the assets' refs.
 	refs string
 }
 
@@ -46,7 +46,7 @@ func main() {
 	flag.StringVar(&s.flag, "assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
 	flag.StringVar(&s.out, "out", "dist", "output folder")
 	flag.StringVar(&s.densenet, "densenet", "", "torchvision densenet121-a639ec97.pth to convert (optional)")
-	flag.StringVar(&s.refs, "refs", "", "reference collection to ship: a folder with a catalog.tsv or mood folders (default: the assets' refs)")
+	flag.StringVar(&s.refs, "refs", "", "reference collection to ship: a folder with a catalog.tsv or mood folders, or a collection file (.zip) from sentiment index or the page (default: the assets' refs)")
 	flag.Parse()
 	root, err := assets.Root(s.flag)
 	if err != nil {

@@ -16,12 +16,12 @@ type presetFlags struct {
 }
 
 func addPresetFlags(fs *flag.FlagSet) *presetFlags {
-	f := &presetFlags{name: fs.String("preset", "default", "default, look, pixels or paper")}
-	fs.IntVar(&f.o.Size, "size", -1, "working size of the optimization, long side in pixels (default: the preset's)")
-	fs.IntVar(&f.o.Iterations, "iters", -1, "iterations (default: the preset's)")
-	fs.Float64Var(&f.o.Start, "start", -1, "fraction of the global colour match the optimization starts from (default: the preset's)")
-	fs.Float64Var(&f.o.Beta, "beta", -1, "style weight β (default: the preset's)")
-	fs.Float64Var(&f.o.Rate, "rate", -1, "Adam's step size (default: the preset's)")
+	f := &presetFlags{name: choice(fs, "preset", "default", transfer.Presets(), "the preset")}
+	intVar(fs, &f.o.Size, "size", -1, transfer.MinSize, transfer.MaxSize, "working size of the optimization, long side in pixels (default: the preset's)")
+	intVar(fs, &f.o.Iterations, "iters", -1, 0, transfer.MaxIterations, "iterations (default: the preset's)")
+	floatVar(fs, &f.o.Start, "start", -1, 0, 1, "fraction of the global colour match the optimization starts from (default: the preset's)")
+	floatVar(fs, &f.o.Beta, "beta", -1, 0, transfer.MaxWeight, "style weight β (default: the preset's)")
+	positiveVar(fs, &f.o.Rate, "rate", -1, transfer.MaxRate, "Adam's step size (default: the preset's)")
 	return f
 }
 

@@ -56,7 +56,11 @@ func TestRetrieveCommand(t *testing.T) {
 	if code != 0 || len(lines) != 5 || !strings.Contains(lines[0], "ele-ashimnight.jpg") {
 		t.Fatalf("exit %d: %s%s", code, text, stderr)
 	}
-	matches, err := retrieve(mustDecode(t, ashim), retrieval.Query{Adjective: "dark", K: 1}, idx, "")
+	r, err := openRefs(idx, "", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matches, err := r.Retrieve(mustDecode(t, ashim), retrieval.Query{Adjective: "dark", K: 1})
 	if err != nil || len(matches) != 1 || matches[0].Path != filepath.Join(filepath.Dir(idx), "ele-ashimnight.jpg") {
 		t.Errorf("retrieve: %+v %v", matches, err)
 	}
@@ -110,7 +114,7 @@ func TestRetrieveCommandErrors(t *testing.T) {
 		{[]string{"-in", photo}, "exactly one of -adjective and -polarity"},
 		{[]string{"-in", photo, "-adjective", "dark", "-polarity", "negative"}, "exactly one"},
 		{[]string{"-in", photo, "-polarity", "sad"}, "polarity"},
-		{[]string{"-in", photo, "-adjective", "dark", "-k", "0"}, "at least one"},
+		{[]string{"-in", photo, "-adjective", "dark", "-k", "0"}, "-k: want a whole number from 1"},
 		{[]string{"-in", photo, "-adjective", "dark", "-index", bad}, "corrupt"},
 		{[]string{"-in", photo, "-adjective", "dark", "-index", filepath.Join(dir, "none.bin")}, "no such file"},
 	}
