@@ -10,6 +10,7 @@ import (
 	"sentiment/assets"
 	"sentiment/imaging"
 	"sentiment/internal/assettest"
+	"sentiment/look"
 )
 
 // features returns subject features pointing mostly along axis a, a
@@ -112,8 +113,9 @@ func TestNewEntry(t *testing.T) {
 		t.Errorf("working picture %d×%d", w.W, w.H)
 	}
 	edges, _ := EdgeMap(w)
+	light, _ := look.Describe(w)
 	want := tags
-	want.Edges, want.Subject, want.Own = edges, nil, false
+	want.Edges, want.Subject, want.Own, want.Light = edges, nil, false, light
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("entry %+v", e)
 	}
