@@ -10,7 +10,6 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
-	"sentiment/weights/convert"
 )
 
 // TestOpen opens a network from every kind of source Open knows, and
@@ -29,7 +28,7 @@ func TestOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tfjs, err := assets.Path("", convert.DenseNet121TFJS)
+	tfjs, err := assets.Path("", assets.DenseNet121TFJS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,12 +110,12 @@ func TestOpenIndex(t *testing.T) {
 // against its published sha256s when opened, as the build checks it: a
 // copy of the assets whose model.json differs by one byte is refused.
 func TestOpenChecksDenseNet121Assets(t *testing.T) {
-	src, err := assets.Path("", convert.DenseNet121TFJS)
+	src, err := assets.Path("", assets.DenseNet121TFJS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	dst := filepath.Join(dir, filepath.FromSlash(convert.DenseNet121TFJS))
+	dst := filepath.Join(dir, filepath.FromSlash(assets.DenseNet121TFJS))
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		t.Fatal(err)
 	}

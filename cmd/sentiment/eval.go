@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"sentiment/assets"
-	"sentiment/backbone"
+	"sentiment/engine"
 	"sentiment/evaluation"
 	"sentiment/imaging"
 	"sentiment/retrieval"
@@ -36,9 +36,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	inputs := fs.String("inputs", "", "folder of input photos with catalog.tsv (default: the assets' inputs)")
 	refs := fs.String("refs", "", "folder of reference photos with catalog.tsv (default: the assets' refs)")
 	out := fs.String("out", "", "folder for eval.md and sheet.png")
-	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
-	judgeName := fs.String("judge", "", "network that judges the style movement: squeezenet, densenet121 or none (default: the other one than -backbone)")
+	judgeName := fs.String("judge", "", "network that judges the style movement: "+engine.NetworkNames()+", or none (default: the first other than -backbone)")
 	strength := fs.Float64("strength", -1, "strength of ours' look, 0 to 1 (default: the preset's)")
 	light := fs.Float64("light", -1, "share of the optimized lightness change the look keeps, 0 to 1 (default: the preset's)")
 	unknown := fs.String("unknown", "", "what the optimization changes: look or pixels (default: the preset's)")
@@ -124,10 +124,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var judge *score.Judge
 	if *judgeName == "" {
-		*judgeName = "densenet121"
-		if net.Name() != backbone.SqueezeNetName {
-			*judgeName = "squeezenet"
-		}
+		*judgeName = judgeOf(net.Name())
 	}
 	if *judgeName != "none" {
 		jnet, code, err := openNetwork(*judgeName, "", *dir, stderr)

@@ -29,3 +29,21 @@ func addPresetFlags(fs *flag.FlagSet) *presetFlags {
 func (f *presetFlags) preset(net backbone.Network) (transfer.Preset, error) {
 	return engine.Preset(*f.name, net, f.o)
 }
+
+// backboneFlag declares -backbone, the network a command runs (usage says
+// what for), from the engine's table of networks; its first is the
+// default.
+func backboneFlag(fs *flag.FlagSet, usage string) *string {
+	return fs.String("backbone", engine.Networks()[0].Name, usage+": "+engine.NetworkNames())
+}
+
+// judgeOf returns the network that judges a run on the network called
+// name when -judge does not say: the first other than it.
+func judgeOf(name string) string {
+	for _, n := range engine.Networks() {
+		if n.Name != name && n.Backbone != name {
+			return n.Name
+		}
+	}
+	return "none"
+}

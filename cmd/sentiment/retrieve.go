@@ -33,7 +33,7 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	index := fs.String("index", "", "reference index built by cmd/build (default: built from the assets' refs)")
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	by := fs.String("by", "ssim", "rank by ssim (edge maps, the paper's method) or perceptual (backbone features, the paper's comparison)")
-	name := fs.String("backbone", "squeezenet", "network for -by perceptual: squeezenet or densenet121")
+	name := backboneFlag(fs, "network for -by perceptual")
 	wfile := fs.String("weights", "", "weights for -by perceptual (default: converted from the assets)")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
 	if err := fs.Parse(args); err != nil {
@@ -60,7 +60,7 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	if *by != "ssim" && *by != "perceptual" {
 		return r.fail(exitUsage, fmt.Errorf("-by %q: want ssim or perceptual", *by))
 	}
-	if _, err := engine.BackboneName(*name); err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
 	img, _, err := imaging.DecodeFile(*in)

@@ -66,7 +66,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective)")
 	index := fs.String("index", "", "reference index built by cmd/build (default: built from the assets' refs)")
 	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself)")
-	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
 	strength := fs.Float64("strength", -1, "strength of the look, 0 to 1 (default: the preset's)")
@@ -93,7 +93,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err := checkOutputs(*in, *out, *lut); err != nil {
 		return r.fail(exitUsage, err)
 	}
-	if _, err := engine.BackboneName(*name); err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
 	// A transparent photo is transferred as a viewer shows it, on white;
