@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"sentiment/internal/infile"
 )
 
 // EnvVar names the environment variable that points at the assets folder.
@@ -133,7 +135,9 @@ func CheckHash(path, want string) error {
 }
 
 func hasHash(path, want string) (bool, error) {
-	f, err := os.Open(path)
+	// A model of the assets is tens of megabytes; a FIFO or a device in
+	// its place must not hang or run on.
+	f, err := infile.Open(path, "model file", 1<<30)
 	if err != nil {
 		return false, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
+	"sentiment/internal/infile"
 	"sentiment/retrieval"
 	"sentiment/weights"
 	"sentiment/weights/convert"
@@ -21,6 +22,21 @@ import (
 // This file opens what lies on disk: weights of any supported format
 // (sniffed), the assets' model, labels and references. It is native only,
 // so the converters never reach the WebAssembly engine.
+
+// Limits on the files Open, Labels and OpenIndex read, each far above
+// what its kind holds and far below what would strain a machine: only
+// regular files are read (internal/infile), and a longer one is refused
+// by its size before a byte is read.
+const (
+	// maxManifestBytes bounds a weights file's manifest (FILE.json): its
+	// name, size and sha256, a few hundred bytes.
+	maxManifestBytes = 1 << 20
+	// maxIndexBytes bounds a reference index: a few kilobytes a
+	// reference, so tens of thousands of references.
+	maxIndexBytes = 256 << 20
+	// maxLabelsBytes bounds the class names: ImageNet's are 21 KB.
+	maxLabelsBytes = 1 << 20
+)
 
 // Open builds the named network (see Lookup) from path: a compact
 // weights file (checked against path.json when that exists), a Keras.js
@@ -129,15 +145,19 @@ func (n Network) Published(path string) error {
 // export, a file is known by its first bytes.
 func readWeights(path, name string, warn func(string)) (*weights.File, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return convert.TFJS(path) // a TF.js layers export: model.json and its shards
+		f, err := convert.TFJS(path) // a TF.js layers export: model.json and its shards
+		if err != nil && (errors.Is(err, infile.ErrNotRegular) || errors.Is(err, infile.ErrTooLarge)) {
+			err = badInput(err)
+		}
+		return f, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := infile.Read(path, "weights file", weights.MaxFileBytes)
 	if err != nil {
 		return nil, badInput(err)
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte(weights.Magic)):
-		mdata, err := os.ReadFile(path + ".json")
+		mdata, err := infile.Read(path+".json", "weights manifest", maxManifestBytes)
 		if errors.Is(err, os.ErrNotExist) {
 			if warn != nil {
 				warn(fmt.Sprintf("no manifest %s.json: %s is parsed without its sha256 check", path, path))
@@ -145,7 +165,7 @@ func readWeights(path, name string, warn func(string)) (*weights.File, error) {
 			return weights.Parse(data)
 		}
 		if err != nil {
-			return nil, err
+			return nil, badInput(err)
 		}
 		m, err := weights.ParseManifest(mdata)
 		if err != nil {
@@ -166,7 +186,7 @@ func Labels(dir string, n int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := infile.Read(path, "labels file", maxLabelsBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -183,10 +203,10 @@ func OpenIndex(path, dir string) (*retrieval.Index, string, error) {
 			return nil, "", err
 		}
 		base := filepath.Join(root, "refs")
-		ix, err := retrieval.Build(base, nil)
+		ix, err := retrieval.Build(base, nil, nil)
 		return ix, base, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := infile.Read(path, "reference index", maxIndexBytes)
 	if err != nil {
 		return nil, "", badInput(err)
 	}

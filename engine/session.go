@@ -27,6 +27,11 @@ type Session struct {
 	nets   map[string]backbone.Network
 	result *transfer.Result // the last finished transfer
 	cancel context.CancelFunc
+
+	// shipped is the index the site ships; index is it with the user's
+	// own references after its entries (SetOwn).
+	shipped *retrieval.Index
+	own     []retrieval.Entry
 }
 
 // SetPhoto sets the photo from w×h RGBA bytes.
@@ -57,9 +62,13 @@ func (s *Session) LoadIndex(data []byte) (retrieval.Vocabulary, error) {
 		return retrieval.Vocabulary{}, err
 	}
 	s.mu.Lock()
-	s.index = ix
-	s.mu.Unlock()
-	return ix.Vocabulary(), nil
+	defer s.mu.Unlock()
+	all, err := ix.With(s.own)
+	if err != nil {
+		return retrieval.Vocabulary{}, err
+	}
+	s.shipped, s.index = ix, all
+	return all.Vocabulary(), nil
 }
 
 // Query is a retrieval request from the page.

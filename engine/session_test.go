@@ -295,7 +295,7 @@ func TestSessionRetrieve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := retrieval.Build(dir, nil)
+	ix, err := retrieval.Build(dir, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -150,12 +149,7 @@ func Contrast(ix *retrieval.Index, p retrieval.Polarity) []string {
 // gets the i-th contrasting adjective (cycling through them in
 // alphabetical order), so the sweep covers many moods and is repeatable.
 func Run(ctx context.Context, c Config) (*Report, error) {
-	f, err := os.Open(filepath.Join(c.Inputs, "catalog.tsv"))
-	if err != nil {
-		return nil, fmt.Errorf("evaluation: %w", err)
-	}
-	inputs, err := retrieval.ReadCatalog(f)
-	f.Close()
+	inputs, err := retrieval.ReadCatalogFile(filepath.Join(c.Inputs, "catalog.tsv"))
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func TestRunOnTwoInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := retrieval.Build(refs, nil)
+	ix, err := retrieval.Build(refs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"sentiment/internal/heap"
+	"sentiment/internal/infile"
 )
 
 func TestCheckSize(t *testing.T) {
@@ -129,11 +130,11 @@ func TestDecodeEndlessStreams(t *testing.T) {
 	if !errors.Is(err, ErrFormat) || z.read > 64<<10 || n > headerBudget {
 		t.Errorf("endless zeros: %v after %d bytes read, %d allocated", err, z.read, n)
 	}
-	// /dev/zero itself, where there is one: not a regular file, so its
-	// size says nothing, and it never ends.
+	// /dev/zero itself, where there is one: not a regular file, refused
+	// before a byte is read.
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		n := heap.Allocated(func() { _, _, err = DecodeFile("/dev/zero") })
-		if !errors.Is(err, ErrFormat) || n > headerBudget {
+		if !errors.Is(err, infile.ErrNotRegular) || n > headerBudget {
 			t.Errorf("/dev/zero: %v, %d bytes allocated", err, n)
 		}
 	}

@@ -43,8 +43,7 @@ func (f Features) Embed(m *imaging.RGB) ([]float32, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	sq := imaging.Resize(m, size, size)
-	x, err := op.NewMap(mat.NewDense[float32](mat.WithShape(3, size*size), mat.WithBacking(sq.Pix)), 3, size, size)
+	x, err := square(m, size)
 	if err != nil {
 		return nil, err
 	}
@@ -64,4 +63,10 @@ func (f Features) Embed(m *imaging.RGB) ([]float32, error) {
 		}
 	}
 	return v, nil
+}
+
+// square returns m stretched to a size×size square, as a network's input.
+func square(m *imaging.RGB, size int) (op.Map, error) {
+	sq := imaging.Resize(m, size, size)
+	return op.NewMap(mat.NewDense[float32](mat.WithShape(3, size*size), mat.WithBacking(sq.Pix)), 3, size, size)
 }

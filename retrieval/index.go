@@ -13,16 +13,20 @@ import (
 // The index file, all integers little-endian:
 //
 //	magic     8 bytes  "SENTREF\x00"
-//	version   uint16   1
+//	version   uint16   2
 //	grid      uint16   side of every edge map (Grid)
+//	subject   string: the network whose subject features the entries
+//	          hold ("" for none), uvarint: their length (0 for none)
 //	adjectives uvarint count, then per adjective: string name, byte polarity
 //	nouns     uvarint count, then per noun: string name
 //	entries   uvarint count, then per entry:
 //	            uvarint id
 //	            string file, uvarint adjective (index into adjectives),
-//	            uvarint noun (index into nouns), byte polarity,
+//	            uvarint noun (0 for none, else 1 + index into nouns),
+//	            byte polarity,
 //	            string description, licence, author, source, picture
 //	            grid·grid bytes: the edge map
+//	            byte 1 and the subject features, or byte 0 (none)
 //	crc32     uint32   IEEE CRC-32 of everything before it
 //
 // A string is a uvarint byte length and that many bytes of UTF-8. The CRC
@@ -31,10 +35,13 @@ import (
 // checked, so a damaged file that slips past it is still refused cleanly.
 const (
 	magic   = "SENTREF\x00"
-	version = 1
+	version = 2
 	// maxString bounds every string field: catalog text is short, and a
 	// length field must not make the reader allocate much.
 	maxString = 1 << 12
+	// maxSubject bounds the length of subject features (a network's
+	// deepest channels: 512 for SqueezeNet, 1024 for DenseNet121).
+	maxSubject = 1 << 12
 )
 
 // ErrCorrupt is returned (wrapped) by Load for data that is not a complete,
@@ -86,11 +93,13 @@ func (p *Polarity) UnmarshalText(b []byte) error {
 	return err
 }
 
-// Entry is one reference picture of the index.
+// Entry is one reference picture of the index. NewEntry makes one from a
+// picture and its tags.
 type Entry struct {
-	ID          uint32   `json:"id"`
-	File        string   `json:"file"` // the photo's name in the catalog
-	Adjective   string   `json:"adjective"`
+	ID        uint32 `json:"id"`
+	File      string `json:"file"` // the photo's name in the catalog
+	Adjective string `json:"adjective"`
+	// Noun is what the picture shows, if its catalog says ("" if not).
 	Noun        string   `json:"noun"`
 	Polarity    Polarity `json:"polarity"`
 	Description string   `json:"description"`
@@ -102,6 +111,12 @@ type Entry struct {
 	Picture string `json:"picture"`
 	// Edges is the edge map (EdgeMap), Grid·Grid bytes.
 	Edges []uint8 `json:"-"`
+	// Subject is the picture's subject features (Subject.Features), made
+	// by the index's Subject network; nil if none.
+	Subject []uint8 `json:"-"`
+	// Own marks a reference of the user's own collection among those the
+	// index ships with (With); it is not stored in the file.
+	Own bool `json:"own,omitempty"`
 }
 
 // Index is the reference collection: its vocabulary and its entries.
@@ -109,21 +124,28 @@ type Index struct {
 	Adjectives []Adjective // sorted by name, each with one polarity
 	Nouns      []string    // sorted
 	Entries    []Entry
+	// Subject is the name of the network that made the entries' subject
+	// features ("" if they have none).
+	Subject string
 }
 
 // New returns an index of the given entries, deriving the vocabulary from
 // them. It fails if an adjective appears with two polarities, an entry has
-// no adjective or noun, two entries share an id, a picture path is not a
-// plain relative path, or an edge map is not of the lattice's size.
+// no adjective, two entries share an id, a picture path is not a plain
+// relative path, an edge map is not of the lattice's size, or two entries
+// have subject features of different lengths. The caller sets Subject.
 func New(entries []Entry) (*Index, error) {
 	ix := &Index{Entries: entries}
 	pol := map[string]Polarity{}
 	nouns := map[string]bool{}
 	ids := map[uint32]bool{}
+	if _, err := subjectLen(entries); err != nil {
+		return nil, err
+	}
 	for i := range entries {
 		e := &entries[i]
-		if e.Adjective == "" || e.Noun == "" {
-			return nil, fmt.Errorf("retrieval: entry %q has no adjective or no noun", e.File)
+		if e.Adjective == "" {
+			return nil, fmt.Errorf("retrieval: entry %q has no adjective", e.File)
 		}
 		if ids[e.ID] {
 			return nil, fmt.Errorf("retrieval: two entries have the id %d (%s)", e.ID, e.File)
@@ -144,7 +166,7 @@ func New(entries []Entry) (*Index, error) {
 			ix.Adjectives = append(ix.Adjectives, Adjective{e.Adjective, e.Polarity})
 		}
 		pol[e.Adjective] = e.Polarity
-		if !nouns[e.Noun] {
+		if !nouns[e.Noun] && e.Noun != "" {
 			ix.Nouns = append(ix.Nouns, e.Noun)
 		}
 		nouns[e.Noun] = true
@@ -174,10 +196,16 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 	for i, n := range ix.Nouns {
 		noun[n] = i
 	}
+	dim, err := subjectLen(ix.Entries)
+	if err != nil {
+		return nil, err
+	}
+	if dim > 0 && ix.Subject == "" {
+		return nil, errors.New("retrieval: subject features without the name of the network that made them")
+	}
 	b := append([]byte(magic), 0, 0, 0, 0)
 	binary.LittleEndian.PutUint16(b[8:], version)
 	binary.LittleEndian.PutUint16(b[10:], Grid)
-	var err error
 	str := func(s string) {
 		if len(s) > maxString || !utf8.ValidString(s) {
 			err = fmt.Errorf("retrieval: text field %.40q… is longer than %d bytes or not UTF-8", s, maxString)
@@ -185,6 +213,12 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
+	if dim == 0 {
+		str("") // no features: no network to name
+	} else {
+		str(ix.Subject)
+	}
+	b = binary.AppendUvarint(b, uint64(dim))
 	b = binary.AppendUvarint(b, uint64(len(ix.Adjectives)))
 	for _, a := range ix.Adjectives {
 		str(a.Name)
@@ -199,6 +233,9 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 		e := &ix.Entries[i]
 		a, okA := adj[e.Adjective]
 		n, okN := noun[e.Noun]
+		if e.Noun == "" {
+			n, okN = -1, true
+		}
 		if !okA || !okN {
 			return nil, fmt.Errorf("retrieval: entry %q: adjective %q or noun %q is not in the vocabulary", e.File, e.Adjective, e.Noun)
 		}
@@ -208,17 +245,38 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(e.ID))
 		str(e.File)
 		b = binary.AppendUvarint(b, uint64(a))
-		b = binary.AppendUvarint(b, uint64(n))
+		b = binary.AppendUvarint(b, uint64(n+1))
 		b = append(b, byte(e.Polarity))
 		for _, s := range []string{e.Description, e.License, e.Author, e.Source, e.Picture} {
 			str(s)
 		}
 		b = append(b, e.Edges...)
+		if len(e.Subject) == 0 {
+			b = append(b, 0)
+		} else {
+			b = append(append(b, 1), e.Subject...)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b)), nil
+}
+
+// subjectLen returns the length of the entries' subject features (0 if
+// none has any), checking that those that have them agree.
+func subjectLen(entries []Entry) (int, error) {
+	dim := 0
+	for i := range entries {
+		e := &entries[i]
+		if n := len(e.Subject); n > 0 {
+			if dim != 0 && n != dim || n > maxSubject {
+				return 0, fmt.Errorf("retrieval: entry %q has %d subject features, others %d", e.File, n, dim)
+			}
+			dim = n
+		}
+	}
+	return dim, nil
 }
 
 // Load decodes an index encoded by MarshalBinary, refusing damaged,
@@ -241,7 +299,11 @@ func Load(data []byte) (*Index, error) {
 		return nil, fmt.Errorf("%w: edge maps of %d×%d, this program uses %d×%d", ErrCorrupt, g, g, Grid, Grid)
 	}
 	r := &reader{b: body[header:]}
-	ix := &Index{}
+	ix := &Index{Subject: r.str()}
+	dim := int(r.uvarint(maxSubject))
+	if r.err == nil && (dim == 0) != (ix.Subject == "") {
+		r.fail("subject features of length %d from network %q", dim, ix.Subject)
+	}
 	nAdj := r.count(2)
 	for i := 0; i < nAdj && r.err == nil; i++ {
 		name := r.str()
@@ -263,12 +325,19 @@ func Load(data []byte) (*Index, error) {
 		if a := r.index(len(ix.Adjectives)); r.err == nil {
 			e.Adjective = ix.Adjectives[a].Name
 		}
-		if n := r.index(len(ix.Nouns)); r.err == nil {
-			e.Noun = ix.Nouns[n]
+		if n := r.index(len(ix.Nouns) + 1); r.err == nil && n > 0 {
+			e.Noun = ix.Nouns[n-1]
 		}
 		e.Polarity = r.polarity()
 		e.Description, e.License, e.Author, e.Source, e.Picture = r.str(), r.str(), r.str(), r.str(), r.str()
 		e.Edges = r.bytes(Grid * Grid)
+		switch has := r.bytes(1); {
+		case r.err != nil:
+		case has[0] == 1 && dim > 0:
+			e.Subject = r.bytes(dim)
+		case has[0] != 0:
+			r.fail("subject marker %d", has[0])
+		}
 		ix.Entries = append(ix.Entries, e)
 	}
 	if r.err == nil && len(r.b) != 0 {
@@ -282,6 +351,11 @@ func Load(data []byte) (*Index, error) {
 	check, err := New(slices.Clone(ix.Entries))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	// Entries without features are allowed; a network named for none is
+	// not (it would not encode back to the same bytes).
+	if d, _ := subjectLen(ix.Entries); d != dim {
+		return nil, fmt.Errorf("%w: subject features of length %d declared, %d found", ErrCorrupt, dim, d)
 	}
 	if !slices.Equal(check.Adjectives, ix.Adjectives) || !slices.Equal(check.Nouns, ix.Nouns) {
 		return nil, fmt.Errorf("%w: the vocabulary does not match the entries", ErrCorrupt)
@@ -382,28 +456,38 @@ type Vocabulary struct {
 type AdjectiveCount struct {
 	Adjective
 	Count int `json:"count"`
+	Own   int `json:"own,omitempty"` // how many of them are the user's own
 }
 
 // NounCount is a noun of the vocabulary and its references.
 type NounCount struct {
 	Name  string `json:"name"`
 	Count int    `json:"count"`
+	Own   int    `json:"own,omitempty"` // how many of them are the user's own
 }
 
 // Vocabulary returns the index's words in their order (by name), each with
-// the number of entries tagged with it.
+// the number of entries tagged with it and how many of those are the
+// user's own.
 func (ix *Index) Vocabulary() Vocabulary {
-	adjs, nouns := map[string]int{}, map[string]int{}
+	adjs, nouns := map[string][2]int{}, map[string][2]int{}
 	for _, e := range ix.Entries {
-		adjs[e.Adjective]++
-		nouns[e.Noun]++
+		own := 0
+		if e.Own {
+			own = 1
+		}
+		a, n := adjs[e.Adjective], nouns[e.Noun]
+		adjs[e.Adjective] = [2]int{a[0] + 1, a[1] + own}
+		nouns[e.Noun] = [2]int{n[0] + 1, n[1] + own}
 	}
 	v := Vocabulary{Adjectives: make([]AdjectiveCount, len(ix.Adjectives)), Nouns: make([]NounCount, len(ix.Nouns))}
 	for i, a := range ix.Adjectives {
-		v.Adjectives[i] = AdjectiveCount{a, adjs[a.Name]}
+		c := adjs[a.Name]
+		v.Adjectives[i] = AdjectiveCount{a, c[0], c[1]}
 	}
 	for i, n := range ix.Nouns {
-		v.Nouns[i] = NounCount{n, nouns[n]}
+		c := nouns[n]
+		v.Nouns[i] = NounCount{n, c[0], c[1]}
 	}
 	return v
 }

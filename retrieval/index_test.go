@@ -127,9 +127,16 @@ func TestLoadRefusesDamage(t *testing.T) {
 		}
 	}
 	// Damage behind a valid checksum: each is caught by its own check.
-	vocab := len(magic) + 4 // first byte after the header: the adjective count
+	// First byte after the header and the empty subject (its name's length
+	// and its features' length): the adjective count.
+	vocab := len(magic) + 4 + 2
 	cases := map[string]func([]byte) []byte{
-		"version 2":          func(b []byte) []byte { b[8] = 2; return reseal(b) },
+		"version 3": func(b []byte) []byte { b[8] = 3; return reseal(b) },
+		"version 1": func(b []byte) []byte { b[8] = 1; return reseal(b) },
+		"features, no network": func(b []byte) []byte {
+			b[vocab-1] = 4
+			return reseal(b)
+		},
 		"grid 48":            func(b []byte) []byte { b[10] = 48; return reseal(b) },
 		"adjective count 99": func(b []byte) []byte { b[vocab] = 99; return reseal(b) },
 		"no adjectives": func(b []byte) []byte {
@@ -171,11 +178,15 @@ func TestLoadRefusesDamage(t *testing.T) {
 func TestNewRefuses(t *testing.T) {
 	cases := map[string]func([]Entry){
 		"two polarities": func(e []Entry) { e[4].Polarity = Positive },
-		"no noun":        func(e []Entry) { e[1].Noun = "" },
-		"short map":      func(e []Entry) { e[2].Edges = e[2].Edges[:100] },
-		"same id":        func(e []Entry) { e[3].ID = 0 },
-		"escaping path":  func(e []Entry) { e[0].Picture = "../secret.jpg" },
-		"absolute path":  func(e []Entry) { e[0].Picture = "/etc/passwd" },
+		"no adjective":   func(e []Entry) { e[1].Adjective = "" },
+		"subject lengths": func(e []Entry) {
+			e[1].Subject = make([]uint8, 8)
+			e[2].Subject = make([]uint8, 9)
+		},
+		"short map":     func(e []Entry) { e[2].Edges = e[2].Edges[:100] },
+		"same id":       func(e []Entry) { e[3].ID = 0 },
+		"escaping path": func(e []Entry) { e[0].Picture = "../secret.jpg" },
+		"absolute path": func(e []Entry) { e[0].Picture = "/etc/passwd" },
 	}
 	for name, f := range cases {
 		e := synthEntries(6)

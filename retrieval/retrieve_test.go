@@ -277,13 +277,24 @@ func TestReadCatalog(t *testing.T) {
 	if len(es) != 2 || es[1].ID != 1 || es[1].Source != "s" || es[0].Polarity != Negative || es[0].Picture != "a.jpg" {
 		t.Errorf("%+v", es)
 	}
+	// The columns a user writes: any order, only file and adjective needed.
+	es, err = ReadCatalog(strings.NewReader("Adjective\tfile\tnoun\nmisty\tc.png\tlake\nwarm\td.jpg\t\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[0].File != "c.png" || es[0].Adjective != "misty" || es[0].Noun != "lake" || es[0].Polarity != Neutral || es[1].Noun != "" {
+		t.Errorf("%+v", es)
+	}
 	for name, text := range map[string]string{
-		"empty":        "",
-		"bad header":   "file\tadjective\n",
-		"few fields":   head + "a.jpg\tdark\tcity\n",
-		"bad polarity": head + "a.jpg\tdark\tcity\tsad\td\tl\ta\ts\n",
-		"path":         head + "../a.jpg\tdark\tcity\tnegative\td\tl\ta\ts\n",
-		"subfolder":    head + "x/a.jpg\tdark\tcity\tnegative\td\tl\ta\ts\n",
+		"empty":           "",
+		"unknown column":  "file\tmood\n",
+		"no adjective":    "file\tnoun\n",
+		"repeated column": "file\tadjective\tfile\n",
+		"empty adjective": "file\tadjective\na.jpg\t \n",
+		"few fields":      head + "a.jpg\tdark\tcity\n",
+		"bad polarity":    head + "a.jpg\tdark\tcity\tsad\td\tl\ta\ts\n",
+		"path":            head + "../a.jpg\tdark\tcity\tnegative\td\tl\ta\ts\n",
+		"subfolder":       head + "x/a.jpg\tdark\tcity\tnegative\td\tl\ta\ts\n",
 	} {
 		if _, err := ReadCatalog(strings.NewReader(text)); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -306,7 +317,7 @@ func assetIndex(t testing.TB) (*Index, string) {
 	}
 	refsOnce.Do(func() {
 		refsDir = filepath.Join(root, "refs")
-		refsIndex, refsErr = Build(refsDir, nil)
+		refsIndex, refsErr = Build(refsDir, nil, nil)
 	})
 	if refsErr != nil {
 		t.Fatal(refsErr)

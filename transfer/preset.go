@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"fmt"
-	"math"
 
 	"sentiment/backbone"
 )
@@ -84,24 +83,47 @@ func Paper(net backbone.Network) Preset {
 	}
 }
 
+// The ranges of a preset's settings that a run accepts, for front ends
+// that check a user's values before any work.
+const (
+	// MinSize and MaxSize bound Size, the working size's long side.
+	MinSize, MaxSize = 32, 2048
+	// MaxIterations bounds Iterations (0 runs none: the first iterate).
+	MaxIterations = 10000
+	// MaxRate bounds Rate, above 0: a step of a whole pixel range.
+	MaxRate = 1.0
+	// MaxWeight bounds the loss's weights (Alpha, Beta, the style taps')
+	// and the look's priors, each at least 0: the presets' are at most
+	// 10⁶.
+	MaxWeight = 1e12
+)
+
+// weight reports whether v is a weight within [0, MaxWeight].
+func weight(v float64) bool { return v >= 0 && v <= MaxWeight }
+
 func (p Preset) validate(net backbone.Network) error {
 	if len(p.Style) != len(p.Weights) || len(p.Style) == 0 {
 		return fmt.Errorf("transfer: preset %q has %d style taps and %d weights", p.Name, len(p.Style), len(p.Weights))
 	}
-	if p.Iterations < 0 || p.Iterations > 10000 {
-		return fmt.Errorf("transfer: %d iterations, want 0 to 10000", p.Iterations)
+	if p.Iterations < 0 || p.Iterations > MaxIterations {
+		return fmt.Errorf("transfer: %d iterations, want 0 to %d", p.Iterations, MaxIterations)
 	}
-	if p.Size < 32 || p.Size > 2048 {
-		return fmt.Errorf("transfer: working size %d, want 32 to 2048", p.Size)
+	if p.Size < MinSize || p.Size > MaxSize {
+		return fmt.Errorf("transfer: working size %d, want %d to %d", p.Size, MinSize, MaxSize)
 	}
-	if !(p.Rate > 0) {
-		return fmt.Errorf("transfer: step size %g must be positive", p.Rate)
+	if !(p.Rate > 0 && p.Rate <= MaxRate) {
+		return fmt.Errorf("transfer: step size %g, want above 0 and at most %g", p.Rate, MaxRate)
+	}
+	for _, w := range append([]float64{p.Alpha, p.Beta}, p.Weights...) {
+		if !weight(w) {
+			return fmt.Errorf("transfer: preset %q weighs a loss term %g, want 0 to %g", p.Name, w, MaxWeight)
+		}
 	}
 	if p.Unknown != Pixels && p.Unknown != Look {
 		return fmt.Errorf("transfer: preset %q optimizes %q, want %q or %q", p.Name, p.Unknown, Pixels, Look)
 	}
-	if !(p.Smooth >= 0 && p.LumSmooth >= 0 && p.Contrast >= 0) || math.IsInf(p.Smooth+p.LumSmooth+p.Contrast, 0) {
-		return fmt.Errorf("transfer: look priors %g, %g, %g, want finite and ≥ 0", p.Smooth, p.LumSmooth, p.Contrast)
+	if !(weight(p.Smooth) && weight(p.LumSmooth) && weight(p.Contrast)) {
+		return fmt.Errorf("transfer: look priors %g, %g, %g, want 0 to %g", p.Smooth, p.LumSmooth, p.Contrast, MaxWeight)
 	}
 	if p.Cell < 0 || p.Cell > p.Size {
 		return fmt.Errorf("transfer: look cells of %d pixels at a working size of %d", p.Cell, p.Size)

@@ -61,7 +61,7 @@ type byteArray struct {
 
 // scan decodes the arguments a into dst, one for one, by dst's types:
 // *[]byte copies a Uint8Array (or Uint8ClampedArray, as ImageData holds),
-// *byteArray refers to one, *int, *float32 and *string take a number or a
+// *[][]byte an array of them, *byteArray refers to one, *int, *float32 and *string take a number or a
 // string, *safejs.Value a function, and any other pointer a plain object,
 // decoded as JSON by its fields' tags.
 func scan(a []safejs.Value, dst ...any) error {
@@ -92,6 +92,21 @@ func decode(v safejs.Value, dst any) error {
 		*d = make([]byte, ba.n)
 		if _, err := safejs.CopyBytesToGo(*d, v); err != nil {
 			return fmt.Errorf("not a Uint8Array")
+		}
+	case *[][]byte:
+		n, err := v.Length()
+		if err != nil || v.Type() != safejs.TypeObject {
+			return fmt.Errorf("not an array")
+		}
+		*d = make([][]byte, n)
+		for i := range n {
+			item, err := v.Index(i)
+			if err == nil {
+				err = decode(item, &(*d)[i])
+			}
+			if err != nil {
+				return fmt.Errorf("item %d: %w", i, err)
+			}
 		}
 	case *int:
 		if v.Type() != safejs.TypeNumber {

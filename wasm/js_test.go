@@ -157,3 +157,61 @@ func TestBridgeCalls(t *testing.T) {
 		t.Errorf("constants.workingSize: %v", err)
 	}
 }
+
+// TestBridgeOwn: a reference of the user's own goes through the bridge as
+// the worker sends it (RGBA and a tags object), comes back as a one-entry
+// index in a Uint8Array, and an array of those joins the collection.
+func TestBridgeOwn(t *testing.T) {
+	b := &bridge{}
+	w, h := 64, 48
+	buf := make([]byte, 4*w*h)
+	for i := range w * h {
+		buf[4*i], buf[4*i+1], buf[4*i+2], buf[4*i+3] = byte(i%w*4), byte(i/w*5), byte((i%7)*30), 255
+	}
+	pix, err := bytesToJS(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	num := func(v int) safejs.Value { x, _ := safejs.ValueOf(v); return x }
+	tags, err := toJS(map[string]string{"file": "mine.png", "adjective": "Dreamy", "picture": "mine.jpg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.describe([]safejs.Value{pix, num(w), num(h), tags.(safejs.Value)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := r.(safejs.Value).Get("index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	adj, _ := r.(safejs.Value).Get("entry")
+	adj, _ = adj.Get("adjective")
+	if s, _ := adj.String(); s != "dreamy" {
+		t.Errorf("entry's adjective %q", s)
+	}
+	arr, err := safejs.Global().Get("Array")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := arr.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list.Call("push", one)
+	v, err := b.setOwn([]safejs.Value{list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := jsonCall("stringify", v.(safejs.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := j.String(); !strings.Contains(s, `"name":"dreamy","polarity":"neutral","count":1,"own":1`) || !strings.Contains(s, `"stale":[]`) {
+		t.Errorf("setOwn gave %s", s)
+	}
+	list.Call("push", num(3))
+	if _, err := b.setOwn([]safejs.Value{list}); err == nil || !strings.Contains(err.Error(), "argument 1: item 1: not a Uint8Array") {
+		t.Errorf("an array holding a number: %v", err)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/hack-pad/safejs"
 
 	"sentiment/engine"
+	"sentiment/retrieval"
 )
 
 // bridge is the state behind the JavaScript methods.
@@ -36,6 +37,9 @@ var calls = map[string]func(*bridge, []safejs.Value) (any, error){
 	"apply":        (*bridge).apply,
 	"applyRows":    (*bridge).applyRows,
 	"lut":          (*bridge).lut,
+	"subject":      (*bridge).subject,
+	"describe":     (*bridge).describe,
+	"setOwn":       (*bridge).setOwn,
 }
 
 func main() {
@@ -231,4 +235,54 @@ func (b *bridge) lut(a []safejs.Value) (any, error) {
 		return nil, err
 	}
 	return b.s.LUT(s)
+}
+
+// subject() → [{name, score}]: the index's nouns, the photo's likeliest
+// subject first.
+func (b *bridge) subject([]safejs.Value) (any, error) {
+	g, err := b.s.Subject()
+	if err != nil {
+		return nil, err
+	}
+	return toJS(g)
+}
+
+// describe(rgba, width, height, {file, adjective, noun, picture}) →
+// {index: Uint8Array, entry}: a reference of the user's own as a
+// one-entry index file, which the page keeps and gives to setOwn.
+func (b *bridge) describe(a []safejs.Value) (any, error) {
+	var pix []byte
+	var w, h int
+	var tags retrieval.Entry
+	if err := scan(a, &pix, &w, &h, &tags); err != nil {
+		return nil, err
+	}
+	one, e, err := b.s.Describe(pix, w, h, tags)
+	if err != nil {
+		return nil, err
+	}
+	v, err := toJS(map[string]any{"entry": e})
+	if err != nil {
+		return nil, err
+	}
+	ix, err := bytesToJS(one)
+	if err != nil {
+		return nil, err
+	}
+	v.(safejs.Value).Set("index", ix)
+	return v, nil
+}
+
+// setOwn([Uint8Array]) → {vocabulary, stale: [i]}: the user's own
+// references, each as describe gave it, ranked with the shipped ones.
+func (b *bridge) setOwn(a []safejs.Value) (any, error) {
+	var entries [][]byte
+	if err := scan(a, &entries); err != nil {
+		return nil, err
+	}
+	own, err := b.s.SetOwn(entries)
+	if err != nil {
+		return nil, err
+	}
+	return toJS(own)
 }

@@ -46,6 +46,7 @@ async function load(reload, restore) {
   try {
     const r = await engine.request('load', { reload });
     debug.metrics.ready = performance.now() - debug.metrics.start;
+    debug.metrics.engine = r.engine; // which build: SIMD or scalar
     const what = ['engine', r.backbones.length ? 'model' : null, r.hasIndex ? 'reference index' : null].filter(Boolean);
     const list = what.length > 1 ? `${what.slice(0, -1).join(', ')} and ${what.at(-1)}` : what[0];
     let text = debug.metrics.cached

@@ -28,7 +28,7 @@ export const handlers = {
     // belongs to, which drops it (and with it the network's defaults).
     // Every network built so far says so again, after the answer.
     setTimeout(() => { for (const ev of built.values()) post(ev); });
-    return { vocabulary: session.vocabulary, constants: session.engine.constants, backbones: nets, hasIndex: !!site.index, kept: keptNow() };
+    return { vocabulary: session.vocabulary, constants: session.engine.constants, backbones: nets, hasIndex: !!site.index, kept: keptNow(), engine: engineFile(site).url };
   },
 
   // network downloads (unless kept) and builds a network the user chose,

@@ -22,6 +22,12 @@ const Magic = "SNTWGHTS"
 // Version is the format version this package reads and writes.
 const Version = 1
 
+// MaxFileBytes is the most the commands read of a file of weights in any
+// format (this one, Keras.js, torch): DenseNet121, the largest network,
+// is 32 MB in float32, and a network many times that could not run in a
+// page. A longer file is refused by its size before it is read.
+const MaxFileBytes = 256 << 20
+
 // Limits of the format (FORMAT.md).
 const (
 	maxTensors = 65535

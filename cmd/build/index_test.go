@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"sentiment/assets"
+	"sentiment/backbone"
+	"sentiment/internal/assetweights"
 	"sentiment/imaging"
 	"sentiment/retrieval"
 )
@@ -104,7 +106,12 @@ func TestBuildIndexErrors(t *testing.T) {
 	if err := buildIndex(&site{assets: root, out: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "small.png") {
 		t.Errorf("broken photo: %v", err)
 	}
-	if err := buildIndex(&site{assets: t.TempDir(), out: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "catalog.tsv") {
+	empty := t.TempDir()
+	if err := buildIndex(&site{assets: empty, out: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "refs") {
+		t.Errorf("no refs folder: %v", err)
+	}
+	os.Mkdir(filepath.Join(empty, "refs"), 0o755)
+	if err := buildIndex(&site{assets: empty, out: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "catalog.tsv") {
 		t.Errorf("no catalog: %v", err)
 	}
 }
@@ -115,6 +122,18 @@ func TestBuildIndexAssets(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &site{assets: root, out: t.TempDir()}
+	// The network the page runs, as the weights step writes it, for the
+	// subject features.
+	f, err := assetweights.SqueezeNet("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(s.out, "models"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeWeights(filepath.Join(s.out, "models"), "squeezenet.weights", f); err != nil {
+		t.Fatal(err)
+	}
 	if err := buildIndex(s); err != nil {
 		t.Fatal(err)
 	}
@@ -138,6 +157,28 @@ func TestBuildIndexAssets(t *testing.T) {
 	// Every catalog row indexed, in under 2 KB a reference.
 	if len(ix.Entries) != len(rows) || len(data) > 2048*len(rows) {
 		t.Errorf("%d entries in %d bytes for %d catalog rows", len(ix.Entries), len(data), len(rows))
+	}
+	// Each with the subject features of the page's network: a reference's
+	// own noun is among the three its features guess, from the others',
+	// for most of them (the guess's measured agreement is in
+	// retrieval.BenchmarkSubjectAgreement).
+	hits := 0
+	for i, e := range ix.Entries {
+		if len(e.Subject) == 0 {
+			t.Fatalf("%s has no subject features", e.File)
+		}
+		g, err := ix.GuessNouns(e.Subject, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range g[:min(3, len(g))] {
+			if n.Name == e.Noun {
+				hits++
+			}
+		}
+	}
+	if ix.Subject != backbone.SqueezeNetName || hits < len(ix.Entries)/2 {
+		t.Errorf("subject features of %q; %d of %d references guessed within three", ix.Subject, hits, len(ix.Entries))
 	}
 	pics, _ := filepath.Glob(filepath.Join(s.out, "refs", "*.jpg"))
 	if len(pics) != len(ix.Entries) {

@@ -42,7 +42,7 @@ func buildWeights(s *site) error {
 // assets'. An optional network the assets lack is left out, and so is
 // what an earlier build left of it, which site.json would list.
 func buildNetwork(s *site, dir string, n engine.Network) error {
-	name := n.Name + ".weights"
+	name := weightsFile(n)
 	f, err := networkWeights(s, n)
 	if errors.Is(err, assets.ErrNotFound) && n.Optional {
 		var rels []string
@@ -72,6 +72,9 @@ func buildNetwork(s *site, dir string, n engine.Network) error {
 	}
 	return writeWeights(dir, name, f)
 }
+
+// weightsFile is the name of n's weights file in the site's models/.
+func weightsFile(n engine.Network) string { return n.Name + ".weights" }
 
 // networkWeights reads n's weights from the file -NAME names, refused
 // unless it is one of n's published files, or else from the assets.

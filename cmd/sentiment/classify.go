@@ -34,14 +34,14 @@ func classify(args []string, stdout, stderr io.Writer) int {
 	in := fs.String("in", "", "photo to classify (JPEG, PNG, GIF, BMP, WebP, TIFF)")
 	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights: a .weights file (checked against FILE.json when present), a Keras.js .bin, a torch .pth or a TF.js folder; default: converted from the assets")
-	k := fs.Int("k", 5, "number of classes to print")
+	k := integer(fs, "k", 5, 1, engine.Classes, "number of classes to print")
 	asJSON := fs.Bool("json", false, `print {"backbone": …, "top5": [{"index", "label", "p"}, …]}`)
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
-	if err := fs.Parse(args); err != nil {
+	r := reporter{"classify", stderr}
+	if err := r.parse(fs, args); err != nil {
 		return exitUsage
 	}
-	r := reporter{"classify", stderr}
-	if *in == "" || fs.NArg() > 0 || *k < 1 {
+	if *in == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return exitUsage
 	}

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"image"
 	"io"
+	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"sentiment/assets"
 	"sentiment/engine"
@@ -38,31 +35,32 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "folder for eval.md and sheet.png")
 	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
-	judgeName := fs.String("judge", "", "network that judges the style movement: "+engine.NetworkNames()+", or none (default: the first other than -backbone)")
-	strength := fs.Float64("strength", -1, "strength of ours' look, 0 to 1 (default: the preset's)")
-	light := fs.Float64("light", -1, "share of the optimized lightness change the look keeps, 0 to 1 (default: the preset's)")
-	unknown := fs.String("unknown", "", "what the optimization changes: look or pixels (default: the preset's)")
-	smooth := fs.Float64("smooth", -1, "the look's smoothness across cells (default: the preset's)")
-	lumSmooth := fs.Float64("lumsmooth", -1, "the look's smoothness across luminance bins (default: the preset's)")
-	contrast := fs.Float64("contrast", -1, "weight of the look's contrast prior (default: the preset's)")
-	cell := fs.Int("cell", -1, "the look's cell size in working pixels (default: the preset's)")
-	alpha := fs.Float64("alpha", -1, "content weight α (default: the preset's)")
-	styleWeights := fs.String("styleweights", "", "comma-separated weights of the preset's style taps (default: the preset's)")
-	topK := fs.Int("topk", 1, "style target from the top K retrieved references of the mood")
+	judgeName := choice(fs, "judge", "", append(networkNames(), "none"), "network that judges the style movement (default: the first other than -backbone)")
+	strength := float(fs, "strength", -1, 0, 1, "strength of ours' look (default: the preset's)")
+	light := positive(fs, "light", -1, 1, "share of the optimized lightness change the look keeps (default: the preset's)")
+	unknown := choice(fs, "unknown", "", []string{string(transfer.Look), string(transfer.Pixels)}, "what the optimization changes (default: the preset's)")
+	smooth := float(fs, "smooth", -1, 0, transfer.MaxWeight, "the look's smoothness across cells (default: the preset's)")
+	lumSmooth := float(fs, "lumsmooth", -1, 0, transfer.MaxWeight, "the look's smoothness across luminance bins (default: the preset's)")
+	contrast := float(fs, "contrast", -1, 0, transfer.MaxWeight, "weight of the look's contrast prior (default: the preset's)")
+	cell := integer(fs, "cell", -1, 0, transfer.MaxSize, "the look's cell size in working pixels, 0 for the grid's own (default: the preset's)")
+	alpha := float(fs, "alpha", -1, 0, transfer.MaxWeight, "content weight α (default: the preset's)")
+	styleWeights := floats(fs, "styleweights", 0, transfer.MaxWeight, "weights of the preset's style taps (default: the preset's)")
+	topK := integer(fs, "topk", 1, 1, maxK, "style target from the top K retrieved references of the mood")
 	ablation := fs.Bool("ablation", true, "also transfer a random reference of the mood (the paper's ablation)")
 	pf := addPresetFlags(fs)
-	limit := fs.Int("limit", 0, "evaluate only the first N inputs")
+	limit := integer(fs, "limit", 0, 0, math.MaxInt32, "evaluate only the first N inputs (0: all)")
 	seed := fs.Int64("seed", 1, "seed of the random-reference ablation")
-	if err := fs.Parse(args); err != nil {
+	r := reporter{"eval", stderr}
+	if err := r.parse(fs, args); err != nil {
 		return exitUsage
 	}
-	fail := func(code int, err error) int {
-		fmt.Fprintln(stderr, "sentiment eval:", err)
-		return code
-	}
+	fail := r.fail
 	if *out == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return exitUsage
+	}
+	if _, err := engine.Lookup(*name); err != nil {
+		return fail(exitUsage, err)
 	}
 	var err error
 	for _, d := range []struct {
@@ -75,7 +73,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	ix, err := retrieval.Build(*refs, nil)
+	ix, err := retrieval.Build(*refs, nil, nil)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
@@ -93,16 +91,11 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if *light >= 0 {
 		p.Light = *light
 	}
-	if *styleWeights != "" {
-		ws := strings.Split(*styleWeights, ",")
+	if ws := *styleWeights; ws != nil {
 		if len(ws) != len(p.Weights) {
 			return fail(exitUsage, fmt.Errorf("-styleweights: %d weights for the %d style taps %v", len(ws), len(p.Style), p.Style))
 		}
-		for i, w := range ws {
-			if p.Weights[i], err = strconv.ParseFloat(w, 64); err != nil {
-				return fail(exitUsage, fmt.Errorf("-styleweights: %w", err))
-			}
-		}
+		copy(p.Weights, ws)
 	}
 	if *contrast >= 0 {
 		p.Contrast = *contrast
@@ -136,7 +129,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fail(exitFailed, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interrupted()
 	defer stop()
 	rep, err := evaluation.Run(ctx, evaluation.Config{
 		Inputs: *inputs, Index: ix, RefDir: *refs, Net: net, Preset: p, Judge: judge, NoAblation: !*ablation, TopK: *topK, Seed: *seed, Limit: *limit,

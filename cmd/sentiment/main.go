@@ -10,10 +10,14 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
+	"syscall"
 
 	"sentiment/engine"
 )
@@ -53,6 +57,18 @@ func usage() {
 	}
 }
 
+// interrupted returns a context cancelled by the first Ctrl-C or SIGTERM,
+// after which the signals have their default action again, so that a
+// second one ends the process at once, whatever it is doing.
+func interrupted() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
+}
+
 // reporter prints a command's errors and warnings to stderr, prefixed with
 // the command's name.
 type reporter struct {
@@ -61,8 +77,13 @@ type reporter struct {
 }
 
 // fail prints err and returns the exit code that fits it: exitUsage for
-// the caller's errors (engine.IsBadInput), else code.
+// the caller's errors (engine.IsBadInput), else code. A run stopped by
+// Ctrl-C or SIGTERM says so in words.
 func (r reporter) fail(code int, err error) int {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(r.stderr, "sentiment %s: cancelled\n", r.name)
+		return code
+	}
 	fmt.Fprintf(r.stderr, "sentiment %s: %v\n", r.name, err)
 	if engine.IsBadInput(err) {
 		return exitUsage

@@ -16,12 +16,12 @@ type presetFlags struct {
 }
 
 func addPresetFlags(fs *flag.FlagSet) *presetFlags {
-	f := &presetFlags{name: fs.String("preset", "default", "default, look, pixels or paper")}
-	fs.IntVar(&f.o.Size, "size", -1, "working size of the optimization, long side in pixels (default: the preset's)")
-	fs.IntVar(&f.o.Iterations, "iters", -1, "iterations (default: the preset's)")
-	fs.Float64Var(&f.o.Start, "start", -1, "fraction of the global colour match the optimization starts from (default: the preset's)")
-	fs.Float64Var(&f.o.Beta, "beta", -1, "style weight β (default: the preset's)")
-	fs.Float64Var(&f.o.Rate, "rate", -1, "Adam's step size (default: the preset's)")
+	f := &presetFlags{name: choice(fs, "preset", "default", engine.PresetNames, "the preset")}
+	intVar(fs, &f.o.Size, "size", -1, transfer.MinSize, transfer.MaxSize, "working size of the optimization, long side in pixels (default: the preset's)")
+	intVar(fs, &f.o.Iterations, "iters", -1, 0, transfer.MaxIterations, "iterations (default: the preset's)")
+	floatVar(fs, &f.o.Start, "start", -1, 0, 1, "fraction of the global colour match the optimization starts from (default: the preset's)")
+	floatVar(fs, &f.o.Beta, "beta", -1, 0, transfer.MaxWeight, "style weight β (default: the preset's)")
+	positiveVar(fs, &f.o.Rate, "rate", -1, transfer.MaxRate, "Adam's step size (default: the preset's)")
 	return f
 }
 
@@ -35,6 +35,15 @@ func (f *presetFlags) preset(net backbone.Network) (transfer.Preset, error) {
 // default.
 func backboneFlag(fs *flag.FlagSet, usage string) *string {
 	return fs.String("backbone", engine.Networks()[0].Name, usage+": "+engine.NetworkNames())
+}
+
+// networkNames returns the short names of the engine's networks, in order.
+func networkNames() []string {
+	var names []string
+	for _, n := range engine.Networks() {
+		names = append(names, n.Name)
+	}
+	return names
 }
 
 // judgeOf returns the network that judges a run on the network called

@@ -20,6 +20,10 @@ func init() {
 	}
 }
 
+// maxK is the most references retrieve lists: more than a person reads,
+// and a bound on the work of a hostile -k.
+const maxK = 1000
+
 // retrieveCmd is `sentiment retrieve -in PHOTO (-adjective A | -polarity P)
 // [-noun N] [-k 5] [-index FILE] [-by ssim|perceptual] [-json]`.
 func retrieveCmd(args []string, stdout, stderr io.Writer) int {
@@ -29,17 +33,17 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	adjective := fs.String("adjective", "", "mood, such as dark or misty")
 	polarity := fs.String("polarity", "", "positive or negative: every adjective of that side (instead of -adjective)")
 	noun := fs.String("noun", "", "what the photo shows, such as lake: references of that noun come first")
-	k := fs.Int("k", 5, "how many references to list")
+	k := integer(fs, "k", 5, 1, maxK, "how many references to list")
 	index := fs.String("index", "", "reference index built by cmd/build (default: built from the assets' refs)")
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	by := fs.String("by", "ssim", "rank by ssim (edge maps, the paper's method) or perceptual (backbone features, the paper's comparison)")
 	name := backboneFlag(fs, "network for -by perceptual")
 	wfile := fs.String("weights", "", "weights for -by perceptual (default: converted from the assets)")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
-	if err := fs.Parse(args); err != nil {
+	r := reporter{"retrieve", stderr}
+	if err := r.parse(fs, args); err != nil {
 		return exitUsage
 	}
-	r := reporter{"retrieve", stderr}
 	if *in == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return exitUsage
@@ -48,8 +52,6 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case (*adjective == "") == (*polarity == ""):
 		return r.fail(exitUsage, errors.New("give exactly one of -adjective and -polarity"))
-	case *k < 1:
-		return r.fail(exitUsage, fmt.Errorf("-k %d: ask for at least one reference", *k))
 	case *polarity != "":
 		p, err := retrieval.ParsePolarity(*polarity)
 		if err != nil {

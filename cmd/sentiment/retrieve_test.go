@@ -44,7 +44,7 @@ func TestRetrieveCommand(t *testing.T) {
 
 	// The same from an index file, whose pictures lie beside it.
 	refs := filepath.Dir(ashim)
-	ix, err := retrieval.Build(refs, nil)
+	ix, err := retrieval.Build(refs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestRetrieveCommandErrors(t *testing.T) {
 		{[]string{"-in", photo}, "exactly one of -adjective and -polarity"},
 		{[]string{"-in", photo, "-adjective", "dark", "-polarity", "negative"}, "exactly one"},
 		{[]string{"-in", photo, "-polarity", "sad"}, "polarity"},
-		{[]string{"-in", photo, "-adjective", "dark", "-k", "0"}, "at least one"},
+		{[]string{"-in", photo, "-adjective", "dark", "-k", "0"}, "-k: want a whole number from 1"},
 		{[]string{"-in", photo, "-adjective", "dark", "-index", bad}, "corrupt"},
 		{[]string{"-in", photo, "-adjective", "dark", "-index", filepath.Join(dir, "none.bin")}, "no such file"},
 	}

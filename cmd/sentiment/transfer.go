@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"sentiment/assets"
@@ -28,8 +26,9 @@ func init() {
 		summary: "give a photo the mood of a reference photo",
 		run: func(args []string) int {
 			// Ctrl-C (or a SIGTERM) stops the run, up to the moment the
-			// outputs are put in place, and leaves no temporary file.
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			// outputs are put in place, and leaves no temporary file; a
+			// second one ends the process at once.
+			ctx, stop := interrupted()
 			defer stop()
 			return transferCmd(ctx, args, os.Stdout, os.Stderr)
 		},
@@ -69,28 +68,29 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
-	strength := fs.Float64("strength", -1, "strength of the look, 0 to 1 (default: the preset's)")
+	strength := float(fs, "strength", -1, 0, 1, "strength of the look (default: the preset's)")
 	lut := fs.String("lut", "", "also write the global look as a 33³ .cube LUT")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
-	if err := fs.Parse(args); err != nil {
+	r := reporter{"transfer", stderr}
+	if err := r.parse(fs, args); err != nil {
 		return exitUsage
 	}
-	r := reporter{"transfer", stderr}
 	switch {
 	case *in == "" || *out == "" || fs.NArg() > 0:
 		fs.Usage()
 		return exitUsage
 	case (*refPath == "") == (*adjective == ""):
 		return r.fail(exitUsage, errors.New("give exactly one of -ref and -adjective"))
-	case !(*strength >= 0 && *strength <= 1) && *strength != -1:
-		return r.fail(exitUsage, fmt.Errorf("-strength %g is not in [0, 1]", *strength))
 	}
 	ext := strings.ToLower(filepath.Ext(*out))
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
 		return r.fail(exitUsage, fmt.Errorf("-out %s: write .png or .jpg", *out))
 	}
-	if err := checkOutputs(*in, *out, *lut); err != nil {
+	inputs := []file{{*in, "-in", "the input photo"}, {*refPath, "-ref", "the reference photo"},
+		{*index, "-index", "the reference index"}, {*wfile, "-weights", "the weights"}}
+	outputs := []file{{*out, "-out", "the result"}, {*lut, "-lut", "the LUT"}}
+	if err := checkOutputs(inputs, outputs); err != nil {
 		return r.fail(exitUsage, err)
 	}
 	if _, err := engine.Lookup(*name); err != nil {
@@ -125,6 +125,10 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		rep.Retrieved = matches
 		rep.Reference = matches[0].Path
+		// The retrieved picture is an input too.
+		if err := checkOutputs([]file{{matches[0].Path, "", "the retrieved reference photo"}}, outputs); err != nil {
+			return r.fail(exitUsage, err)
+		}
 		if ref, _, err = imaging.DecodeFile(matches[0].Path); err != nil {
 			return r.fail(exitFailed, fmt.Errorf("reference: %w", err))
 		}
@@ -198,22 +202,38 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return 0
 }
 
-// checkOutputs refuses, before any work, outputs that cannot be written
-// and outputs that would overwrite the input photo (refused, not made
-// safe: the photo is the one thing a user cannot get back) or each other.
-func checkOutputs(in, out, lut string) error {
-	outs := []string{out}
-	if lut != "" {
-		outs = append(outs, lut)
+// file is a file named on the command line: its path, the flag that
+// named it ("" for one the command found) and what it is.
+type file struct{ path, flag, what string }
+
+// name is how messages name f: its flag and path.
+func (f file) name() string {
+	if f.flag == "" {
+		return f.path
 	}
-	for i, o := range outs {
-		if sameFile(o, in) {
-			return fmt.Errorf("%s is the input photo: write the result to another file", o)
+	return f.flag + " " + f.path
+}
+
+// checkOutputs refuses, before any work, outputs that cannot be written,
+// an output that is one of the inputs (refused, not made safe: an input
+// may be the one thing a user cannot get back; through links too) and two
+// outputs that are one file. Files with an empty path are not given.
+func checkOutputs(inputs, outputs []file) error {
+	for i, o := range outputs {
+		if o.path == "" {
+			continue
 		}
-		if i > 0 && sameFile(o, out) {
-			return fmt.Errorf("-lut and -out are both %s", o)
+		for _, in := range inputs {
+			if in.path != "" && sameFile(o.path, in.path) {
+				return fmt.Errorf("%s is %s (%s): write %s to another file", o.name(), in.what, in.name(), o.what)
+			}
 		}
-		if err := outfile.Check(o); err != nil {
+		for _, o2 := range outputs[:i] {
+			if o2.path != "" && sameFile(o.path, o2.path) {
+				return fmt.Errorf("%s and %s are both %s: give each output a file of its own", o2.flag, o.flag, o.path)
+			}
+		}
+		if err := outfile.Check(o.path); err != nil {
 			return err
 		}
 	}

@@ -182,7 +182,7 @@ func TestTransferOutputsSafe(t *testing.T) {
 	stderr := &cancelAt{line: "iteration 4/4", cancel: cancel}
 	lut := filepath.Join(dir, "look.cube")
 	code := transferCmd(ctx, append([]string{"-in", photo, "-out", out, "-lut", lut}, quick...), io.Discard, stderr)
-	if code != exitFailed || !strings.Contains(stderr.String(), "canceled") {
+	if code != exitFailed || !strings.Contains(stderr.String(), "sentiment transfer: cancelled\n") {
 		t.Errorf("Ctrl-C after the last iteration: exit %d, %q", code, stderr.String())
 	}
 	if b, _ := os.ReadFile(out); !bytes.Equal(b, old) {

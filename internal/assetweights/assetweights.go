@@ -7,9 +7,9 @@ package assetweights
 
 import (
 	"fmt"
-	"os"
 
 	"sentiment/assets"
+	"sentiment/internal/infile"
 	"sentiment/weights"
 	"sentiment/weights/convert"
 )
@@ -22,7 +22,7 @@ func SqueezeNet(dir string) (*weights.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(src)
+	data, err := infile.Read(src, "weights file", weights.MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}

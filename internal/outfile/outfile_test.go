@@ -91,3 +91,41 @@ func TestWriteKeepsOldOnFailure(t *testing.T) {
 		t.Errorf("written: %q, mode %v, %d files", b, fi.Mode(), entries(t, dir))
 	}
 }
+
+// TestKeepsMode: an output replacing a file keeps that file's mode (a
+// private 0600 result stays private); a new one gets 0666 less the umask,
+// as any program's new file.
+func TestKeepsMode(t *testing.T) {
+	dir := t.TempDir()
+	for _, mode := range []os.FileMode{0o600, 0o640, 0o604} {
+		path := filepath.Join(dir, "out.png")
+		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != mode {
+			t.Errorf("replacing a %v file: %v, %v", mode, fi.Mode(), err)
+		}
+		os.Remove(path)
+	}
+	// What os.Create makes here is what a new output gets.
+	probe := filepath.Join(dir, "probe")
+	f, err := os.Create(probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want, _ := os.Stat(probe)
+	path := filepath.Join(dir, "new.png")
+	if err := Write(path, func(w io.Writer) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want.Mode().Perm() {
+		t.Errorf("new output: %v, want %v as os.Create makes", fi.Mode(), want.Mode())
+	}
+}

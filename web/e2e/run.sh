@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The browser end-to-end tests: build the site into a temporary folder,
 # serve it with serve.go on a free loopback port, drive Debian's Chromium
-# with playwright-core and Debian's Firefox ESR with puppeteer-core (over
-# WebDriver BiDi) under node's own test runner, stop the server. Tests that
-# must see the server gone start one of their own (SERVE_BIN).
-# .ci/run installs both browsers and `npm ci`s this folder.
+# with playwright-core, Debian's Firefox ESR with puppeteer-core (over
+# WebDriver BiDi) and Debian's WebKitGTK through its WebKitWebDriver (plain
+# W3C WebDriver, under xvfb-run: WebKitGTK needs a display) under node's
+# own test runner, stop the server. Tests that must see the server gone
+# start one of their own (SERVE_BIN).
+# .ci/run installs the three browsers and `npm ci`s this folder.
 set -euo pipefail
 e2e="$(cd "$(dirname "$0")" && pwd)"
 cd "$e2e/../.."
@@ -22,6 +24,10 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 if [ ! -x "$FIREFOX" ]; then
   echo "web/e2e: no Firefox at $FIREFOX: apt-get install firefox-esr" >&2
+  exit 1
+fi
+if ! command -v "${WEBKIT_DRIVER:-WebKitWebDriver}" >/dev/null || ! command -v xvfb-run >/dev/null; then
+  echo "web/e2e: no WebKitWebDriver or xvfb-run: apt-get install webkit2gtk-driver xvfb xauth" >&2
   exit 1
 fi
 
@@ -49,6 +55,8 @@ echo "web/e2e: testing $url"
 
 export SITE_URL="$url" SITE_DIR="$tmp/dist" SERVE_BIN="$tmp/serve"
 echo "web/e2e: Chromium"
-node --test --test-concurrency=1 $(ls "$e2e"/*.test.js | grep -v /firefox.test.js)
+node --test --test-concurrency=1 $(ls "$e2e"/*.test.js | grep -v -e /firefox.test.js -e /webkit.test.js)
 echo "web/e2e: Firefox"
 node --test --test-concurrency=1 "$e2e"/firefox.test.js
+echo "web/e2e: WebKit"
+xvfb-run -a -s "-screen 0 1400x1000x24" node --test --test-concurrency=1 "$e2e"/webkit.test.js

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"sentiment/assets"
+	"sentiment/internal/infile"
 	"sentiment/weights"
 )
 
@@ -230,9 +231,9 @@ func TFJSDigest(dir string) (string, error) {
 	h := sha256.New()
 	for _, g := range m.Groups {
 		for _, p := range g.Paths {
-			f, err := os.Open(filepath.Join(dir, p))
+			f, err := infile.Open(filepath.Join(dir, p), "TF.js weight file", maxTFJSBytes)
 			if err != nil {
-				return "", fmt.Errorf("%w: %v", ErrTFJS, err)
+				return "", fmt.Errorf("%w: %w", ErrTFJS, err)
 			}
 			_, err = io.Copy(h, f)
 			f.Close()
@@ -246,17 +247,9 @@ func TFJSDigest(dir string) (string, error) {
 
 // readModelJSON reads dir/model.json, refusing one over maxModelJSON.
 func readModelJSON(dir string) ([]byte, error) {
-	path := filepath.Join(dir, "model.json")
-	fi, err := os.Stat(path)
+	data, err := infile.Read(filepath.Join(dir, "model.json"), "TF.js model.json", maxModelJSON)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
-	}
-	if fi.Size() > maxModelJSON {
-		return nil, fmt.Errorf("%w: %s has %d bytes, at most %d", ErrTFJS, path, fi.Size(), maxModelJSON)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+		return nil, fmt.Errorf("%w: %w", ErrTFJS, err)
 	}
 	return data, nil
 }
@@ -285,9 +278,9 @@ func readTFJS(dir string, m *tfjsModel) (map[string][]float32, error) {
 		}
 		buf := make([]byte, 0, total) // bounded by the files actually present
 		for i, p := range g.Paths {
-			f, err := os.Open(filepath.Join(dir, p))
+			f, err := infile.Open(filepath.Join(dir, p), "TF.js weight file", sizes[i])
 			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrTFJS, err)
+				return nil, fmt.Errorf("%w: %w", ErrTFJS, err)
 			}
 			n := len(buf)
 			buf = buf[:n+int(sizes[i])]
