@@ -121,7 +121,11 @@ func TestConstants(t *testing.T) {
 	if p := c["colourLeadPercent"]; p != 50 {
 		t.Errorf("colour lead %d%%, want 50%% (look.ColourLead %g)", p, look.ColourLead)
 	}
-	if len(c) != 8 {
+	// Whole percent: the page compares the cards' rounded percentages.
+	if p := c["poorMatchPercent"]; math.Abs(float64(p)-retrieval.PoorMatch*100) > 1e-9 || p <= 0 {
+		t.Errorf("poor match %d%%, want retrieval.PoorMatch %g in whole percent", p, retrieval.PoorMatch)
+	}
+	if len(c) != 9 {
 		t.Errorf("%d constants: %v", len(c), c)
 	}
 }

@@ -94,6 +94,11 @@ func Networks() []Network {
 	return append([]Network(nil), table...)
 }
 
+// Default returns the default network, the table's first: the page loads
+// it up front, the commands run it unless told otherwise, and the
+// subject features of an index are its.
+func Default() Network { return Networks()[0] }
+
 // NetworkNames returns the networks' short names in order, for messages
 // and help: "squeezenet or densenet121".
 func NetworkNames() string {

@@ -13,7 +13,6 @@ import (
 	"sentiment/assets"
 	"sentiment/backbone"
 	"sentiment/internal/infile"
-	"sentiment/retrieval"
 	"sentiment/weights"
 	"sentiment/weights/convert"
 	"sentiment/weights/convert/torch"
@@ -23,7 +22,7 @@ import (
 // (sniffed), the assets' model, labels and references. It is native only,
 // so the converters never reach the WebAssembly engine.
 
-// Limits on the files Open, Labels and OpenIndex read, each far above
+// Limits on the files Open, Labels and OpenRefs read, each far above
 // what its kind holds and far below what would strain a machine: only
 // regular files are read (internal/infile), and a longer one is refused
 // by its size before a byte is read.
@@ -191,28 +190,4 @@ func Labels(dir string, n int) ([]string, error) {
 		return nil, err
 	}
 	return backbone.ParseLabels(data, n)
-}
-
-// OpenIndex loads the reference index file path, or, if path is "",
-// builds one in memory from the refs folder of the assets folder dir. It
-// returns the folder the pictures are relative to, for Retrieve.
-func OpenIndex(path, dir string) (*retrieval.Index, string, error) {
-	if path == "" {
-		root, err := assets.Root(dir)
-		if err != nil {
-			return nil, "", err
-		}
-		base := filepath.Join(root, "refs")
-		ix, err := retrieval.Build(base, nil, nil)
-		return ix, base, err
-	}
-	data, err := infile.Read(path, "reference index", maxIndexBytes)
-	if err != nil {
-		return nil, "", badInput(err)
-	}
-	ix, err := retrieval.Load(data)
-	if err != nil {
-		return nil, "", badInput(fmt.Errorf("%s: %w", path, err))
-	}
-	return ix, filepath.Dir(path), nil
 }

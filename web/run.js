@@ -6,6 +6,7 @@ import { $, el, say } from './dom.js';
 import { drawAfter, drawPreview, showBefore } from './compare.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 import { label } from './network.js';
+import { matchText, poor } from './moods.js';
 import { bitmapOnWhite } from './white.js';
 
 let engine;
@@ -103,7 +104,9 @@ async function start() {
     const bitmap = bitmapOnWhite(r.rgba, r.w, r.h);
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
-    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
+    // A poor structure match is said with the result it made, not only on its card.
+    const weak = !run.reference.own && poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), so the mood may sit less naturally: another mood or your own reference may suit it better.` : '';
+    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
     // The slider's instant blend needs the look at its colour lead too
     // (compare.js blendAfter). The result opens at the preset's strength,
     // drawn exactly before the result is shown as done; the slider goes up

@@ -28,8 +28,8 @@ type site struct {
 	// one of the network's published files, shipped instead of the
 	// assets'.
 	weights map[string]string
-	// refs is the folder of the reference collection to ship, or "" for
-	// the assets' refs.
+	// refs is the reference collection to ship (a folder or a collection
+	// file), or "" for the assets' refs.
 	refs string
 }
 
@@ -76,7 +76,7 @@ func (s *site) flags(fs *flag.FlagSet) {
 	s.weights = map[string]string{}
 	fs.StringVar(&s.flag, "assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
 	fs.StringVar(&s.out, "out", "dist", "output folder")
-	fs.StringVar(&s.refs, "refs", "", "reference collection to ship: a folder with a catalog.tsv or mood folders (default: the assets' refs)")
+	fs.StringVar(&s.refs, "refs", "", "reference collection to ship: a folder with a catalog.tsv or mood folders, or a collection file (.zip) from sentiment index or the page (default: the assets' refs)")
 	for _, n := range engine.Networks() {
 		fs.Func(n.Name, fmt.Sprintf("ship `FILE`, one of %s's published weights files, instead of the assets'", n.Label), func(path string) error {
 			s.weights[n.Name] = path

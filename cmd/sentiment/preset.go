@@ -34,7 +34,7 @@ func (f *presetFlags) preset(net backbone.Network) (transfer.Preset, error) {
 // what for), from the engine's table of networks; its first is the
 // default.
 func backboneFlag(fs *flag.FlagSet, usage string) *string {
-	return fs.String("backbone", engine.Networks()[0].Name, usage+": "+engine.NetworkNames())
+	return fs.String("backbone", engine.Default().Name, usage+": "+engine.NetworkNames())
 }
 
 // networkNames returns the short names of the engine's networks, in order.
