@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
-	"time"
 
 	"sentiment/assets"
 	"sentiment/engine"
@@ -17,7 +17,6 @@ import (
 	"sentiment/internal/outfile"
 	"sentiment/look"
 	"sentiment/retrieval"
-	"sentiment/score"
 	"sentiment/transfer"
 )
 
@@ -56,99 +55,99 @@ type transferReport struct {
 }
 
 // transferCmd is `sentiment transfer -in PHOTO (-ref REF | -adjective A
-// [-noun N]) -out OUT.(png|jpg) [flags]`. Cancelling ctx stops it; its
-// outputs are then left as they were.
+// [-noun N]) -out OUT.(png|jpg) [flags]`, or a batch (batch.go) with -in a
+// folder, a pattern or several files and -out a folder. Cancelling ctx
+// stops it; its outputs are then left as they were.
 func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("transfer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	in := fs.String("in", "", "photo to transfer")
+	in := fs.String("in", "", "photo to transfer; or a folder of them, or a pattern such as 'photos/*.jpg' (or files after the flags), with -out a folder")
 	refPath := fs.String("ref", "", "reference photo whose look to take (or use -adjective)")
 	adjective := fs.String("adjective", "", "mood to retrieve a reference for, such as misty (instead of -ref)")
 	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective); auto: the network's guess")
 	index := fs.String("index", "", "reference index or collection file, from cmd/build or sentiment index (default: built from the assets' refs)")
-	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself)")
-	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself); for many photos, a folder")
+	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
 	strength := float(fs, "strength", -1, 0, 1, "strength of the look (default: the preset's)")
 	lut := fs.String("lut", "", "also write the global look as a 33³ .cube LUT")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
+	var bo batchOptions
+	intVar(fs, &bo.jobs, "jobs", runtime.GOMAXPROCS(0), 1, maxJobs, "for many photos: how many are transferred at once, each by its own engine (default: one per core)")
+	intVar(fs, &bo.memoryMiB, "memory", defaultMemoryMiB, 256, maxMemoryMiB, "for many photos: MiB that the photos at work may take together")
+	fs.BoolVar(&bo.force, "force", false, "for many photos: transfer again those whose output exists (else they are skipped, so that a stopped batch resumes)")
 	r := reporter{"transfer", stderr}
 	if err := r.parse(fs, args); err != nil {
 		return exitUsage
 	}
+	batch := isBatch(*in, *out, fs.Args())
 	switch {
-	case *in == "" || *out == "" || fs.NArg() > 0:
+	case *in == "" || *out == "" || fs.NArg() > 0 && !batch:
 		fs.Usage()
 		return exitUsage
 	case (*refPath == "") == (*adjective == ""):
 		return r.fail(exitUsage, errors.New("give exactly one of -ref and -adjective"))
-	}
-	ext := strings.ToLower(filepath.Ext(*out))
-	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		return r.fail(exitUsage, fmt.Errorf("-out %s: write .png or .jpg", *out))
+	case batch && *lut != "":
+		return r.fail(exitUsage, errBatchLUT)
 	}
 	inputs := []file{{*in, "-in", "the input photo"}, {*refPath, "-ref", "the reference photo"},
 		{*index, "-index", "the reference index"}, {*wfile, "-weights", "the weights"}}
 	outputs := []file{{*out, "-out", "the result"}, {*lut, "-lut", "the LUT"}}
-	if err := checkOutputs(inputs, outputs); err != nil {
-		return r.fail(exitUsage, err)
-	}
-	if _, err := engine.BackboneName(*name); err != nil {
-		return r.fail(exitUsage, err)
-	}
-	// A transparent photo is transferred as a viewer shows it, on white;
-	// its alpha plane passes through to a PNG (a JPEG stays on white).
-	// The look applies to the straight colour, so that the output's own
-	// compositing gives the same picture.
-	straight, alpha, _, err := imaging.DecodeFileAlpha(*in)
-	if err != nil {
-		return r.fail(exitUsage, err)
-	}
-	img, err := imaging.OnWhite(straight, alpha)
-	if err != nil {
-		return r.fail(exitUsage, err)
-	}
-	if err := engine.CheckPhoto("photo", img); err != nil {
-		return r.fail(exitUsage, fmt.Errorf("%s: %w", *in, err))
-	}
-	rep := transferReport{Input: *in, Output: *out, Width: img.W, Height: img.H}
-	var ref *imaging.RGB
-	if *refPath != "" {
-		if ref, _, err = imaging.DecodeFile(*refPath); err != nil {
-			return r.fail(exitUsage, fmt.Errorf("reference: %w", err))
-		}
-		rep.Reference = *refPath
-	} else {
-		refs, err := openRefs(*index, *dir, *noun == autoNoun, r.warn)
-		if err != nil {
-			return r.fail(exitFailed, err)
-		}
-		if ref, rep.Retrieved, rep.Subject, err = bestReference(refs, img, *adjective, *noun, *dir, r.warn); err != nil {
-			return r.fail(exitFailed, err)
-		}
-		// The retrieved picture is an input too.
-		if err := checkOutputs([]file{{rep.Retrieved[0].Path, "", "the retrieved reference photo"}}, outputs); err != nil {
+	var photos []string
+	var p *photo
+	var err error
+	if batch {
+		if photos, err = batchPhotos(*in, fs.Args()); err != nil {
 			return r.fail(exitUsage, err)
 		}
-		rep.Reference = rep.Retrieved[0].Path
+		if err := checkBatchOutputs(photos, *out, inputs[1:]); err != nil {
+			return r.fail(exitUsage, err)
+		}
+	} else {
+		ext := strings.ToLower(filepath.Ext(*out))
+		if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+			return r.fail(exitUsage, fmt.Errorf("-out %s: write .png or .jpg", *out))
+		}
+		if err := checkOutputs(inputs, outputs); err != nil {
+			return r.fail(exitUsage, err)
+		}
 	}
-	net, err := engine.Open(*name, *wfile, *dir, r.warn)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	p, err := pf.preset(net)
-	if err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
-	rep.Backbone, rep.Preset = net.Name(), p.Name
-	if *strength == -1 {
-		*strength = p.Strength
+	if !batch {
+		if p, err = readPhoto(*in); err != nil {
+			return r.fail(exitUsage, err)
+		}
 	}
-
-	start := time.Now()
-	res, err := engine.Transfer(ctx, net, img, ref, p, 0, func(pr engine.Progress) {
+	job := &photoJob{strength: *strength, adjective: *adjective, noun: *noun, asset: *dir, warn: r.warn, refPath: *refPath}
+	if *refPath != "" {
+		if job.ref, _, err = imaging.DecodeFile(*refPath); err != nil {
+			return r.fail(exitUsage, fmt.Errorf("reference: %w", err))
+		}
+	} else {
+		if job.refs, err = openRefs(*index, *dir, *noun == autoNoun, r.warn); err != nil {
+			return r.fail(exitFailed, err)
+		}
+		if err := checkAdjective(job.refs, *adjective); err != nil {
+			return r.fail(exitUsage, err)
+		}
+	}
+	if job.net, err = engine.Open(*name, *wfile, *dir, r.warn); err != nil {
+		return r.fail(exitFailed, err)
+	}
+	if job.preset, err = pf.preset(job.net); err != nil {
+		return r.fail(exitUsage, err)
+	}
+	if batch {
+		return runBatch(ctx, r, job, photos, *out, bo, *asJSON, stdout)
+	}
+	checkRef := func(path string) error {
+		return checkOutputs([]file{{path, "", "the retrieved reference photo"}}, outputs)
+	}
+	rep, err := job.run(ctx, p, *out, *lut, checkRef, func(pr engine.Progress) {
 		if !*asJSON && (pr.Iteration%10 == 0 || pr.Iteration == pr.Total) {
 			fmt.Fprintf(stderr, "\riteration %d/%d  content %.4g  style %.4g ", pr.Iteration, pr.Total, pr.Content, pr.Style)
 		}
@@ -157,49 +156,16 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr)
 	}
 	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	s := float32(*strength)
-	result, err := engine.Apply(ctx, res.Grid, straight, s)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	shown, err := imaging.OnWhite(result, alpha)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	rep.Seconds = time.Since(start).Seconds()
-	rep.Iterations, rep.LossStart, rep.LossEnd = res.Iterations, res.Start, res.End
-	sc, err := score.Score(img, shown, ref)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	rep.SSIM = sc.SSIM
-	if sc.MovementOK {
-		rep.Movement = &sc.Movement
-	}
-	// Every output is written in full before any is put in place, so a
-	// failure or a Ctrl-C up to here leaves the folder as it was.
-	files, err := writeOutputs(*out, result, alpha, *lut, res.Grid, s)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	if err := ctx.Err(); err != nil {
-		for _, f := range files {
-			f.Discard()
+		if isUsage(err) {
+			return r.fail(exitUsage, err)
 		}
 		return r.fail(exitFailed, err)
-	}
-	for _, f := range files {
-		if err := f.Commit(); err != nil {
-			return r.fail(exitFailed, err)
-		}
 	}
 	if *asJSON {
 		return writeJSON(r, stdout, rep)
 	}
 	fmt.Fprintf(stdout, "%s: %d×%d, reference %s, SSIM %.4f, %d iterations in %.1fs\n",
-		*out, img.W, img.H, rep.Reference, rep.SSIM, rep.Iterations, rep.Seconds)
+		*out, rep.Width, rep.Height, rep.Reference, rep.SSIM, rep.Iterations, rep.Seconds)
 	return 0
 }
 
