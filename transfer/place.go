@@ -34,8 +34,17 @@ type Placement struct {
 	MaxL, MaxAB float64
 }
 
-// DefaultPlacement is the placement the default preset runs.
+// DefaultPlacement is the placement the default presets run.
 var DefaultPlacement = Placement{Temperature: 0.05, MinSim: 0.45, MaxSim: 0.75, Amount: 0.7, MaxL: 15, MaxAB: 12}
+
+func (p Placement) validate() error {
+	ok := func(v, lo, hi float64) bool { return v >= lo && v <= hi }
+	if !ok(p.Temperature, 1e-3, 10) || !ok(p.MinSim, -1, 1) || !ok(p.MaxSim, p.MinSim+1e-3, 1) ||
+		!ok(p.Amount, 0, 2) || !ok(p.MaxL, 0, 100) || !ok(p.MaxAB, 0, 128) {
+		return fmt.Errorf("transfer: placement %+v out of range", p)
+	}
+	return nil
+}
 
 // cellStats returns the mean CIELAB colour of each of w×h cells of m
 // (area means) and of the whole picture.
