@@ -16,18 +16,10 @@ import (
 type Progress = transfer.Progress
 
 // CheckPhoto refuses a photo (or reference: what names it) too small,
-// too large or too elongated to transfer, as the caller's error.
-func CheckPhoto(what string, m *imaging.RGB) error {
-	// Pixels, sides and aspect bound what a run may cost, however the
-	// image came in (decoders check the same from the header).
-	if err := imaging.CheckSize(m.W, m.H); err != nil {
-		return badInput(fmt.Errorf("the %s: %w", what, err))
-	}
-	if min(m.W, m.H) < MinSide {
-		return badInput(fmt.Errorf("the %s is %d×%d pixels: it needs at least %d on each side", what, m.W, m.H, MinSide))
-	}
-	return nil
-}
+// too large or too elongated to transfer, as the caller's error (a
+// *transfer.ImageError; IsBadInput knows it): the transfer's own check,
+// for a front end that checks before it loads a network.
+func CheckPhoto(what string, m *imaging.RGB) error { return transfer.CheckImage(what, m) }
 
 // Transfer optimizes photo toward ref's look with preset p on net and
 // refits the look as a grid (transfer.Run). progress, if not nil, gets
@@ -36,12 +28,6 @@ func CheckPhoto(what string, m *imaging.RGB) error {
 // after the last iteration still counts, so that nothing is written
 // after the user asked to stop.
 func Transfer(ctx context.Context, net backbone.Network, photo, ref *imaging.RGB, p transfer.Preset, previewEvery int, progress func(Progress)) (*transfer.Result, error) {
-	if err := CheckPhoto("photo", photo); err != nil {
-		return nil, err
-	}
-	if err := CheckPhoto("reference", ref); err != nil {
-		return nil, err
-	}
 	res, err := transfer.Run(ctx, net, photo, ref, transfer.Options{Preset: p, PreviewEvery: previewEvery}, progress)
 	if err != nil {
 		return nil, err
