@@ -87,38 +87,6 @@ func FromRGBA(pix []byte, w, h int) (*imaging.RGB, error) {
 // ToRGBA returns m's pixels as opaque RGBA bytes.
 func ToRGBA(m *imaging.RGB) []byte { return m.NRGBA().Pix }
 
-// ApplyRGBA transforms in place the colour of the w×h RGBA pixels of rows
-// y0 to y0+h−1 of a photo fullH rows high by the look of g at strength s,
-// leaving their alpha as it is (the look is of colour alone). The
-// page sends a full-size photo strip by strip, and a strip becomes floats a
-// band of rows at a time, so the heap holds a strip's bytes and a band's
-// floats, never the photo: the WebAssembly heap never shrinks, so its peak
-// is what counts. A refused call leaves pix as it was.
-func ApplyRGBA(g *look.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
-	if err := checkRGBA(pix, w, h); err != nil {
-		return err
-	}
-	if fullH > MaxSide || y0 < 0 || y0 > fullH-h {
-		return badInput(fmt.Errorf("rows %d to %d of an image of %d rows", y0, y0+h-1, fullH))
-	}
-	if err := checkStrength(s); err != nil {
-		return err
-	}
-	for y := 0; y < h; y += bandRows {
-		n := min(bandRows, h-y)
-		band := pix[4*w*y : 4*w*(y+n)]
-		m, err := FromRGBA(band, w, n)
-		if err != nil {
-			return err
-		}
-		if err := g.ApplyRows(m, m, y0+y, fullH, s); err != nil {
-			return err
-		}
-		m.ColourInto(band)
-	}
-	return nil
-}
-
 // WriteLUT writes the global part of g's look at strength s as a .cube
 // 3D LUT of CubeSize³ entries.
 func WriteLUT(w io.Writer, g *look.Grid, s float32) error {

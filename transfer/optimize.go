@@ -27,14 +27,16 @@ type Losses struct {
 // Total is the whole loss.
 func (l Losses) Total() float64 { return l.Content + l.Style + l.Prior }
 
-// Progress reports one iteration of a run.
+// Progress reports one iteration of a run (as JSON, for the page: its
+// iteration, total and loss terms).
 type Progress struct {
-	Iteration, Total int
+	Iteration int `json:"iteration"`
+	Total     int `json:"total"`
 	Losses
 	// Preview, every Options.PreviewEvery iterations and at the end, is the
 	// working-size input with the current iterate's refitted look: what
 	// the user would get if the run stopped here.
-	Preview *imaging.RGB
+	Preview *imaging.RGB `json:"-"`
 }
 
 // Options are the settings of a run besides its preset.

@@ -112,7 +112,7 @@ function look(s) {
 // settles after the event loop has turned once, so that a 'cancel' message
 // waiting in the queue is seen before the next iteration starts.
 function onProgress(p) {
-  const msg = { event: 'progress', iteration: p.iteration, total: p.total, loss: p.loss };
+  const msg = { event: 'progress', iteration: p.iteration, total: p.total, loss: { content: p.content, style: p.style, prior: p.prior } };
   const transfer = [];
   if (p.preview) {
     msg.preview = { w: p.w, h: p.h, rgba: p.preview };
