@@ -4,6 +4,8 @@
 import { $, el, mb, say } from './dom.js';
 import { blendAfter, drawAfter, hideAfter } from './compare.js';
 import { state, set, subscribe, debug } from './state.js';
+import { source } from './moods.js';
+import { label } from './network.js';
 
 let engine;
 let busy = false; // a strength request is in flight
@@ -26,7 +28,7 @@ export function init(eng) {
   subscribe((changed) => {
     if (changed.has('result') || changed.has('photo')) reset();
     if (changed.has('result') || changed.has('running') || changed.has('exporting')) buttons();
-    if (['result', 'running', 'adjective', 'reference'].some((k) => changed.has(k))) note();
+    if (['result', 'running', 'adjective', 'reference', 'ownRef'].some((k) => changed.has(k))) note();
   });
   reset();
 }
@@ -58,8 +60,14 @@ function note() {
   const r = state.result;
   const ref = state.reference;
   const same = (a, b) => (a.file || a.own) === (b.file || b.own);
-  const before = r && !state.running && (r.adjective !== state.adjective || (ref && !same(ref, r.reference)));
-  say('result-note', before ? `This is the result from before: ${r.adjective ? `“${r.adjective}”` : 'the mood'} from ${r.reference.label}. Transfer the mood to see your new choice.` : '');
+  // One's own reference made it: the mood chosen since plays no part.
+  const changed = r?.reference.own ? ref && !same(ref, r.reference) : r && (r.adjective !== state.adjective || (ref && !same(ref, r.reference)));
+  const before = !!r && !state.running && !!changed;
+  say('result-note', before ? `This is the result from before: ${source(r)}. Transfer the mood to see your new choice.` : '');
+  // On the picture itself too, where the eye is.
+  $('stage').classList.toggle('previous', before);
+  $('tag-after').textContent = before ? 'Previous result' : 'After';
+  $('after').setAttribute('aria-label', r ? `${before ? 'The previous result' : 'The result'}: the photo with ${source(r)}` : 'Photo with the new mood');
 }
 
 function buttons() {
@@ -149,10 +157,15 @@ async function lut() {
   }
 }
 
-// name is the download's name: the photo's, then the mood the result was made with.
+// name is the download's name: the photo's, then what the result was made
+// with (the mood, or one's own reference), then its network where that is
+// not the first.
 function name(result) {
-  const base = (state.photo?.name || 'photo').replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_') || 'photo';
-  return `${base}-${result?.adjective || 'mood'}`;
+  const clean = (n) => n.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_');
+  const base = clean(state.photo?.name || 'photo') || 'photo';
+  const look = result?.reference.own ? clean(result.reference.own) || 'own-reference' : result?.adjective || 'mood';
+  const net = result && result.backbone !== state.backbones[0] ? `-${label(result.backbone).replace(/[^\w.-]+/g, '')}` : '';
+  return `${base}-${look}${net}`;
 }
 
 function save(blob, filename) {
