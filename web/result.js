@@ -81,7 +81,8 @@ function buttons() {
 /** onExport shows how far the full-size rendering is. */
 export function onExport(m) {
   if (!state.photo) return;
-  const what = `the full-size ${m.format.toUpperCase()} (${state.photo.w} × ${state.photo.h})`;
+  const full = m.w === state.photo.w;
+  const what = `the ${full ? 'full-size ' : ''}${m.format.toUpperCase()} (${m.w} × ${m.h}${full ? '' : `, the largest this browser can make of ${state.photo.w} × ${state.photo.h}`})`;
   $('dl-text').textContent = m.encoding ? `Encoding ${what}…` : `Rendering ${what}: ${Math.floor((100 * m.done) / m.total)}%`;
 }
 
@@ -131,7 +132,9 @@ async function exportImage(format) {
     debug.metrics.exportPhases = r.phases;
     save(r.blob, file);
     // The lines belong to the result: none if another photo came meanwhile.
-    if (state.result === result) $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
+    // Smaller than the photo where the browser holds no canvas that large.
+    const smaller = r.w < r.full.w ? ` This browser cannot make a picture of your photo’s full ${r.full.w} × ${r.full.h} pixels, so it is saved at the largest size it can.` : '';
+    if (state.result === result) $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).${smaller}`;
   } catch (e) {
     $('dl-text').textContent = '';
     if (state.result === result) say('dl-error', e.message);
