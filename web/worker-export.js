@@ -8,6 +8,11 @@ import { session, post, call } from './worker-session.js';
 // a megapixel is 4 MB of strip in its heap, few enough calls that their
 // cost is nothing beside the grid's.
 const STRIP_PIXELS = 1 << 20;
+// The largest canvas iOS Safari makes, in pixels (4096²): a larger one
+// gives no context, or one that draws nothing. A photo too large for one
+// canvas of the browser's (an iPhone's 48 MP, on an iPhone) is exported
+// at the largest size under this, and the answer says so.
+const SMALL_CANVAS_PIXELS = 4096 * 4096;
 
 /** The requests this part answers. */
 export const handlers = {
@@ -15,15 +20,15 @@ export const handlers = {
     const { full } = session;
     if (!full) throw new Error('Choose a photo first.');
     const t = performance.now();
-    const { width: w, height: h } = full;
     // The result is made in one canvas of the photo's size (the browser's
     // encoder takes a whole canvas), a strip of rows at a time: read back,
     // transformed by the engine where it lies, written back. The engine's
     // heap holds one strip, never the photo.
-    const canvas = new OffscreenCanvas(w, h);
-    const g = canvas.getContext('2d', { willReadFrequently: true });
-    if (!g) throw new Error(`This browser could not make a ${w} × ${h} canvas to render the photo in.`);
-    g.drawImage(full, 0, 0);
+    const made = canvasFor(full.width, full.height);
+    if (!made) throw new Error(`This browser could not make a ${full.width} × ${full.height} canvas to render the photo in.`);
+    const { canvas, g, w, h } = made;
+    g.imageSmoothingQuality = 'high';
+    g.drawImage(full, 0, 0, w, h);
     const rows = stripRows || Math.max(1, Math.floor(STRIP_PIXELS / w));
     let shown = 0;
     let apply = 0; // ms in the engine
@@ -40,20 +45,42 @@ export const handlers = {
       const now = performance.now();
       if (now - shown > 100) {
         shown = now;
-        post({ event: 'export', format, done: y + n, total: h });
+        post({ event: 'export', format, done: y + n, total: h, w, h });
       }
     }
-    post({ event: 'export', format, done: h, total: h, encoding: true });
+    post({ event: 'export', format, done: h, total: h, w, h, encoding: true });
     const te = performance.now();
     const blob = await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
     const end = performance.now();
     // ms of: the photo drawn into the canvas, the engine's grid on the
     // strips, the strips read and written back, the browser's encoder.
     const phases = { draw: drawn - t, apply, strips: te - drawn - apply, encode: end - te };
-    return { blob, w, h, ms: end - t, phases, strips: Math.ceil(h / rows), wasmBytes: session.memory?.buffer.byteLength };
+    return { blob, w, h, full: { w: full.width, h: full.height }, ms: end - t, phases, strips: Math.ceil(h / rows), wasmBytes: session.memory?.buffer.byteLength };
   },
 
   async lut({ strength }) {
     return { text: call('lut', strength) };
   },
 };
+
+// canvasFor returns {canvas, g, w, h}: a 2D canvas of w×h that works, else
+// one of the largest size iOS allows with w×h's aspect, else null.
+function canvasFor(w, h) {
+  const s = Math.min(1, Math.sqrt(SMALL_CANVAS_PIXELS / (w * h)));
+  for (const [cw, ch] of [[w, h], [Math.max(1, Math.floor(w * s)), Math.max(1, Math.floor(h * s))]]) {
+    const canvas = new OffscreenCanvas(cw, ch);
+    const g = canvas.getContext('2d', { willReadFrequently: true });
+    if (g && draws(g, cw, ch)) return { canvas, g, w: cw, h: ch };
+  }
+  return null;
+}
+
+// draws reports whether a pixel drawn in the far corner of g (w×h) reads
+// back: a canvas past the browser's limit may draw nothing.
+function draws(g, w, h) {
+  g.fillStyle = '#000';
+  g.fillRect(w - 1, h - 1, 1, 1);
+  const ok = g.getImageData(w - 1, h - 1, 1, 1).data[3] === 255;
+  g.clearRect(w - 1, h - 1, 1, 1);
+  return ok;
+}
