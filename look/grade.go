@@ -106,7 +106,9 @@ func NewGrade(photo *imaging.RGB, target Light, lim Limits) (*Grade, error) {
 	}
 	// First the haze, which moves tone, tint and colour together as
 	// mist does; the rest of the grade starts from the hazed photo.
-	air := tinted(airLevel, target.Tint[ToneBands-1])
+	// The haze is neutral: the white balance that follows gives it, with
+	// everything else, the light's colour.
+	air := [3]float32{airLevel, airLevel, airLevel}
 	g.Air = air
 	lo := float64(min(air[0], air[1], air[2]))
 	if d := float64(target.Haze - in.Haze); d > 0.005 {
@@ -138,19 +140,6 @@ func NewGrade(photo *imaging.RGB, target Light, lim Limits) (*Grade, error) {
 		g.Chroma[k] = float32(max(lim.MinChroma, min(lim.MaxChroma, whole*e)))
 	}
 	return g, nil
-}
-
-// tinted returns grey of sRGB level v under the light of log-chromaticity
-// t, luminance kept.
-func tinted(v float32, t [2]float32) [3]float32 {
-	gr, gb := math.Exp(float64(t[0])), math.Exp(float64(t[1]))
-	y := 0.2126*gr + 0.7152 + 0.0722*gb
-	lin := imaging.SRGBToLinear(float64(v))
-	return [3]float32{
-		float32(imaging.LinearToSRGB(min(1, lin*gr/y))),
-		float32(imaging.LinearToSRGB(min(1, lin/y))),
-		float32(imaging.LinearToSRGB(min(1, lin*gb/y))),
-	}
 }
 
 // hazeImage returns m with the grade's haze.

@@ -134,6 +134,9 @@ type transferOptions struct {
 	Size         int    `json:"size"`
 	Iterations   int    `json:"iterations"`
 	PreviewEvery int    `json:"previewEvery"` // iterations between previews; 0 for none
+	// Mood is the adjective whose references' light the photo takes; ""
+	// for the reference's own (one's own reference).
+	Mood string `json:"mood"`
 }
 
 // overrides are the preset's adjustments o asks for.
@@ -171,7 +174,7 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 	}
 	go guarded("transfer", reject, func() {
 		defer end()
-		sum, err := b.s.Transfer(ctx, o.Backbone, o.overrides(), o.PreviewEvery, func(st engine.Progress) {
+		sum, err := b.s.Transfer(ctx, o.Backbone, o.overrides(), o.Mood, o.PreviewEvery, func(st engine.Progress) {
 			msg, err := toJS(st)
 			if err != nil {
 				return

@@ -85,7 +85,10 @@ function buttons() {
 
 async function start() {
   say('run-error');
-  const iterations = Math.max(1, Math.min(1000, Math.round(Number($('iterations').value) || 150)));
+  // 0 is the default: the mood's light alone; iterations refine it with
+  // the paper's loss.
+  const typed = Math.round(Number($('iterations').value));
+  const iterations = Math.max(0, Math.min(1000, Number.isFinite(typed) ? typed : 0));
   $('iterations').value = iterations;
   const run = {
     photoId: state.photo.id, adjective: state.adjective, noun: state.noun, reference: state.reference,
@@ -100,7 +103,9 @@ async function start() {
   showBefore();
   // The result before this run, which a cancel gives back.
   const previous = state.result ? { result: state.result, strength: state.strength } : null;
-  const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations });
+  // The mood's references make the light; one's own reference alone.
+  const mood = run.reference.own ? '' : run.adjective;
+  const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations, mood });
   set({ running: { ...run, request }, result: null });
   let made = false; // the run's result is shown
   $('cancel').focus(); // Start is disabled now: focus stays on a control
@@ -121,7 +126,7 @@ async function start() {
     $('run-progress').value = $('run-progress').max;
     // A poor structure match is said with the result it made, not only on its card.
     const weak = !run.reference.own && poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), so the mood may sit less naturally: another mood or your own reference may suit it better.` : '';
-    $('run-text').textContent = `Done: ${source(run)}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
+    $('run-text').textContent = `Done: ${source(run)}${r.iterations ? `, ${r.iterations} iterations` : ''}${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
     // The result opens at the preset's strength, drawn exactly before the
     // result is shown as done.
     if (strength !== 1) await drawAt(strength);
