@@ -169,7 +169,7 @@ func TestNewMoodTypical(t *testing.T) {
 	if got.Haze != in.Haze {
 		t.Errorf("target haze %.3f, want the photo's own %.3f (the references disagree)", got.Haze, in.Haze)
 	}
-	if _, err := Target(in, m, base, Settings{Absolute: math.NaN(), Agree: 1}); err == nil {
+	if _, err := Target(in, m, base, Settings{Absolute: Traits{Tone: math.NaN()}, Agree: 1, MaxSalience: 1}); err == nil {
 		t.Error("NaN settings were taken")
 	}
 }

@@ -96,13 +96,18 @@ func distance(a, b Light) float64 {
 	return math.Sqrt(s)
 }
 
-// Settings say how far a photo is moved toward a mood.
+// Settings say how far a photo is moved toward a mood, trait by trait.
 type Settings struct {
-	// Absolute is the share of the distance from the photo's own light to
+	// Absolute is the share of the distance from the photo's own trait to
 	// the mood's that the photo moves; Relative is how many times the
 	// mood's difference from the collection's average light it moves on
 	// top, so that a photo already near the mood still moves into it.
-	Absolute, Relative float64
+	// They differ by kind of trait: the colour of a mood's light is the
+	// mood's own, and a photo takes it (a large Absolute); how bright its
+	// references are, or how much of each hue they hold, is much of it
+	// what they show (snow is bright, a meadow green), so a photo keeps
+	// its own and moves by the mood's difference alone.
+	Absolute, Relative Traits
 	// Agree is the difference from the average, in spreads of the mood's
 	// references, from which a trait counts fully as the mood's; half of
 	// it counts not at all. From twice Agree a trait's relative move
@@ -110,13 +115,53 @@ type Settings struct {
 	Agree, MaxSalience float64
 }
 
+// Traits holds a number for each kind of a light's traits.
+type Traits struct {
+	Tone, Tint, Hue, Detail, Haze float64
+}
+
+// of returns the number of the light vector's dimension k.
+func (t Traits) of(k int) float64 {
+	switch {
+	case k < ToneKnots:
+		return t.Tone
+	case k < ToneKnots+2*ToneBands:
+		return t.Tint
+	case k < ToneKnots+2*ToneBands+HueSectors:
+		return t.Hue
+	case k == lightLen-2:
+		return t.Detail
+	}
+	return t.Haze
+}
+
+// valid reports whether every number is in [0, hi].
+func (t Traits) valid(hi float64) bool {
+	for _, v := range []float64{t.Tone, t.Tint, t.Hue, t.Detail, t.Haze} {
+		if !(v >= 0 && v <= hi) {
+			return false
+		}
+	}
+	return true
+}
+
+// Valid reports whether s can be used: Absolute within [0, 1], Relative
+// within [0, 4], Agree positive, MaxSalience from 1, all finite.
+func (s Settings) Valid() bool {
+	return s.Absolute.valid(1) && s.Relative.valid(4) && s.Agree > 0 && s.MaxSalience >= 1 && !math.IsInf(s.Agree+s.MaxSalience, 0)
+}
+
 // DefaultSettings are the settings the moods are given with.
-var DefaultSettings = Settings{Absolute: 0.7, Relative: 1.3, Agree: 0.6, MaxSalience: 2}
+var DefaultSettings = Settings{
+	Absolute: Traits{Tone: 0.2, Tint: 0.8, Hue: 0, Detail: 0.5, Haze: 0.7},
+	Relative: Traits{Tone: 1.2, Tint: 1.2, Hue: 0.8, Detail: 1, Haze: 1},
+	Agree:    0.6, MaxSalience: 2,
+}
 
 // Target returns the light a photo of light in is given in mood m, base
 // being the collection's average light.
 func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
-	if !(s.Absolute >= 0 && s.Relative >= 0 && s.Agree > 0) || math.IsInf(s.Absolute+s.Relative+s.Agree, 0) {
+	if !s.Valid() {
 		return Light{}, fmt.Errorf("look: mood settings %+v", s)
 	}
 	vi, vm, vs, vb := in.vector(), m.Light.vector(), m.Spread.vector(), base.vector()
@@ -128,7 +173,7 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 		w := min(1, max(0, (z-s.Agree/2)/(s.Agree/2)))
 		// The traits that set the mood most apart are pushed furthest.
 		sal := min(s.MaxSalience, max(1, z/(2*s.Agree)))
-		mv := s.Absolute*float64(vm[k]-vi[k]) + sal*s.Relative*float64(vm[k]-vb[k])
+		mv := s.Absolute.of(k)*float64(vm[k]-vi[k]) + sal*s.Relative.of(k)*float64(vm[k]-vb[k])
 		out[k] = vi[k] + float32(w*mv)
 	}
 	return lightOf(out).clamped(), nil

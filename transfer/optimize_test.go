@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"sentiment/imaging"
-	"sentiment/look"
 	"sentiment/internal/assettest"
+	"sentiment/look"
 	"sentiment/score"
 )
 

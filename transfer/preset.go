@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"fmt"
-	"math"
 
 	"sentiment/backbone"
 	"sentiment/look"
@@ -153,7 +152,7 @@ func (p Preset) validate(net backbone.Network) error {
 		return fmt.Errorf("transfer: start %g, want a fraction in [0, 1]", p.Start)
 	}
 	if m := p.Mood; m != nil {
-		if !(m.Absolute >= 0 && m.Absolute <= 1 && m.Relative >= 0 && m.Relative <= 4 && m.Agree > 0 && m.MaxSalience >= 1) || math.IsInf(m.Agree+m.MaxSalience, 0) {
+		if !m.Valid() {
 			return fmt.Errorf("transfer: preset %q moves toward a mood by %+v", p.Name, *m)
 		}
 	}
