@@ -58,7 +58,7 @@ type MoodCase struct {
 	// (a reference of the collection, left out of its own mood's light
 	// and the average) or the catalog folder's name.
 	File, Kind, Path string
-	Mood          string
+	Mood             string
 }
 
 // MoodConfig sets up a mood study.
@@ -85,9 +85,9 @@ type MoodRow struct {
 	MoodCase
 	Reference string // the best structural match among the mood's references
 	// Light is the mood's light and what made it.
-	Light engine.Mood
-	Diag      map[string]score.Diagnostics
-	Seconds   map[string]float64
+	Light   engine.Mood
+	Diag    map[string]score.Diagnostics
+	Seconds map[string]float64
 	// Images are the input, the reference and each method's result.
 	Images map[string]*imaging.RGB
 }
