@@ -124,8 +124,9 @@ async function start() {
     if (strength === 1) drawAfter(whole.rgba, r.w, r.h);
     const keys = r.keys.map((k) => ({ at: k.at, bitmap: bitmapOnWhite(k.rgba, r.w, r.h) }));
     $('run-progress').value = $('run-progress').max;
-    // A poor structure match is said with the result it made, not only on its card.
-    const weak = !run.reference.own && poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), so the mood may sit less naturally: another mood or your own reference may suit it better.` : '';
+    // What made the light, and a poor structure match, are said with the
+    // result they made, not only on the card.
+    const weak = lightText(run, r.mood);
     $('run-text').textContent = `Done: ${source(run)}${r.iterations ? `, ${r.iterations} iterations` : ''}${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
     // The result opens at the preset's strength, drawn exactly before the
     // result is shown as done.
@@ -219,4 +220,16 @@ async function drawAt(v) {
   const s = await engine.request('strength', { value: v });
   drawAfter(s.rgba, s.w, s.h);
   debug.metrics.strengthDrawn = v;
+}
+
+// lightText says what the engine made the light from: the mood's
+// references (all alike when none shares the photo's structure) or one's
+// own reference.
+function lightText(run, mood) {
+  if (!mood?.adjective) return '';
+  const n = mood.references;
+  const refs = `${n} “${mood.adjective}” reference${n === 1 ? '' : 's'}`;
+  if (mood.consensus) return ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), and so do the others, so the light comes from all ${refs} together.`;
+  const own = poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)});` : '';
+  return `${own} The light comes from the ${refs}, those laid out most like your photo counting most.`;
 }
