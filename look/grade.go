@@ -112,7 +112,9 @@ func NewGrade(photo *imaging.RGB, target Light, lim Limits) (*Grade, error) {
 	g.Air = air
 	lo := float64(min(air[0], air[1], air[2]))
 	if d := float64(target.Haze - in.Haze); d > 0.005 {
-		g.Haze = float32(min(lim.MaxHaze, d/max(lo-float64(in.Haze), 0.05)))
+		// The floor that Haze reads is the photo's darkest, nearest parts,
+		// which take hazeNear of the haze.
+		g.Haze = float32(min(lim.MaxHaze, d/max(lo-float64(in.Haze), 0.05)/hazeNear))
 	} else if d < -0.005 {
 		g.Haze = -float32(min(lim.MaxClear, -d/max(lo, 0.05)))
 	}
@@ -146,18 +148,58 @@ func NewGrade(photo *imaging.RGB, target Light, lim Limits) (*Grade, error) {
 func (g *Grade) hazeImage(m *imaging.RGB) *imaging.RGB {
 	out := m.Clone()
 	n := m.W * m.H
+	depth := hazeDepth(m)
 	for c := range 3 {
 		p := out.Pix[c*n : (c+1)*n]
 		for i, v := range p {
-			p[i] = g.hazeValue(v, c)
+			p[i] = g.hazeValue(v, c, depth[i])
 		}
 	}
 	return out
 }
 
-// hazeValue hazes one channel value.
-func (g *Grade) hazeValue(v float32, c int) float32 {
-	h := g.Haze
+// hazeDepth returns, for each pixel of m, how much of a grade's haze it
+// takes: mist thickens with distance, and what is far in a photo is what
+// is hazy already — its darkest channel lifted (the dark channel prior of
+// He, Sun and Tang, read as depth) — while near, dark objects keep their
+// blacks. A uniform veil over near and far alike reads as a filter laid
+// on the photo. The local darkest value, over cells of a twenty-fourth of
+// the long side, is taken to a weight from hazeNear (nothing hazy) to 1
+// (a floor of hazeFar and above).
+func hazeDepth(m *imaging.RGB) []float32 {
+	cw, ch := imaging.Fit(m.W, m.H, hazeCells)
+	mins := make([]float32, cw*ch)
+	for i := range mins {
+		mins[i] = 1
+	}
+	n := m.W * m.H
+	for y := range m.H {
+		cy := y * ch / m.H
+		for x := range m.W {
+			i := y*m.W + x
+			c := cy*cw + x*cw/m.W
+			mins[c] = min(mins[c], m.Pix[i], m.Pix[n+i], m.Pix[2*n+i])
+		}
+	}
+	field := imaging.ResizePlane(mins, cw, ch, m.W, m.H)
+	for i, v := range field {
+		field[i] = hazeNear + (1-hazeNear)*min(1, v/hazeFar)
+	}
+	return field
+}
+
+// hazeNear is the share of the haze the nearest, darkest parts of a
+// photo take, and hazeFar the local darkest value from which a part takes
+// all of it.
+const (
+	hazeNear = 0.35
+	hazeFar  = 0.4
+)
+
+// hazeValue hazes one channel value of a pixel that takes the share
+// depth of the haze.
+func (g *Grade) hazeValue(v float32, c int, depth float32) float32 {
+	h := g.Haze * depth
 	if h >= 0 {
 		return (1-h)*v + h*g.Air[c]
 	}
@@ -347,11 +389,16 @@ func (g *Grade) Apply(m *imaging.RGB) (*imaging.RGB, error) {
 	n := m.W * m.H
 	lab := imaging.NewLab(m.W, m.H)
 	L, A, B := lab.Plane(0), lab.Plane(1), lab.Plane(2)
+	var depth []float32
+	if g.Haze != 0 {
+		depth = hazeDepth(m)
+	}
 	orig := make([]float32, n)
 	for i := range n {
 		r, gg, b := m.Pix[i], m.Pix[n+i], m.Pix[2*n+i]
 		if g.Haze != 0 {
-			r, gg, b = g.hazeValue(r, 0), g.hazeValue(gg, 1), g.hazeValue(b, 2)
+			d := depth[i]
+			r, gg, b = g.hazeValue(r, 0, d), g.hazeValue(gg, 1, d), g.hazeValue(b, 2, d)
 		}
 		l0, l, a, bb := g.light(float64(r), float64(gg), float64(b))
 		orig[i], L[i], A[i], B[i] = float32(l0), float32(l), float32(a), float32(bb)
