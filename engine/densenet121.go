@@ -28,8 +28,9 @@ func init() {
 		Half:     true,
 		Optional: true,
 		Presets: map[string]func(backbone.Network) transfer.Preset{
-			// f3: stride 16, DenseNet's block outputs get semantic early.
-			"default": func(net backbone.Network) transfer.Preset { return moodPreset(transfer.Paper(net), "f3") },
+			// f3: stride 16, DenseNet's block outputs get semantic early; at
+			// 224 px, the size it was trained at.
+			"default": func(net backbone.Network) transfer.Preset { return moodPreset(transfer.Paper(net), "f3", 224) },
 			"classic": denseClassic,
 			"look":    denseLook,
 			"pixels":  densePixels,

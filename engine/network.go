@@ -159,16 +159,16 @@ func (n Network) preset(name string, net backbone.Network) (transfer.Preset, err
 // moodPreset is every network's default: the photo graded toward the
 // mood's light as its references show it (look.Target, look.NewGrade),
 // the reference's regional light placed on it by the network's features
-// at tap (transfer.Place), held to look.DefaultGuard, the look refitted
+// at tap (transfer.Place) at a working size of size pixels, held to look.DefaultGuard, the look refitted
 // and given whole. It runs no iterations of base's loss: after the grid's
 // refit they add nothing the grade has not (PRESETS.md), so base lends
 // only its size and loss for those who ask for iterations.
-func moodPreset(base transfer.Preset, tap string) transfer.Preset {
+func moodPreset(base transfer.Preset, tap string, size int) transfer.Preset {
 	p := base
 	m := look.DefaultSettings
 	pl := transfer.DefaultPlacement
 	pl.Tap = tap
-	p.Name, p.Iterations, p.Size, p.Light, p.Strength = "default", 0, 256, 1, 1
+	p.Name, p.Iterations, p.Size, p.Light, p.Strength = "default", 0, size, 1, 1
 	p.Mood, p.Place, p.Guard = &m, &pl, true
 	return p
 }

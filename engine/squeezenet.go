@@ -22,7 +22,7 @@ func init() {
 		Presets: map[string]func(backbone.Network) transfer.Preset{
 			// fire5: stride 8, the last map fine enough at the working size
 			// to tell a sky from the hills under it.
-			"default": func(backbone.Network) transfer.Preset { return moodPreset(squeezePixels, "fire5") },
+			"default": func(backbone.Network) transfer.Preset { return moodPreset(squeezePixels, "fire5", 256) },
 			"classic": func(backbone.Network) transfer.Preset { return squeezeClassic },
 			"look":    func(backbone.Network) transfer.Preset { return squeezeLook },
 			"pixels":  func(backbone.Network) transfer.Preset { return squeezePixels },
