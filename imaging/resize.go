@@ -2,9 +2,11 @@ package imaging
 
 import "math"
 
-// WorkingSize is the long side, in pixels, of the copy of a photo that
-// retrieval compares and the page keeps, and of the reference pictures the
-// build ships. The optimization runs smaller, at its preset's Size.
+// WorkingSize is the long side, in pixels, of the reference pictures the
+// build ships (and the page hands the engine), and of the copy of a photo
+// that retrieval compares natively. The page hands the engine its photo
+// at the run's working size instead (the settings' size, the preset's
+// Size), one copy for retrieval and the optimization.
 const WorkingSize = 512
 
 // Fit returns the size of a w×h image scaled so that its long side is long,
