@@ -124,6 +124,10 @@ func (s *Session) LoadBackbone(name string, data, manifest []byte) (Defaults, er
 type Summary struct {
 	Iterations int             `json:"iterations"`
 	Loss       transfer.Losses `json:"loss"` // the final loss terms
+	// BlendAt are the strengths whose renderings the page blends between
+	// for its slider's instant preview (look.MixKnots): between two of
+	// them a rendering is linear in the strength.
+	BlendAt []float32 `json:"blendAt"`
 }
 
 // Start registers a new transfer and returns its context, which Cancel
@@ -187,7 +191,7 @@ func (s *Session) Transfer(ctx context.Context, name string, o Overrides, previe
 	s.mu.Lock()
 	s.result = res
 	s.mu.Unlock()
-	return Summary{Iterations: res.Iterations, Loss: res.End}, nil
+	return Summary{Iterations: res.Iterations, Loss: res.End, BlendAt: look.MixKnots()}, nil
 }
 
 // grid returns the last result's grid.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,6 +238,10 @@ func TestSessionTransfer(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The page's slider blends between renderings at the mix's knots.
+	if k := sum.BlendAt; len(k) == 0 || k[len(k)-1] != 1 || !slices.Equal(k, look.MixKnots()) {
+		t.Errorf("blend at %v, want look.MixKnots()", k)
 	}
 	if sum.Iterations != 4 || len(its) != 4 || len(previews) != 2 || previews[0] != 2 {
 		t.Errorf("summary %+v, iterations %v, previews at %v", sum, its, previews)

@@ -111,26 +111,21 @@ async function start() {
     $('cancel').disabled = true;
     debug.metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: clock.perIteration, phases: r.phases, wasmBytes: r.wasmBytes };
     const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
-    // Drawn now only if it is what opens: else the picture would step from
-    // the whole look to the preset's strength a moment later.
-    if (strength === 1) drawAfter(r.rgba, r.w, r.h);
-    const bitmap = bitmapOnWhite(r.rgba, r.w, r.h);
+    // The look at the strengths the slider's instant blend needs (the
+    // engine's blendAt, the whole look last; compare.js blendAfter).
+    // The whole look is drawn now only if it is what opens: else the
+    // picture would step from it to the preset's strength a moment later.
+    const whole = r.keys.at(-1);
+    if (strength === 1) drawAfter(whole.rgba, r.w, r.h);
+    const keys = r.keys.map((k) => ({ at: k.at, bitmap: bitmapOnWhite(k.rgba, r.w, r.h) }));
     $('run-progress').value = $('run-progress').max;
     // A poor structure match is said with the result it made, not only on its card.
     const weak = !run.reference.own && poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), so the mood may sit less naturally: another mood or your own reference may suit it better.` : '';
     $('run-text').textContent = `Done: ${source(run)}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
-    // The slider's instant blend needs the look at its colour lead too
-    // (compare.js blendAfter). The result opens at the preset's strength,
-    // drawn exactly before the result is shown as done; the slider goes up
-    // to the full mood (the bitmap).
-    const at = (state.constants?.colourLeadPercent ?? 100) / 100;
-    let lead = null;
-    if (at > 0 && at < 1) {
-      const l = await engine.request('strength', { value: at });
-      lead = { at, bitmap: bitmapOnWhite(l.rgba, l.w, l.h) };
-    }
+    // The result opens at the preset's strength, drawn exactly before the
+    // result is shown as done.
     if (strength !== 1) await drawAt(strength);
-    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap, lead }, strength });
+    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, keys }, strength });
     made = true;
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {
