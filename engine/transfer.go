@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"sync"
 
 	"sentiment/backbone"
 	"sentiment/imaging"
@@ -18,13 +19,18 @@ type Progress = transfer.Progress
 // CheckPhoto refuses a photo (or reference: what names it) too small,
 // too large or too elongated to transfer, as the caller's error.
 func CheckPhoto(what string, m *imaging.RGB) error {
+	return CheckPhotoSize(what, m.W, m.H)
+}
+
+// CheckPhotoSize is CheckPhoto for a w×h photo held in another form.
+func CheckPhotoSize(what string, w, h int) error {
 	// Pixels, sides and aspect bound what a run may cost, however the
 	// image came in (decoders check the same from the header).
-	if err := imaging.CheckSize(m.W, m.H); err != nil {
+	if err := imaging.CheckSize(w, h); err != nil {
 		return badInput(fmt.Errorf("the %s: %w", what, err))
 	}
-	if min(m.W, m.H) < MinSide {
-		return badInput(fmt.Errorf("the %s is %d×%d pixels: it needs at least %d on each side", what, m.W, m.H, MinSide))
+	if min(w, h) < MinSide {
+		return badInput(fmt.Errorf("the %s is %d×%d pixels: it needs at least %d on each side", what, w, h, MinSide))
 	}
 	return nil
 }
@@ -118,13 +124,18 @@ func ApplyRGBA(g *look.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
 	if err := checkStrength(s); err != nil {
 		return err
 	}
+	// One band of floats, kept from call to call: a band each made
+	// garbage that grew the heap by the photo's size before a collection.
+	buf := bands.Get().(*[]float32)
+	defer bands.Put(buf)
+	if k := 3 * w * min(bandRows, h); cap(*buf) < k {
+		*buf = make([]float32, k)
+	}
 	for y := 0; y < h; y += bandRows {
 		n := min(bandRows, h-y)
 		band := pix[4*w*y : 4*w*(y+n)]
-		m, err := FromRGBA(band, w, n)
-		if err != nil {
-			return err
-		}
+		m := &imaging.RGB{W: w, H: n, Pix: (*buf)[:3*w*n]}
+		m.ColourFrom(band)
 		if err := g.ApplyRows(m, m, y0+y, fullH, s); err != nil {
 			return err
 		}
@@ -132,6 +143,9 @@ func ApplyRGBA(g *look.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
 	}
 	return nil
 }
+
+// bands are ApplyRGBA's float bands.
+var bands = sync.Pool{New: func() any { return new([]float32) }}
 
 // WriteLUT writes the global part of g's look at strength s as a .cube
 // 3D LUT of CubeSize³ entries.

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -96,30 +98,36 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if _, err := engine.BackboneName(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
-	// A transparent photo is transferred as a viewer shows it, on white;
-	// its alpha plane passes through to a PNG (a JPEG stays on white).
-	// The look applies to the straight colour, so that the output's own
-	// compositing gives the same picture.
-	straight, alpha, _, err := imaging.DecodeFileAlpha(*in)
+	// The photo is held at full size in 8 bits, as the page's canvas holds
+	// it, and optimized through small copies composited on white, as a
+	// viewer shows a transparent photo: a photo of imaging.MaxPixels costs
+	// 400 MB, twice that with its result, where floats took 1.2 GB each.
+	// The look applies to the straight colour and the alpha passes through
+	// to a PNG (a JPEG is composited on white).
+	photo, _, err := imaging.DecodeFileNRGBA(ctx, *in)
 	if err != nil {
-		return r.fail(exitUsage, err)
+		return r.fail(inputCode(err), err)
 	}
-	img, err := imaging.OnWhite(straight, alpha)
-	if err != nil {
-		return r.fail(exitUsage, err)
-	}
-	if err := engine.CheckPhoto("photo", img); err != nil {
+	// The decoder's own pixels (up to 300 MB) are garbage now: given back
+	// before the result takes as much again, not after the next cycle.
+	debug.FreeOSMemory()
+	W, H := photo.Rect.Dx(), photo.Rect.Dy()
+	if err := engine.CheckPhotoSize("photo", W, H); err != nil {
 		return r.fail(exitUsage, fmt.Errorf("%s: %w", *in, err))
 	}
-	rep := transferReport{Input: *in, Output: *out, Width: img.W, Height: img.H}
+	rep := transferReport{Input: *in, Output: *out, Width: W, Height: H}
 	var ref *imaging.RGB
 	if *refPath != "" {
-		if ref, _, err = imaging.DecodeFile(*refPath); err != nil {
-			return r.fail(exitUsage, fmt.Errorf("reference: %w", err))
+		if ref, err = reference(ctx, *refPath); err != nil {
+			return r.fail(inputCode(err), fmt.Errorf("reference: %w", err))
 		}
 		rep.Reference = *refPath
 	} else {
-		matches, err := retrieve(img, retrieval.Query{Adjective: *adjective, Noun: *noun, K: 5}, *index, *dir)
+		small, err := shrink(ctx, photo, imaging.WorkingSize, imaging.Fit)
+		if err != nil {
+			return r.fail(exitFailed, err)
+		}
+		matches, err := retrieve(small, retrieval.Query{Adjective: *adjective, Noun: *noun, K: 5}, *index, *dir)
 		if err != nil {
 			return r.fail(exitFailed, err)
 		}
@@ -129,7 +137,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if err := checkOutputs([]file{{matches[0].Path, "", "the retrieved reference photo"}}, outputs); err != nil {
 			return r.fail(exitUsage, err)
 		}
-		if ref, _, err = imaging.DecodeFile(matches[0].Path); err != nil {
+		if ref, err = reference(ctx, matches[0].Path); err != nil {
 			return r.fail(exitFailed, fmt.Errorf("reference: %w", err))
 		}
 	}
@@ -147,6 +155,10 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 
 	start := time.Now()
+	img, err := shrink(ctx, photo, p.Size, transfer.WorkingSize)
+	if err != nil {
+		return r.fail(exitFailed, err)
+	}
 	res, err := engine.Transfer(ctx, net, img, ref, p, 0, func(pr engine.Progress) {
 		if !*asJSON && (pr.Iteration%10 == 0 || pr.Iteration == pr.Total) {
 			fmt.Fprintf(stderr, "\riteration %d/%d  content %.4g  style %.4g ", pr.Iteration, pr.Total, pr.Content, pr.Style)
@@ -159,17 +171,19 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return r.fail(exitFailed, err)
 	}
 	s := float32(*strength)
-	result, err := engine.Apply(ctx, res.Grid, straight, s)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	shown, err := imaging.OnWhite(result, alpha)
-	if err != nil {
+	// And the optimization's garbage (half a gigabyte, whatever the
+	// photo's size) before the result takes the photo's size again.
+	debug.FreeOSMemory()
+	result := image.NewNRGBA(photo.Rect)
+	copy(result.Pix, photo.Pix)
+	stage("apply")
+	if err := engine.ApplyNRGBA(ctx, res.Grid, result, s); err != nil {
 		return r.fail(exitFailed, err)
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	rep.Iterations, rep.LossStart, rep.LossEnd = res.Iterations, res.Start, res.End
-	sc, err := score.Score(img, shown, ref)
+	stage("score")
+	sc, err := score.ScoreNRGBA(ctx, photo, result, ref)
 	if err != nil {
 		return r.fail(exitFailed, err)
 	}
@@ -179,7 +193,8 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	// Every output is written in full before any is put in place, so a
 	// failure or a Ctrl-C up to here leaves the folder as it was.
-	files, err := writeOutputs(*out, result, alpha, *lut, res.Grid, s)
+	stage("encode")
+	files, err := writeOutputs(ctx, *out, result, *lut, res.Grid, s)
 	if err != nil {
 		return r.fail(exitFailed, err)
 	}
@@ -194,12 +209,50 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return r.fail(exitFailed, err)
 		}
 	}
+	stage("done")
 	if *asJSON {
 		return writeJSON(r, stdout, rep)
 	}
 	fmt.Fprintf(stdout, "%s: %d×%d, reference %s, SSIM %.4f, %d iterations in %.1fs\n",
-		*out, img.W, img.H, rep.Reference, rep.SSIM, rep.Iterations, rep.Seconds)
+		*out, W, H, rep.Reference, rep.SSIM, rep.Iterations, rep.Seconds)
 	return 0
+}
+
+// stage, if set, is told when transferCmd starts each stage of the work
+// at full size after the optimization: "apply", "score", "encode" (for
+// the test of a Ctrl-C during each).
+var stage = func(string) {}
+
+// inputCode is the exit code of an error reading an input: exitFailed
+// for a Ctrl-C, else exitUsage.
+func inputCode(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return exitFailed
+	}
+	return exitUsage
+}
+
+// shrink returns the copy of photo, composited on white, at the size
+// that size gives it (imaging.Fit for retrieval, transfer.WorkingSize for
+// the optimization), or at its own size if that is larger.
+func shrink(ctx context.Context, photo *image.NRGBA, size int, fit func(w, h, size int) (int, int)) (*imaging.RGB, error) {
+	w, h := photo.Rect.Dx(), photo.Rect.Dy()
+	if max(w, h) > size {
+		w, h = fit(w, h, size)
+	}
+	return imaging.ShrinkOnWhite(ctx, photo, w, h)
+}
+
+// reference decodes a reference photo composited on white, as the page
+// takes it, at no more than the largest working size: the optimization
+// and the scores read nothing finer, and a reference of imaging.MaxPixels
+// would otherwise cost as much as the photo.
+func reference(ctx context.Context, path string) (*imaging.RGB, error) {
+	m, _, err := imaging.DecodeFileNRGBA(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return shrink(ctx, m, transfer.MaxSize, imaging.Fit)
 }
 
 // file is a file named on the command line: its path, the flag that
@@ -252,15 +305,16 @@ func sameFile(a, b string) bool {
 	return errA == nil && errB == nil && absA == absB
 }
 
-// writeOutputs writes the image (encoded by the extension of out) and,
-// if lut is not "", the LUT, each to a temporary file not yet in place.
-func writeOutputs(out string, m *imaging.RGB, alpha *imaging.Alpha, lut string, g *look.Grid, s float32) ([]*outfile.File, error) {
-	img, err := outfile.Create(out, func(w io.Writer) error {
-		if strings.ToLower(filepath.Ext(out)) == ".png" {
-			return imaging.EncodePNGAlpha(w, m, alpha)
-		}
-		return imaging.EncodeJPEGOnWhite(w, m, alpha, 92)
-	})
+// writeOutputs writes the image (encoded by the extension of out; a JPEG
+// is composited on white in m itself) and, if lut is not "", the LUT,
+// each to a temporary file not yet in place. Cancelling ctx stops the
+// encoder at its next write.
+func writeOutputs(ctx context.Context, out string, m *image.NRGBA, lut string, g *look.Grid, s float32) ([]*outfile.File, error) {
+	format := "jpeg"
+	if strings.ToLower(filepath.Ext(out)) == ".png" {
+		format = "png"
+	}
+	img, err := outfile.Create(out, func(w io.Writer) error { return imaging.EncodeNRGBA(ctx, w, m, format, 92) })
 	if err != nil {
 		return nil, err
 	}
