@@ -36,7 +36,8 @@ func DecodeFileNRGBA(ctx context.Context, path string) (*image.NRGBA, string, er
 			return m, format, nil
 		}
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if ctx.Err() != nil {
+		// Whatever a decoder made of a read that failed.
 		return nil, format, ctx.Err()
 	}
 	return nil, format, fmt.Errorf("%s: %w", path, err)

@@ -265,3 +265,38 @@ func TestSecondSignal(t *testing.T) {
 		t.Fatal("still running 10 s after a second SIGTERM")
 	}
 }
+
+// BenchmarkTransferFullSize transfers a large photo with the default
+// preset in a process of its own and reports its time, CPU time and peak
+// memory: the assets' 3840×2560 photo, or the one SENTIMENT_BENCH_PHOTO
+// names (a 10000×10000 one for the figures at imaging.MaxPixels).
+func BenchmarkTransferFullSize(b *testing.B) {
+	photo := os.Getenv("SENTIMENT_BENCH_PHOTO")
+	if photo == "" {
+		var err error
+		if photo, err = assets.Path("", "inputs/large/bud-zion-full.jpg"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ref, err := assets.Path("", "refs/lxqt-fog.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	var peak, cpu float64
+	for b.Loop() {
+		cmd := asCommand("transfer", "-in", photo, "-ref", ref, "-out", filepath.Join(dir, "out.jpg"))
+		cmd.Env = append(cmd.Env, "SENTIMENT_TEST_PEAK="+filepath.Join(dir, "peak"))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("%v: %s", err, stderr.String())
+		}
+		kb, _ := os.ReadFile(filepath.Join(dir, "peak"))
+		v, _ := strconv.ParseFloat(string(kb), 64)
+		peak = max(peak, v/1024)
+		cpu += (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
+	b.ReportMetric(peak, "peak-MB")
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+}
