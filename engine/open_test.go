@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,8 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
-	"sentiment/weights/convert"
+	"sentiment/internal/assettest"
+	"sentiment/retrieval"
 )
 
 // TestOpen opens a network from every kind of source Open knows, and
@@ -29,7 +31,7 @@ func TestOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tfjs, err := assets.Path("", convert.DenseNet121TFJS)
+	tfjs, err := assets.Path("", assets.DenseNet121TFJS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,15 +78,27 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-// TestOpenIndex loads an index file with its folder, and builds one from
-// the assets.
-func TestOpenIndex(t *testing.T) {
-	ix, base, err := OpenIndex("", "")
+// TestOpenRefs loads an index file with its folder and a collection file
+// with its pictures, and builds one from the assets; each match says where
+// its picture is, and the picture decodes from there.
+func TestOpenRefs(t *testing.T) {
+	r, err := OpenRefs("", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if filepath.Base(base) != "refs" || len(ix.Entries) == 0 {
-		t.Fatalf("from the assets: %d entries in %s", len(ix.Entries), base)
+	ix := r.Index
+	if len(ix.Entries) == 0 || ix.Subject != "" {
+		t.Fatalf("from the assets: %d entries, subject %q", len(ix.Entries), ix.Subject)
+	}
+	photo := assettest.Photo(t, "inputs/kodim16.jpg")
+	q := retrieval.Query{Adjective: ix.Adjectives[0].Name, K: 1}
+	ms, err := r.Retrieve(photo, q)
+	if err != nil || filepath.Base(filepath.Dir(ms[0].Path)) != "refs" {
+		t.Fatalf("from the assets: %v %+v", err, ms)
+	}
+	want, err := r.Picture(ms[0].Entry)
+	if err != nil {
+		t.Fatal(err)
 	}
 	b, err := ix.MarshalBinary()
 	if err != nil {
@@ -95,15 +109,45 @@ func TestOpenIndex(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	back, base, err := OpenIndex(path, "")
-	if err != nil || base != dir || len(back.Entries) != len(ix.Entries) {
-		t.Errorf("from a file: %v, %s, %v", back, base, err)
+	if back, err := OpenRefs(path, "", nil); err != nil || len(back.Index.Entries) != len(ix.Entries) {
+		t.Errorf("from a file: %v", err)
 	}
-	if err := os.WriteFile(path, b[:len(b)/2], 0o644); err != nil {
+	// A collection file of the first reference alone.
+	one, err := retrieval.New([]retrieval.Entry{*ms[0].Entry})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := OpenIndex(path, ""); err == nil || !IsBadInput(err) {
-		t.Errorf("a truncated index: %v", err)
+	var z bytes.Buffer
+	err = retrieval.WriteCollection(&z, one, func(e *retrieval.Entry) ([]byte, error) {
+		return os.ReadFile(ms[0].Path)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zpath := filepath.Join(dir, "mine.zip")
+	if err := os.WriteFile(zpath, z.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := OpenRefs(zpath, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := c.Retrieve(photo, q)
+	if err != nil || len(cm) != 1 || cm[0].Path != zpath+":"+ms[0].Picture {
+		t.Fatalf("from a collection: %v %+v", err, cm)
+	}
+	got, err := c.Picture(cm[0].Entry)
+	if err != nil || got.W != want.W || got.H != want.H {
+		t.Errorf("the collection's picture: %v", err)
+	}
+	for name, data := range map[string][]byte{"index.bin": b[:len(b)/2], "mine.zip": z.Bytes()[:z.Len()-30]} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := OpenRefs(p, "", nil); err == nil || !IsBadInput(err) {
+			t.Errorf("a truncated %s: %v", name, err)
+		}
 	}
 }
 
@@ -111,12 +155,12 @@ func TestOpenIndex(t *testing.T) {
 // against its published sha256s when opened, as the build checks it: a
 // copy of the assets whose model.json differs by one byte is refused.
 func TestOpenChecksDenseNet121Assets(t *testing.T) {
-	src, err := assets.Path("", convert.DenseNet121TFJS)
+	src, err := assets.Path("", assets.DenseNet121TFJS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	dst := filepath.Join(dir, filepath.FromSlash(convert.DenseNet121TFJS))
+	dst := filepath.Join(dir, filepath.FromSlash(assets.DenseNet121TFJS))
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		t.Fatal(err)
 	}

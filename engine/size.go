@@ -5,6 +5,7 @@ import (
 
 	"sentiment/imaging"
 	"sentiment/look"
+	"sentiment/retrieval"
 	"sentiment/transfer"
 )
 
@@ -38,10 +39,10 @@ const (
 	bandRows = 32
 )
 
-// Constants returns the size constants, and the strength's colour lead,
-// by the names the page uses. The
-// largest decodable image, imaging.MaxPixels, is read when called (tests
-// lower it).
+// Constants returns the size constants, the strength's colour lead and the
+// structure match under which a reference is a poor one, by the names the
+// page uses. The largest decodable image, imaging.MaxPixels, is read when
+// called (tests lower it).
 func Constants() map[string]int {
 	return map[string]int{
 		"minSide":     MinSide,
@@ -54,5 +55,8 @@ func Constants() map[string]int {
 		// The strength, in percent, from which a result's colours are
 		// whole and only its light deepens (look.ColourLead).
 		"colourLeadPercent": int(math.Round(look.ColourLead * 100)),
+		// The structure match, in percent, below which the page calls a
+		// reference a poor match (retrieval.PoorMatch).
+		"poorMatchPercent": int(math.Round(retrieval.PoorMatch * 100)),
 	}
 }

@@ -456,3 +456,15 @@ func TestEveryReferenceFindsItselfInTheDark(t *testing.T) {
 		}
 	}
 }
+
+// TestPoor: a match is poor strictly below PoorMatch.
+func TestPoor(t *testing.T) {
+	for _, c := range []struct {
+		ssim float64
+		poor bool
+	}{{-0.2, true}, {0, true}, {PoorMatch - 1e-9, true}, {PoorMatch, false}, {0.5, false}, {1, false}} {
+		if got := (Match{SSIM: c.ssim}).Poor(); got != c.poor {
+			t.Errorf("SSIM %g: Poor() = %v, want %v", c.ssim, got, c.poor)
+		}
+	}
+}

@@ -52,7 +52,7 @@ export function init(eng) {
     if (changed.has('vocabulary')) renderMoods();
     if (changed.has('photo') && state.photo) retrieve();
     if (changed.has('running') || changed.has('ready')) lock();
-    if (changed.has('ownRef')) heading();
+    if (changed.has('ownRef') || changed.has('reference')) heading();
   });
 }
 
@@ -146,6 +146,17 @@ export function matchText(ssim) {
   return pct > 0 ? `${pct}% structure match` : 'little structure in common';
 }
 
+/** poor reports whether a reference's structure match is a poor one: below the engine's threshold (retrieval.PoorMatch). */
+export function poor(ssim) {
+  const pct = state.constants?.poorMatchPercent;
+  return pct !== undefined && ssim * 100 < pct;
+}
+
+/** poorText says, in plain words, what a poor structure match means for the result. */
+export function poorText(label, ssim) {
+  return `${label} shares little of your photo’s structure (${matchText(ssim)}): the mood comes from a scene laid out differently, so it may sit less naturally. Another mood, or your own reference, may suit this photo better.`;
+}
+
 /** shortLicense is the licence's name without the catalog's notes on where it was read. */
 export function shortLicense(l) {
   const s = (l || '').split(/\s*[(;]/)[0].trim();
@@ -188,16 +199,20 @@ function renderRefs(matches) {
 function heading() {
   const own = state.ownRef ? `Using your own reference: ${state.ownRef.name}` : '';
   $('refs-heading').textContent = ranked && own ? `${ranked}. ${own}` : ranked || own;
+  // A poor match chosen is said where the choice is made, in plain words.
+  const ref = state.reference;
+  say('ref-poor', ref && !ref.own && poor(ref.ssim) ? poorText(`The reference chosen, ${ref.label},`, ref.ssim) : '');
 }
 
 function card(m, best) {
-  const score = matchText(m.ssim);
+  const weak = poor(m.ssim);
+  const score = weak ? `${matchText(m.ssim)} — poor` : matchText(m.ssim);
   const lic = shortLicense(m.license);
   const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${score}, by ${author(m)}, ${lic}` });
   if (best && !state.ownRef && !ownChosen) input.checked = true;
   input.addEventListener('change', () => choose(m));
   const attr = el('span', { class: 'attr' }, `${author(m)} · ${lic}`);
-  const c = el('label', { class: 'ref', title: m.description || '' },
+  const c = el('label', { class: weak ? 'ref poor' : 'ref', title: m.description || '', 'data-ssim': m.ssim },
     input,
     el('img', { src: m.picture, alt: '', loading: 'lazy', decoding: 'async' }),
     el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, score),
@@ -210,7 +225,7 @@ function card(m, best) {
 async function choose(m) {
   say('ref-error');
   try {
-    await give(async () => [{ file: m.picture }], { file: m.picture, label: `${m.adjective} ${m.noun}` });
+    await give(async () => [{ file: m.picture }], { file: m.picture, label: `${m.adjective} ${m.noun}`, ssim: m.ssim });
   } catch (e) {
     say('ref-error', e.message);
   }

@@ -1,11 +1,13 @@
 // Offline: registers the service worker (sw.js, at the site's root) that
-// keeps the page and the reference pictures, and says in the privacy line
-// exactly what this browser keeps.
+// keeps the page and the reference pictures, asks it for the pictures once
+// the engine is ready (they follow the first visit, not slow it), and says
+// in the privacy line exactly what this browser keeps.
 import { $, mb } from './dom.js';
 import { state, subscribe } from './state.js';
 
 let stored = false; // the service worker has everything for offline use
 let usage = 0; // bytes this site stores, as the browser counts them
+let pictures = null; // {kept, total}: the reference pictures the service worker has
 
 /** init registers the service worker and keeps the privacy line true. */
 export function init() {
@@ -15,10 +17,16 @@ export function init() {
     return;
   }
   navigator.serviceWorker.register('sw.js').catch((e) => render(`The page could not be kept for offline use (${e.message}).`));
-  // ready settles once the service worker has stored everything it keeps.
-  navigator.serviceWorker.ready.then(() => {
-    stored = true;
+  navigator.serviceWorker.onmessage = (e) => {
+    if (e.data?.type !== 'pictures') return;
+    pictures = e.data;
+    stored = pictures.kept === pictures.total;
     measure();
+  };
+  // The pictures once the engine is in: ready settles once the service
+  // worker has the page's own files.
+  subscribe((changed) => {
+    if (changed.has('ready') && state.ready && !stored) navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: 'keep-pictures' }));
   });
 }
 
@@ -34,8 +42,10 @@ function render(problem) {
   const what = k
     ? `this page, its engine, ${k.networks.length > 1 ? `${k.networks.length} networks` : 'model'} and reference index (${mb(k.bytes)}) and the ${k.pictures} reference pictures`
     : 'this page, its engine, model and reference pictures';
+  // The pictures on their way: how many are in so far.
+  const coming = pictures && !stored && !problem ? ` The reference pictures are being kept in the background: ${pictures.kept} of ${pictures.total} so far.` : '';
   const p = $('privacy-text');
   p.textContent = `Everything runs on this device: your photos are never uploaded, and nothing of yours is kept. This browser keeps ${what}, for offline use.` +
-    (problem ? ` ${problem}` : stored ? ` It now works without a connection${usage ? ` (${mb(usage)} stored in all)` : ''}.` : '');
+    (problem ? ` ${problem}` : stored ? ` It now works without a connection${usage ? ` (${mb(usage)} stored in all)` : ''}.` : coming);
   $('privacy').dataset.offline = stored && state.kept ? 'ready' : 'pending';
 }

@@ -6,6 +6,7 @@ import { $, el, say } from './dom.js';
 import { drawAfter, drawPreview, showBefore } from './compare.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 import { label } from './network.js';
+import { matchText, poor } from './moods.js';
 import { bitmapOnWhite } from './white.js';
 
 let engine;
@@ -89,6 +90,7 @@ async function start() {
   const previous = state.result ? { result: state.result, strength: state.strength } : null;
   const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations });
   set({ running: { ...run, request }, result: null });
+  let made = false; // the run's result is shown
   $('cancel').focus(); // Start is disabled now: focus stays on a control
   try {
     const r = await request;
@@ -103,7 +105,9 @@ async function start() {
     const bitmap = bitmapOnWhite(r.rgba, r.w, r.h);
     $('run-progress').value = $('run-progress').max;
     const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
-    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s. Drag across the picture to compare.`;
+    // A poor structure match is said with the result it made, not only on its card.
+    const weak = !run.reference.own && poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), so the mood may sit less naturally: another mood or your own reference may suit it better.` : '';
+    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
     // The slider's instant blend needs the look at its colour lead too
     // (compare.js blendAfter). The result opens at the preset's strength,
     // drawn exactly before the result is shown as done; the slider goes up
@@ -116,6 +120,7 @@ async function start() {
     }
     if (strength !== 1) await drawAt(strength);
     set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap, lead }, strength });
+    made = true;
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {
       $('run-text').textContent = 'Cancelled. Change the settings or the reference and start again.';
@@ -134,7 +139,13 @@ async function start() {
   } finally {
     clock = null;
     $('cancel').hidden = true;
-    if (document.activeElement === document.body || document.activeElement === $('cancel')) $('start').focus();
+    // Focus goes where the outcome is (the Cancel button it was on has
+    // gone): the result's heading, or the run's status after a cancel or
+    // a failure, for keyboards and screen readers alike.
+    if (document.activeElement === document.body || document.activeElement === $('cancel')) {
+      const to = made ? $('result-h') : !$('run-error').hidden ? $('run-error') : $('run-text');
+      to.focus();
+    }
   }
 }
 

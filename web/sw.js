@@ -6,7 +6,12 @@
 // rebuilt site is picked up at once) and falls back to the kept copy.
 // The engine, weights and index are not kept here: assets.js keeps them,
 // checked by their sha256, and reads them from its own cache first.
-
+//
+// The reference pictures (several MB, the bulk of a first visit) are not
+// fetched with the page: the page asks for them ('keep-pictures') once its
+// engine is ready, and they come one at a time at low priority, so that
+// the first visit is usable as soon as the engine, network and index are
+// in. Each client hears how many are kept ({type: 'pictures', kept, total}).
 const CACHE = 'sentiment-page-v1';
 // The page's files: index.html and every module it and the worker import.
 const PAGE = ['./', 'index.html', 'site.json', 'wasm_exec.js', 'refs/attribution.json',
@@ -20,26 +25,67 @@ self.addEventListener('install', (e) => {
   e.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     await cache.addAll(PAGE.map((u) => new Request(u, { cache: 'no-cache' })));
-    await keepAll(cache);
+    await keepPage(cache);
     await self.skipWaiting();
   })());
 });
 
-// keepAll keeps the manifests and every reference picture the kept
-// site.json and credits list (all of them, so that any mood works offline,
-// not only those seen), and lets go of pictures no longer listed.
-async function keepAll(cache) {
+// listed returns the kept site.json's manifests and the kept credits'
+// reference pictures, as URLs relative to the site.
+async function listed(cache) {
   const site = await (await cache.match('site.json')).json();
   const refs = site.index ? await (await cache.match('refs/attribution.json')).json() : [];
-  const want = [...site.backbones.map((b) => b.manifest), ...refs.map((r) => `refs/${r.picture}`)];
+  return { manifests: site.backbones.map((b) => b.manifest), pictures: refs.map((r) => `refs/${r.picture}`) };
+}
+
+// keepPage keeps the manifests the kept site.json lists and lets go of
+// pictures the kept credits no longer list (a rebuilt site).
+async function keepPage(cache) {
+  const { manifests, pictures } = await listed(cache);
   const missing = [];
-  for (const u of want) if (!(await cache.match(u))) missing.push(u);
+  for (const u of manifests) if (!(await cache.match(u))) missing.push(u);
   await cache.addAll(missing.map((u) => new Request(u, { cache: 'no-cache' })));
-  const listed = new Set(want.map((u) => new URL(u, self.location).href));
+  const want = new Set(pictures.map((u) => new URL(u, self.location).href));
   for (const req of await cache.keys()) {
-    if (/\/refs\/[^/]+\.jpg$/.test(req.url) && !listed.has(req.url)) await cache.delete(req);
+    if (/\/refs\/[^/]+\.jpg$/.test(req.url) && !want.has(req.url)) await cache.delete(req);
   }
 }
+
+let keeping = null; // the pictures' download in progress
+
+// keepPictures keeps every reference picture the kept credits list (all of
+// them, so that any mood works offline, not only those seen), one at a
+// time at low priority, and tells the clients how far it is. A picture
+// that fails is tried again on the next visit's request.
+function keepPictures() {
+  keeping ||= (async () => {
+    const cache = await caches.open(CACHE);
+    const { pictures } = await listed(cache);
+    let kept = 0;
+    const tell = async () => {
+      for (const c of await self.clients.matchAll()) c.postMessage({ type: 'pictures', kept, total: pictures.length });
+    };
+    for (const u of pictures) {
+      if (!(await cache.match(u))) {
+        try {
+          const res = await fetch(u, { cache: 'no-cache', priority: 'low' });
+          if (!res.ok) continue;
+          await cache.put(u, res);
+        } catch {
+          continue;
+        }
+      }
+      kept++;
+      if (kept % 10 === 0) await tell();
+    }
+    await tell();
+  })().finally(() => { keeping = null; });
+  return keeping;
+}
+
+self.addEventListener('message', (e) => {
+  if (e.data?.type === 'keep-pictures') e.waitUntil(keepPictures());
+});
 
 self.addEventListener('activate', (e) => {
   e.waitUntil((async () => {
@@ -64,7 +110,7 @@ self.addEventListener('fetch', (e) => {
         if (url.pathname.endsWith('/site.json')) {
           e.waitUntil(fetch('refs/attribution.json', { cache: 'no-cache' })
             .then((r) => r.ok && cache.put('refs/attribution.json', r))
-            .then(() => keepAll(cache))
+            .then(() => keepPage(cache))
             .catch(() => {}));
         }
       }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 
 	"sentiment/engine"
 	"sentiment/imaging"
@@ -20,11 +18,6 @@ func init() { register(step{30, "index", buildIndex}) }
 // refQuality is the JPEG quality of the working-size references: they are
 // shown in the gallery and their colours are what the transfer borrows.
 const refQuality = 90
-
-// subjectWeights is the network whose subject features the index holds
-// (the page's first, always loaded), as the weights step writes it: the
-// features are made by the very weights the page runs.
-const subjectWeights = "models/squeezenet.weights"
 
 // buildIndex writes refs/index.bin, the reference index of the chosen
 // collection (-refs, by default the assets' refs/ folder), each reference
@@ -42,22 +35,13 @@ func buildIndex(s *site) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
-	subject, err := subjectNet(s)
-	if err != nil {
-		return err
+	var ix *retrieval.Index
+	var err error
+	if fi, statErr := os.Stat(src); statErr == nil && !fi.IsDir() {
+		ix, err = shipCollection(src, dst)
+	} else {
+		ix, err = indexFolder(s, src, dst)
 	}
-	var mu sync.Mutex
-	names := map[string]bool{}
-	ix, err := retrieval.Build(src, subject, func(e *retrieval.Entry, m *imaging.RGB) error {
-		var b bytes.Buffer
-		if err := imaging.EncodeJPEG(&b, m, refQuality); err != nil {
-			return err
-		}
-		mu.Lock()
-		e.Picture = pictureName(e.File, names)
-		mu.Unlock()
-		return os.WriteFile(filepath.Join(dst, e.Picture), b.Bytes(), 0o644)
-	})
 	if err != nil {
 		return err
 	}
@@ -82,31 +66,67 @@ func buildIndex(s *site) error {
 	return nil
 }
 
-// subjectNet opens the network the weights step wrote for the subject
-// features, or returns nil (an index without them) if there is none.
+// indexFolder indexes the references of the folder src (a catalog.tsv or
+// mood folders) and writes their working-size pictures to dst.
+func indexFolder(s *site, src, dst string) (*retrieval.Index, error) {
+	subject, err := subjectNet(s)
+	if err != nil {
+		return nil, err
+	}
+	var names retrieval.PictureNamer
+	return retrieval.Build(src, subject, func(e *retrieval.Entry, m *imaging.RGB) error {
+		var b bytes.Buffer
+		if err := imaging.EncodeJPEG(&b, m, refQuality); err != nil {
+			return err
+		}
+		e.Picture = names.Name(e.File)
+		return os.WriteFile(filepath.Join(dst, e.Picture), b.Bytes(), 0o644)
+	})
+}
+
+// shipCollection writes the pictures of the collection file src (from
+// sentiment index or the page's export) to dst as they are, and returns
+// its index.
+func shipCollection(src, dst string) (*retrieval.Index, error) {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return nil, err
+	}
+	c, err := retrieval.ReadCollection(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	for i := range c.Index.Entries {
+		e := &c.Index.Entries[i]
+		b, err := c.PictureBytes(e)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src, err)
+		}
+		p := filepath.Join(dst, filepath.FromSlash(e.Picture))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return c.Index, nil
+}
+
+// subjectNet opens the network whose subject features the index holds:
+// the engine's default (the page's first, always loaded), as the weights
+// step wrote it, so that the features are made by the very weights the
+// page runs. It returns nil (an index without them) if there is none.
 func subjectNet(s *site) (*retrieval.Subject, error) {
-	p := filepath.Join(s.out, filepath.FromSlash(subjectWeights))
+	n := engine.Default()
+	p := filepath.Join(s.out, "models", weightsFile(n))
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		fmt.Printf("build: index: no %s: the index has no subject features, and the page will not guess subjects\n", subjectWeights)
+		fmt.Printf("build: index: no models/%s: the index has no subject features, and the page will not guess subjects\n", weightsFile(n))
 		return nil, nil
 	}
-	net, err := engine.Open("squeezenet", p, "", nil)
+	net, err := engine.Open(n.Name, p, "", nil)
 	if err != nil {
 		return nil, fmt.Errorf("the network for subject features: %w", err)
 	}
 	return &retrieval.Subject{Net: net}, nil
-}
-
-// pictureName returns the name of the working-size JPEG of the reference
-// file (a name in the catalog, or a path in a mood folder), one folder
-// level, not yet in taken, which it joins.
-func pictureName(file string, taken map[string]bool) string {
-	base := strings.TrimSuffix(file, filepath.Ext(file))
-	base = strings.NewReplacer("/", "-", " ", "-", "\\", "-").Replace(base)
-	name := base + ".jpg"
-	for i := 2; taken[name]; i++ {
-		name = fmt.Sprintf("%s-%d.jpg", base, i)
-	}
-	taken[name] = true
-	return name
 }

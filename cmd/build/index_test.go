@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -12,8 +13,8 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
-	"sentiment/internal/assetweights"
 	"sentiment/imaging"
+	"sentiment/internal/assetweights"
 	"sentiment/retrieval"
 )
 
@@ -183,5 +184,64 @@ func TestBuildIndexAssets(t *testing.T) {
 	pics, _ := filepath.Glob(filepath.Join(s.out, "refs", "*.jpg"))
 	if len(pics) != len(ix.Entries) {
 		t.Errorf("%d pictures for %d entries", len(pics), len(ix.Entries))
+	}
+}
+
+// TestBuildIndexChosen ships a collection of one's own: mood folders, and
+// then the collection file of what they made.
+func TestBuildIndexChosen(t *testing.T) {
+	refs := filepath.Join(writeRefs(t), "refs")
+	mine := filepath.Join(t.TempDir(), "mine")
+	os.MkdirAll(filepath.Join(mine, "Dreamy Lake"), 0o755)
+	os.MkdirAll(filepath.Join(mine, "gritty"), 0o755)
+	for src, dst := range map[string]string{"big.png": "Dreamy Lake/x.png", "small.png": "gritty/x.png"} {
+		b, err := os.ReadFile(filepath.Join(refs, src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(mine, filepath.FromSlash(dst)), b, 0o644)
+	}
+	s := &site{refs: mine, out: t.TempDir()}
+	if err := buildIndex(s); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(s.out, "refs", "index.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pics := map[string]string{}
+	for _, e := range ix.Entries {
+		pics[e.Adjective+"/"+e.Noun] = e.Picture
+		if _, err := os.Stat(filepath.Join(s.out, "refs", e.Picture)); err != nil {
+			t.Error(err)
+		}
+	}
+	if len(pics) != 2 || pics["dreamy/lake"] != "Dreamy-Lake-x.jpg" || pics["gritty/"] != "gritty-x.jpg" {
+		t.Fatalf("entries %v", pics)
+	}
+	// The same as one collection file.
+	var z bytes.Buffer
+	err = retrieval.WriteCollection(&z, ix, func(e *retrieval.Entry) ([]byte, error) {
+		return os.ReadFile(filepath.Join(s.out, "refs", e.Picture))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zpath := filepath.Join(t.TempDir(), "mine.zip")
+	os.WriteFile(zpath, z.Bytes(), 0o644)
+	s2 := &site{refs: zpath, out: t.TempDir()}
+	if err := buildIndex(s2); err != nil {
+		t.Fatal(err)
+	}
+	again, err := os.ReadFile(filepath.Join(s2.out, "refs", "index.bin"))
+	if err != nil || !bytes.Equal(again, data) {
+		t.Errorf("shipped from the collection file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(s2.out, "refs", "gritty-x.jpg")); err != nil {
+		t.Error(err)
 	}
 }

@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 	if hold := os.Getenv("SENTIMENT_TEST_HOLD"); hold != "" {
 		stage = func(s string) {
 			if s == hold {
-				os.Stderr.WriteString("stage " + s + "\n")
+				os.Stderr.WriteString("\nstage " + s + "\n")
 				select {}
 			}
 		}
@@ -209,7 +209,8 @@ func TestCancelFullSize(t *testing.T) {
 		if code != exitFailed || !strings.HasSuffix(stderr.String(), "sentiment transfer: cancelled\n") {
 			t.Errorf("cancelled in %s: exit %d, %q", s, code, stderr.String())
 		}
-		if late > time.Second || late > took[s]/3 {
+		// (50 ms for a busy machine's scheduling.)
+		if late > time.Second || late > max(took[s]/3, 50*time.Millisecond) {
 			t.Errorf("cancelled a quarter into %s: stopped %v later; the stage takes %v", s, late, took[s])
 		}
 		if b, _ := os.ReadFile(out); string(b) != "the old result" {
@@ -240,14 +241,23 @@ func TestSecondSignal(t *testing.T) {
 	}
 	defer cmd.Process.Kill()
 	lines := bufio.NewScanner(stderr)
-	for lines.Scan() && lines.Text() != "stage score" {
-	}
+	held := make(chan bool, 1)
 	done := make(chan error, 1)
 	go func() {
 		for lines.Scan() {
+			if lines.Text() == "stage score" {
+				held <- true
+			}
 		}
 		done <- cmd.Wait()
 	}()
+	select {
+	case <-held:
+	case err := <-done:
+		t.Fatalf("ended before the scoring: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("not at the scoring after a minute")
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-done:

@@ -56,7 +56,11 @@ func TestRetrieveCommand(t *testing.T) {
 	if code != 0 || len(lines) != 5 || !strings.Contains(lines[0], "ele-ashimnight.jpg") {
 		t.Fatalf("exit %d: %s%s", code, text, stderr)
 	}
-	matches, err := retrieve(mustDecode(t, ashim), retrieval.Query{Adjective: "dark", K: 1}, idx, "")
+	r, err := openRefs(idx, "", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matches, err := r.Retrieve(mustDecode(t, ashim), retrieval.Query{Adjective: "dark", K: 1})
 	if err != nil || len(matches) != 1 || matches[0].Path != filepath.Join(filepath.Dir(idx), "ele-ashimnight.jpg") {
 		t.Errorf("retrieve: %+v %v", matches, err)
 	}

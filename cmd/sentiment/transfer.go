@@ -9,9 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
+	"runtime"
 	"strings"
-	"time"
 
 	"sentiment/assets"
 	"sentiment/engine"
@@ -19,7 +18,6 @@ import (
 	"sentiment/internal/outfile"
 	"sentiment/look"
 	"sentiment/retrieval"
-	"sentiment/score"
 	"sentiment/transfer"
 )
 
@@ -53,113 +51,104 @@ type transferReport struct {
 	LossStart  transfer.Losses   `json:"loss_start"`
 	LossEnd    transfer.Losses   `json:"loss_end"`
 	Retrieved  []retrieval.Match `json:"retrieved,omitempty"`
+	// Subject is the network's guess of what the photo shows (-noun auto).
+	Subject []retrieval.NounGuess `json:"subject,omitempty"`
 }
 
 // transferCmd is `sentiment transfer -in PHOTO (-ref REF | -adjective A
-// [-noun N]) -out OUT.(png|jpg) [flags]`. Cancelling ctx stops it; its
-// outputs are then left as they were.
+// [-noun N]) -out OUT.(png|jpg) [flags]`, or a batch (batch.go) with -in a
+// folder, a pattern or several files and -out a folder. Cancelling ctx
+// stops it; its outputs are then left as they were.
 func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("transfer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	in := fs.String("in", "", "photo to transfer")
+	in := fs.String("in", "", "photo to transfer; or a folder of them, or a pattern such as 'photos/*.jpg' (or files after the flags), with -out a folder")
 	refPath := fs.String("ref", "", "reference photo whose look to take (or use -adjective)")
 	adjective := fs.String("adjective", "", "mood to retrieve a reference for, such as misty (instead of -ref)")
-	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective)")
-	index := fs.String("index", "", "reference index built by cmd/build (default: built from the assets' refs)")
-	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself)")
-	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective); auto: the network's guess")
+	index := fs.String("index", "", "reference index or collection file, from cmd/build or sentiment index (default: built from the assets' refs)")
+	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself); for many photos, a folder")
+	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
 	strength := float(fs, "strength", -1, 0, 1, "strength of the look (default: the preset's)")
 	lut := fs.String("lut", "", "also write the global look as a 33³ .cube LUT")
 	asJSON := fs.Bool("json", false, "print a JSON report")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
+	var bo batchOptions
+	intVar(fs, &bo.jobs, "jobs", runtime.GOMAXPROCS(0), 1, maxJobs, "for many photos: how many are transferred at once, each by its own engine (default: one per core)")
+	intVar(fs, &bo.memoryMiB, "memory", defaultMemoryMiB, 256, maxMemoryMiB, "for many photos: MiB that the photos at work may take together")
+	fs.BoolVar(&bo.force, "force", false, "for many photos: transfer again those whose output exists (else they are skipped, so that a stopped batch resumes)")
 	r := reporter{"transfer", stderr}
 	if err := r.parse(fs, args); err != nil {
 		return exitUsage
 	}
+	batch := isBatch(*in, *out, fs.Args())
 	switch {
-	case *in == "" || *out == "" || fs.NArg() > 0:
+	case *in == "" || *out == "" || fs.NArg() > 0 && !batch:
 		fs.Usage()
 		return exitUsage
 	case (*refPath == "") == (*adjective == ""):
 		return r.fail(exitUsage, errors.New("give exactly one of -ref and -adjective"))
-	}
-	ext := strings.ToLower(filepath.Ext(*out))
-	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		return r.fail(exitUsage, fmt.Errorf("-out %s: write .png or .jpg", *out))
+	case batch && *lut != "":
+		return r.fail(exitUsage, errBatchLUT)
 	}
 	inputs := []file{{*in, "-in", "the input photo"}, {*refPath, "-ref", "the reference photo"},
 		{*index, "-index", "the reference index"}, {*wfile, "-weights", "the weights"}}
 	outputs := []file{{*out, "-out", "the result"}, {*lut, "-lut", "the LUT"}}
-	if err := checkOutputs(inputs, outputs); err != nil {
-		return r.fail(exitUsage, err)
-	}
-	if _, err := engine.BackboneName(*name); err != nil {
-		return r.fail(exitUsage, err)
-	}
-	// The photo is held at full size in 8 bits, as the page's canvas holds
-	// it, and optimized through small copies composited on white, as a
-	// viewer shows a transparent photo: a photo of imaging.MaxPixels costs
-	// 400 MB, twice that with its result, where floats took 1.2 GB each.
-	// The look applies to the straight colour and the alpha passes through
-	// to a PNG (a JPEG is composited on white).
-	photo, _, err := imaging.DecodeFileNRGBA(ctx, *in)
-	if err != nil {
-		return r.fail(inputCode(err), err)
-	}
-	// The decoder's own pixels (up to 300 MB) are garbage now: given back
-	// before the result takes as much again, not after the next cycle.
-	debug.FreeOSMemory()
-	W, H := photo.Rect.Dx(), photo.Rect.Dy()
-	if err := engine.CheckPhotoSize("photo", W, H); err != nil {
-		return r.fail(exitUsage, fmt.Errorf("%s: %w", *in, err))
-	}
-	rep := transferReport{Input: *in, Output: *out, Width: W, Height: H}
-	var ref *imaging.RGB
-	if *refPath != "" {
-		if ref, err = reference(ctx, *refPath); err != nil {
-			return r.fail(inputCode(err), fmt.Errorf("reference: %w", err))
-		}
-		rep.Reference = *refPath
-	} else {
-		small, err := shrink(ctx, photo, imaging.WorkingSize, imaging.Fit)
-		if err != nil {
-			return r.fail(exitFailed, err)
-		}
-		matches, err := retrieve(small, retrieval.Query{Adjective: *adjective, Noun: *noun, K: 5}, *index, *dir)
-		if err != nil {
-			return r.fail(exitFailed, err)
-		}
-		rep.Retrieved = matches
-		rep.Reference = matches[0].Path
-		// The retrieved picture is an input too.
-		if err := checkOutputs([]file{{matches[0].Path, "", "the retrieved reference photo"}}, outputs); err != nil {
+	var photos []string
+	var p *photo
+	var err error
+	if batch {
+		if photos, err = batchPhotos(*in, fs.Args()); err != nil {
 			return r.fail(exitUsage, err)
 		}
-		if ref, err = reference(ctx, matches[0].Path); err != nil {
-			return r.fail(exitFailed, fmt.Errorf("reference: %w", err))
+		if err := checkBatchOutputs(photos, *out, inputs[1:]); err != nil {
+			return r.fail(exitUsage, err)
+		}
+	} else {
+		ext := strings.ToLower(filepath.Ext(*out))
+		if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+			return r.fail(exitUsage, fmt.Errorf("-out %s: write .png or .jpg", *out))
+		}
+		if err := checkOutputs(inputs, outputs); err != nil {
+			return r.fail(exitUsage, err)
 		}
 	}
-	net, err := engine.Open(*name, *wfile, *dir, r.warn)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	p, err := pf.preset(net)
-	if err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
-	rep.Backbone, rep.Preset = net.Name(), p.Name
-	if *strength == -1 {
-		*strength = p.Strength
+	if !batch {
+		if p, err = readPhoto(ctx, *in); err != nil {
+			return r.fail(inputCode(err), err)
+		}
 	}
-
-	start := time.Now()
-	img, err := shrink(ctx, photo, p.Size, transfer.WorkingSize)
-	if err != nil {
+	job := &photoJob{strength: *strength, adjective: *adjective, noun: *noun, asset: *dir, warn: r.warn, refPath: *refPath}
+	if *refPath != "" {
+		if job.ref, err = reference(ctx, *refPath); err != nil {
+			return r.fail(inputCode(err), fmt.Errorf("reference: %w", err))
+		}
+	} else {
+		if job.refs, err = openRefs(*index, *dir, *noun == autoNoun, r.warn); err != nil {
+			return r.fail(exitFailed, err)
+		}
+		if err := checkAdjective(job.refs, *adjective); err != nil {
+			return r.fail(exitUsage, err)
+		}
+	}
+	if job.net, err = engine.Open(*name, *wfile, *dir, r.warn); err != nil {
 		return r.fail(exitFailed, err)
 	}
-	res, err := engine.Transfer(ctx, net, img, ref, p, 0, func(pr engine.Progress) {
+	if job.preset, err = pf.preset(job.net); err != nil {
+		return r.fail(exitUsage, err)
+	}
+	if batch {
+		return runBatch(ctx, r, job, photos, *out, bo, *asJSON, stdout)
+	}
+	checkRef := func(path string) error {
+		return checkOutputs([]file{{path, "", "the retrieved reference photo"}}, outputs)
+	}
+	rep, err := job.run(ctx, p, *out, *lut, checkRef, func(pr engine.Progress) {
 		if !*asJSON && (pr.Iteration%10 == 0 || pr.Iteration == pr.Total) {
 			fmt.Fprintf(stderr, "\riteration %d/%d  content %.4g  style %.4g ", pr.Iteration, pr.Total, pr.Content, pr.Style)
 		}
@@ -168,91 +157,18 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr)
 	}
 	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	s := float32(*strength)
-	// And the optimization's garbage (half a gigabyte, whatever the
-	// photo's size) before the result takes the photo's size again.
-	debug.FreeOSMemory()
-	result := image.NewNRGBA(photo.Rect)
-	copy(result.Pix, photo.Pix)
-	stage("apply")
-	if err := engine.ApplyNRGBA(ctx, res.Grid, result, s); err != nil {
-		return r.fail(exitFailed, err)
-	}
-	rep.Seconds = time.Since(start).Seconds()
-	rep.Iterations, rep.LossStart, rep.LossEnd = res.Iterations, res.Start, res.End
-	stage("score")
-	sc, err := score.ScoreNRGBA(ctx, photo, result, ref)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	rep.SSIM = sc.SSIM
-	if sc.MovementOK {
-		rep.Movement = &sc.Movement
-	}
-	// Every output is written in full before any is put in place, so a
-	// failure or a Ctrl-C up to here leaves the folder as it was.
-	stage("encode")
-	files, err := writeOutputs(ctx, *out, result, *lut, res.Grid, s)
-	if err != nil {
-		return r.fail(exitFailed, err)
-	}
-	if err := ctx.Err(); err != nil {
-		for _, f := range files {
-			f.Discard()
+		if isUsage(err) {
+			return r.fail(exitUsage, err)
 		}
 		return r.fail(exitFailed, err)
-	}
-	for _, f := range files {
-		if err := f.Commit(); err != nil {
-			return r.fail(exitFailed, err)
-		}
 	}
 	stage("done")
 	if *asJSON {
 		return writeJSON(r, stdout, rep)
 	}
 	fmt.Fprintf(stdout, "%s: %d×%d, reference %s, SSIM %.4f, %d iterations in %.1fs\n",
-		*out, W, H, rep.Reference, rep.SSIM, rep.Iterations, rep.Seconds)
+		*out, rep.Width, rep.Height, rep.Reference, rep.SSIM, rep.Iterations, rep.Seconds)
 	return 0
-}
-
-// stage, if set, is told when transferCmd starts each stage of the work
-// at full size after the optimization: "apply", "score", "encode" (for
-// the test of a Ctrl-C during each).
-var stage = func(string) {}
-
-// inputCode is the exit code of an error reading an input: exitFailed
-// for a Ctrl-C, else exitUsage.
-func inputCode(err error) int {
-	if errors.Is(err, context.Canceled) {
-		return exitFailed
-	}
-	return exitUsage
-}
-
-// shrink returns the copy of photo, composited on white, at the size
-// that size gives it (imaging.Fit for retrieval, transfer.WorkingSize for
-// the optimization), or at its own size if that is larger.
-func shrink(ctx context.Context, photo *image.NRGBA, size int, fit func(w, h, size int) (int, int)) (*imaging.RGB, error) {
-	w, h := photo.Rect.Dx(), photo.Rect.Dy()
-	if max(w, h) > size {
-		w, h = fit(w, h, size)
-	}
-	return imaging.ShrinkOnWhite(ctx, photo, w, h)
-}
-
-// reference decodes a reference photo composited on white, as the page
-// takes it, at no more than the largest working size: the optimization
-// and the scores read nothing finer, and a reference of imaging.MaxPixels
-// would otherwise cost as much as the photo.
-func reference(ctx context.Context, path string) (*imaging.RGB, error) {
-	m, _, err := imaging.DecodeFileNRGBA(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	return shrink(ctx, m, transfer.MaxSize, imaging.Fit)
 }
 
 // file is a file named on the command line: its path, the flag that

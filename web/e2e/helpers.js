@@ -171,8 +171,8 @@ export function forceScalarEngine(context) {
   return patchWorker(context, 'WebAssembly.validate = () => false;');
 }
 
-/** png returns a w×h grey PNG. */
-export function png(w, h) {
+/** png returns a w×h greyscale PNG: flat grey, or grey(x, y) (0 to 255) at each pixel. */
+export function png(w, h, grey = null) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -197,6 +197,9 @@ export function png(w, h) {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
   const raw = Buffer.alloc((w + 1) * h, 0x80);
-  for (let y = 0; y < h; y++) raw[y * (w + 1)] = 0; // filter: none
+  for (let y = 0; y < h; y++) {
+    raw[y * (w + 1)] = 0; // filter: none
+    if (grey) for (let x = 0; x < w; x++) raw[y * (w + 1) + 1 + x] = grey(x, y);
+  }
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
