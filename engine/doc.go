@@ -12,7 +12,7 @@
 //     (PRESETS.md has the measurements behind their values);
 //   - retrieval: Retrieve, returning retrieval.Match, the one match record
 //     (attribution included, JSON-tagged, spelled "license");
-//   - the transfer: Transfer, with progress and cancel; ApplyRGBA carries
+//   - the transfer: Transfer, with progress and cancel; Session.ApplyRGBA carries
 //     its look to a full-size photo strip by strip; WriteLUT exports it;
 //   - classification: Classify, a photo's top classes as JSON-tagged Class;
 //   - Session, the state the page works on between calls;

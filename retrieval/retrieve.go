@@ -21,20 +21,21 @@ import (
 	"sentiment/ssim"
 )
 
-// Query says which references compete and how many to return.
+// Query says which references compete and how many to return. The page
+// sends one as JSON ({adjective, noun, k}).
 type Query struct {
 	// Adjective selects the references of one adjective; if empty, every
 	// adjective of Polarity competes.
-	Adjective string
-	Polarity  Polarity
+	Adjective string   `json:"adjective"`
+	Polarity  Polarity `json:"polarity,omitempty"`
 	// Noun, if not empty, puts the references of that noun first: they are
 	// ranked among themselves, then the rest of the selection after them.
-	Noun string
+	Noun string `json:"noun"`
 	// K is how many matches to return; 0 or less returns them all.
-	K int
+	K int `json:"k"`
 	// Perceptual, if not nil, ranks by the distance between backbone
 	// features instead of by the SSIM of edge maps (the paper's comparison).
-	Perceptual *Perceptual
+	Perceptual *Perceptual `json:"-"`
 }
 
 // Match is one retrieved reference with its attribution: the one record

@@ -113,8 +113,13 @@ func TestRunRejects(t *testing.T) {
 	if _, err := Run(context.Background(), net, &imaging.RGB{W: 3, H: 3}, in, Options{Preset: good}, nil); err == nil {
 		t.Error("broken input accepted")
 	}
-	if _, err := Run(context.Background(), net, in, imaging.NewRGB(300, 8), Options{Preset: good}, nil); err == nil {
-		t.Error("a reference 8 pixels high accepted")
+	// An image of a size the transfer refuses is the caller's error, typed.
+	var ie *ImageError
+	if _, err := Run(context.Background(), net, in, imaging.NewRGB(300, 8), Options{Preset: good}, nil); !errors.As(err, &ie) || ie.What != "reference" {
+		t.Errorf("a reference 8 pixels high: %v", err)
+	}
+	if _, err := Run(context.Background(), net, imaging.NewRGB(20000, 20), in, Options{Preset: good}, nil); !errors.As(err, &ie) || ie.What != "photo" || !errors.Is(err, imaging.ErrAspect) {
+		t.Errorf("a 20000×20 photo: %v", err)
 	}
 }
 
