@@ -45,16 +45,31 @@ type opaquer interface{ Opaque() bool }
 // 24 MP JPEG.
 func convert(img image.Image, o int, withAlpha bool) (*RGB, *Alpha) {
 	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	p, ow, oh := place(o, w, h)
+	_, ow, oh := place(o, b.Dx(), b.Dy())
 	m := NewRGB(ow, oh)
-	n := w * h
-	R, G, B := m.Pix[:n], m.Pix[n:2*n], m.Pix[2*n:]
 	var a *Alpha
-	var A []float32 // nil when alpha is not kept
 	if op, ok := img.(opaquer); withAlpha && (!ok || !op.Opaque()) {
-		a = &Alpha{W: ow, H: oh, Pix: make([]float32, n)}
-		A = a.Pix
+		a = &Alpha{W: ow, H: oh, Pix: make([]float32, ow*oh)}
+	}
+	convertInto(img, o, m, a)
+	if a != nil && a.Opaque() {
+		a = nil
+	}
+	return m, a
+}
+
+// convertInto is convert into m and, unless it is nil, a, both of the
+// image's size shown under orientation o. Where the image is opaque a is
+// left as it was.
+func convertInto(img image.Image, o int, m *RGB, a *Alpha) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	p, _, _ := place(o, w, h)
+	n := w * h
+	R, G, B := m.Pix[:n], m.Pix[n:2*n], m.Pix[2*n:3*n]
+	var A []float32 // nil when alpha is not kept
+	if a != nil {
+		A = a.Pix[:n]
 	}
 	// span converts the stored pixels [x0, x1) × [y0, y1), relative to
 	// the bounds; i is the index of (x0, y) in the output.
@@ -219,10 +234,6 @@ func convert(img image.Image, o int, withAlpha bool) (*RGB, *Alpha) {
 			}
 		}
 	}
-	if a != nil && a.Opaque() {
-		a = nil
-	}
-	return m, a
 }
 
 // ycbcr converts the stored pixels [x0, x1) × [y0, y1) of a YCbCr image at
