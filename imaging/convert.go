@@ -39,22 +39,37 @@ type opaquer interface{ Opaque() bool }
 // is opaque or withAlpha false, its alpha plane, both already shown under
 // EXIF orientation o. Doing the orientation here, rather than as a copy
 // afterwards, keeps a rotated phone photo's peak memory at one float image.
+func convert(img image.Image, o int, withAlpha bool) (*RGB, *Alpha) {
+	b := img.Bounds()
+	_, ow, oh := place(o, b.Dx(), b.Dy())
+	m := NewRGB(ow, oh)
+	var a *Alpha
+	if op, ok := img.(opaquer); withAlpha && (!ok || !op.Opaque()) {
+		a = &Alpha{W: ow, H: oh, Pix: make([]float32, ow*oh)}
+	}
+	convertInto(img, o, m, a)
+	if a != nil && a.Opaque() {
+		a = nil
+	}
+	return m, a
+}
+
+// convertInto is convert into m and, unless it is nil, a, both of the
+// image's size shown under orientation o. Where the image is opaque a is
+// left as it was.
 //
 // The types the decoders return for photos have fast paths, a method of
 // target each (as image/draw names its cases): the generic one makes an
 // interface call and a colour conversion per pixel, seconds on a 24 MP
 // JPEG.
-func convert(img image.Image, o int, withAlpha bool) (*RGB, *Alpha) {
+func convertInto(img image.Image, o int, m *RGB, a *Alpha) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	p, ow, oh := place(o, w, h)
-	m := NewRGB(ow, oh)
+	p, _, _ := place(o, w, h)
 	n := w * h
-	t := &target{p: p, min: b.Min, R: m.Pix[:n], G: m.Pix[n : 2*n], B: m.Pix[2*n:]}
-	var a *Alpha
-	if op, ok := img.(opaquer); withAlpha && (!ok || !op.Opaque()) {
-		a = &Alpha{W: ow, H: oh, Pix: make([]float32, n)}
-		t.A = a.Pix
+	t := &target{p: p, min: b.Min, R: m.Pix[:n], G: m.Pix[n : 2*n], B: m.Pix[2*n : 3*n]}
+	if a != nil {
+		t.A = a.Pix[:n]
 	}
 	// span converts the stored pixels [x0, x1) × [y0, y1), relative to
 	// the bounds.
@@ -95,10 +110,6 @@ func convert(img image.Image, o int, withAlpha bool) (*RGB, *Alpha) {
 			}
 		}
 	}
-	if a != nil && a.Opaque() {
-		a = nil
-	}
-	return m, a
 }
 
 // target is where convert writes: the planes of the shown image, its

@@ -61,6 +61,33 @@ func ResizePlane(src []float32, w, h, dw, dh int) []float32 {
 	return out
 }
 
+// ResizeRows resamples a sw×sh image, which row gives a row at a time
+// (its three channels into r, g and b, in order from the top), to w×h as
+// Resize does, always along rows first: it holds a row of the source and
+// the w-wide intermediate, never the source, so that a photo too large to
+// hold as floats shrinks in a few megabytes. An error from row stops it.
+func ResizeRows(sw, sh, w, h int, row func(y int, r, g, b []float32) error) (*RGB, error) {
+	w, h = max(w, 1), max(h, 1)
+	tx, ty := newTaps(sw, w), newTaps(sh, h)
+	tmp := make([]float32, 3*w*sh) // the three channels' rows, each w wide
+	line := make([]float32, 3*sw)
+	for y := range sh {
+		r, g, b := line[:sw], line[sw:2*sw], line[2*sw:]
+		if err := row(y, r, g, b); err != nil {
+			return nil, err
+		}
+		for c, in := range [3][]float32{r, g, b} {
+			at := c*w*sh + y*w
+			resizeRows(in, sw, 1, tmp[at:at+w], tx)
+		}
+	}
+	out := NewRGB(w, h)
+	for c := range 3 {
+		resizeCols(tmp[c*w*sh:(c+1)*w*sh], w, out.Pix[c*w*h:(c+1)*w*h], ty)
+	}
+	return out, nil
+}
+
 // resizer holds the weights of both axes and the scratch plane between
 // the two passes.
 type resizer struct {
