@@ -229,28 +229,7 @@ func (s *Session) ApplyRGBA(pix []byte, w, h, y0, fullH int, strength float32) e
 	if err != nil {
 		return err
 	}
-	if err := checkRGBA(pix, w, h); err != nil {
-		return err
-	}
-	if fullH > MaxSide || y0 < 0 || y0 > fullH-h {
-		return badInput(fmt.Errorf("rows %d to %d of an image of %d rows", y0, y0+h-1, fullH))
-	}
-	if err := checkStrength(strength); err != nil {
-		return err
-	}
-	for y := 0; y < h; y += bandRows {
-		n := min(bandRows, h-y)
-		band := pix[4*w*y : 4*w*(y+n)]
-		m, err := FromRGBA(band, w, n)
-		if err != nil {
-			return err
-		}
-		if err := g.ApplyRows(m, m, y0+y, fullH, strength); err != nil {
-			return err
-		}
-		m.ColourInto(band)
-	}
-	return nil
+	return applyRGBA(g, pix, w, h, y0, fullH, strength)
 }
 
 // LUT returns the last result's global look at strength s as a .cube

@@ -21,6 +21,12 @@ type Progress = transfer.Progress
 // for a front end that checks before it loads a network.
 func CheckPhoto(what string, m *imaging.RGB) error { return transfer.CheckImage(what, m) }
 
+// CheckPhotoSize is CheckPhoto for a w×h photo held in another form (the
+// check reads the size alone).
+func CheckPhotoSize(what string, w, h int) error {
+	return CheckPhoto(what, &imaging.RGB{W: w, H: h})
+}
+
 // Transfer moves photo toward mood (MoodOf, ReferenceMood) and ref's look
 // with preset p on net and refits the look as a grid (transfer.Run); a
 // preset without Mood settings ignores mood. progress, if not nil, gets

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"sentiment/assets"
+	"sentiment/backbone/backbonetest"
 	"sentiment/engine"
-	"sentiment/internal/assettest"
 	"sentiment/retrieval"
 	"sentiment/score"
 )
@@ -23,7 +23,7 @@ func TestRunOnTwoInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := collection(t)
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	// The paper's table measures how far the reference's own look
 	// arrives: the preset that transfers it (the default moves toward the
 	// mood's references' light instead; see TestMoodStudy).

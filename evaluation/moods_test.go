@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"sentiment/assets"
+	"sentiment/backbone/backbonetest"
 	"sentiment/engine"
-	"sentiment/internal/assettest"
 	"sentiment/retrieval"
 )
 
@@ -49,7 +49,7 @@ func TestMoodStudy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	p, err := engine.Preset("default", net, engine.Keep)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -113,9 +114,9 @@ func Retrieve(ix *Index, input *imaging.RGB, q Query) ([]Match, error) {
 		at += len(g)
 		slices.SortStableFunc(ms, func(a, b Match) int {
 			if dist != nil && a.Distance != b.Distance {
-				return cmpFloat(a.Distance, b.Distance)
+				return cmp.Compare(a.Distance, b.Distance)
 			}
-			return cmpFloat(b.SSIM, a.SSIM)
+			return cmp.Compare(b.SSIM, a.SSIM)
 		})
 		out = append(out, ms...)
 	}
@@ -123,16 +124,6 @@ func Retrieve(ix *Index, input *imaging.RGB, q Query) ([]Match, error) {
 		out = out[:q.K]
 	}
 	return out, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // selection returns the indices of the entries that compete, in groups

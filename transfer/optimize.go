@@ -250,14 +250,23 @@ const MinSide = 16
 // backbone's strided layers need a few pixels to reach its deepest tap.
 const minWorking = 48
 
-// working returns m resized so that its long side is size, or, for a very
-// elongated picture, so that its short side is minWorking.
-func working(m *imaging.RGB, size int) *imaging.RGB {
-	w, h := imaging.Fit(m.W, m.H, size)
-	if min(w, h) < minWorking {
-		s := float64(minWorking) / float64(min(m.W, m.H))
-		w, h = int(math.Round(float64(m.W)*s)), int(math.Round(float64(m.H)*s))
+// WorkingSize returns the size at which Run optimizes a w×h photo for a
+// preset of Size size: its long side size, or, for a very elongated
+// picture, its short side minWorking. A photo of that size is optimized
+// as it is, so a caller that holds a large photo in another form may hand
+// Run a copy of that size.
+func WorkingSize(w, h, size int) (int, int) {
+	ww, wh := imaging.Fit(w, h, size)
+	if min(ww, wh) < minWorking {
+		s := float64(minWorking) / float64(min(w, h))
+		ww, wh = int(math.Round(float64(w)*s)), int(math.Round(float64(h)*s))
 	}
+	return ww, wh
+}
+
+// working returns m resized to WorkingSize.
+func working(m *imaging.RGB, size int) *imaging.RGB {
+	w, h := WorkingSize(m.W, m.H, size)
 	if w == m.W && h == m.H {
 		return m.Clone()
 	}

@@ -153,10 +153,11 @@ func (o transferOptions) overrides() engine.Overrides {
 
 // transfer({backbone, size, iterations, previewEvery}, report) → Promise
 // of {iterations, loss}. report gets {iteration, total, content, style,
-// prior[, preview, w, h]} after each iteration and may return a promise, which the run waits
-// for: the worker's event loop turns meanwhile, so a cancel request
-// reaches the run between two iterations. The run is a goroutine that
-// recovers: a panic rejects the promise and the engine stays usable.
+// prior[, preview, w, h]} after each iteration and may return a promise,
+// which the run waits for; whatever it returns, the run then lets the
+// worker's event loop turn once, so that a cancel request sent as a
+// message reaches the run between two iterations. The run is a goroutine
+// that recovers: a panic rejects the promise and the engine stays usable.
 func (b *bridge) transfer(a []safejs.Value) (any, error) {
 	var o transferOptions
 	var report safejs.Value
@@ -187,9 +188,17 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 					v.Set("h", st.Preview.H)
 				}
 			}
+			// The run yields to the event loop after every iteration,
+			// whatever report returns (nothing, or a promise already
+			// settled, gives no message a turn), so that a cancel sent
+			// as a message stops it: the turn is asked for before the
+			// page hears, so that a page that waits a turn itself (the
+			// worker's onProgress) waits no longer for it.
+			next := turn()
 			if ret, err := report.Invoke(msg); err == nil {
 				await(ctx, ret)
 			}
+			await(ctx, next)
 		})
 		end() // before the page hears, so that it may start the next at once
 		if err != nil {

@@ -1,7 +1,9 @@
 // The worker's exports: the full-size photo with the look, encoded by the
 // browser as PNG (alpha kept) or JPEG (composited on white), and the
-// global look as a .cube LUT.
+// global look as a .cube LUT. An opaque photo's PNG is written here as RGB
+// (png.js): the canvas's encoder would add an alpha channel of 255s.
 import { bytesOnWhite } from './white.js';
+import { RGBWriter, canWrite } from './png.js';
 import { session, post, call } from './worker-session.js';
 
 // Pixels of the full-size photo the engine transforms per call at export:
@@ -33,6 +35,10 @@ export const handlers = {
     let shown = 0;
     let apply = 0; // ms in the engine
     const drawn = performance.now();
+    // The RGB PNG while every strip so far is opaque; the canvas's own
+    // encoder (it has every strip too) from the first translucent one on.
+    let rgb = format === 'png' && canWrite() ? new RGBWriter(w, h) : null;
+    let png = 0; // ms writing the RGB PNG
     for (let y = 0; y < h; y += rows) {
       const n = Math.min(rows, h - y);
       const strip = g.getImageData(0, y, w, n);
@@ -42,6 +48,15 @@ export const handlers = {
       apply += performance.now() - ta;
       if (format !== 'png') bytesOnWhite(strip.data);
       g.putImageData(strip, 0, y);
+      if (rgb) {
+        const tp = performance.now();
+        if (opaque(strip.data)) await rgb.rows(strip.data, n);
+        else {
+          rgb.abort();
+          rgb = null;
+        }
+        png += performance.now() - tp;
+      }
       const now = performance.now();
       if (now - shown > 100) {
         shown = now;
@@ -50,11 +65,12 @@ export const handlers = {
     }
     post({ event: 'export', format, done: h, total: h, w, h, encoding: true });
     const te = performance.now();
-    const blob = await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
+    const blob = rgb ? await rgb.blob() : await canvas.convertToBlob({ type: format === 'png' ? 'image/png' : 'image/jpeg', quality });
     const end = performance.now();
     // ms of: the photo drawn into the canvas, the engine's grid on the
-    // strips, the strips read and written back, the browser's encoder.
-    const phases = { draw: drawn - t, apply, strips: te - drawn - apply, encode: end - te };
+    // strips, the RGB PNG's rows, the strips read and written back, the
+    // encoder (the browser's, or the RGB PNG's end).
+    const phases = { draw: drawn - t, apply, png, strips: te - drawn - apply - png, encode: end - te };
     return { blob, w, h, full: { w: full.width, h: full.height }, ms: end - t, phases, strips: Math.ceil(h / rows), wasmBytes: session.memory?.buffer.byteLength };
   },
 
@@ -62,6 +78,12 @@ export const handlers = {
     return { text: call('lut', strength) };
   },
 };
+
+// opaque reports whether every pixel of rgba has alpha 255.
+function opaque(rgba) {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
+}
 
 // canvasFor returns {canvas, g, w, h}: a 2D canvas of w×h that works, else
 // one of the largest size iOS allows with w×h's aspect, else null.

@@ -2,7 +2,8 @@
 // about a result and its references matches what was used to make it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assetPath, launch, open, ready, png } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { assetPath, imageSize, launch, open, patchWorker, ready, png } from './helpers.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 
@@ -162,5 +163,45 @@ test('DenseNet121 chosen: the change of settings is said, values typed are kept,
   await page.waitForSelector('#dl-png:not([disabled])', { timeout: 120_000 });
   assert.match(await page.textContent('#run-text'), /2 iterations with DenseNet121 in/);
   assert.equal(await download(page, '#dl-jpeg'), 'kodim16-misty-DenseNet121.jpg');
+  await context.close();
+});
+
+// pngOf runs a short transfer of kodim16 in context and returns its PNG download.
+async function pngOf(context) {
+  const { page } = await open(context);
+  await take(page, photo, 'misty');
+  await run(page, 2);
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#dl-png')]);
+  return { page, file: readFileSync(await dl.path()) };
+}
+
+test('an opaque photo’s PNG has no alpha channel, and the same pixels as the browser’s own encoding', async () => {
+  const rgb = await pngOf(await browser.newContext({ acceptDownloads: true, serviceWorkers: 'block' }));
+  // IHDR: 8 bits, colour type 2 (RGB): no alpha channel.
+  assert.deepEqual(imageSize(rgb.file).type, 'png');
+  assert.equal(rgb.file[24], 8);
+  assert.equal(rgb.file[25], 2, `colour type ${rgb.file[25]}, not RGB`);
+  // The same run where the page cannot write one (no CompressionStream):
+  // the canvas's RGBA PNG, as before.
+  const context = await browser.newContext({ acceptDownloads: true, serviceWorkers: 'block' });
+  await patchWorker(context, 'globalThis.CompressionStream = undefined;');
+  const rgba = await pngOf(context);
+  assert.equal(rgba.file[25], 6, 'the fallback is not the canvas’s RGBA PNG');
+  // Decoded by the browser, the two are the same picture.
+  const diff = await rgb.page.evaluate(async (files) => {
+    const px = await Promise.all(files.map(async (b64) => {
+      const bm = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }), { colorSpaceConversion: 'none' });
+      const c = new OffscreenCanvas(bm.width, bm.height);
+      c.getContext('2d').drawImage(bm, 0, 0);
+      return c.getContext('2d').getImageData(0, 0, bm.width, bm.height).data;
+    }));
+    if (px[0].length !== px[1].length) return -1;
+    let n = 0;
+    for (let i = 0; i < px[0].length; i++) if (px[0][i] !== px[1][i]) n++;
+    return n;
+  }, [rgb.file.toString('base64'), rgba.file.toString('base64')]);
+  assert.equal(diff, 0, 'the RGB PNG and the canvas’s PNG differ');
+  console.log(`kodim16's PNG: ${rgb.file.length} bytes as RGB, ${rgba.file.length} as the canvas's RGBA`);
+  await rgb.page.context().close();
   await context.close();
 });
