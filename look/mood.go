@@ -120,6 +120,10 @@ type Traits struct {
 	Tone, Tint, Hue, Detail, Haze float64
 }
 
+// isHue reports whether the light vector's dimension k is a hue family's
+// chroma.
+func isHue(k int) bool { return k >= ToneKnots+2*ToneBands && k < ToneKnots+2*ToneBands+HueSectors }
+
 // of returns the number of the light vector's dimension k.
 func (t Traits) of(k int) float64 {
 	switch {
@@ -173,7 +177,17 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 		w := min(1, max(0, (z-s.Agree/2)/(s.Agree/2)))
 		// The traits that set the mood most apart are pushed furthest.
 		sal := min(s.MaxSalience, max(1, z/(2*s.Agree)))
-		mv := s.Absolute.of(k)*float64(vm[k]-vi[k]) + sal*s.Relative.of(k)*float64(vm[k]-vb[k])
+		a, r := s.Absolute.of(k), sal*s.Relative.of(k)
+		if isHue(k) {
+			// How much of a hue a picture holds scales, from a pale photo
+			// to a vivid one: a mood's "less colour" is a ratio, which a
+			// vivid photo takes as it would its own.
+			const floor = 0.3
+			i, m, b := math.Log(float64(vi[k])+floor), math.Log(float64(vm[k])+floor), math.Log(float64(vb[k])+floor)
+			out[k] = float32(math.Exp(i+w*(a*(m-i)+r*(m-b))) - floor)
+			continue
+		}
+		mv := a*float64(vm[k]-vi[k]) + r*float64(vm[k]-vb[k])
 		out[k] = vi[k] + float32(w*mv)
 	}
 	return lightOf(out).clamped(), nil
