@@ -75,9 +75,11 @@ type MoodConfig struct {
 	PerPhoto int
 	Methods  []MoodMethod
 	// Every, if above 1, keeps one case in Every (after the cases are
-	// made, so that the sample spreads over photos and moods).
-	Every int
-	Log   func(format string, args ...any)
+	// made, so that the sample spreads over photos and moods), and
+	// EveryReference one in as many of the references' cases (a
+	// collection of landscapes need not outweigh the everyday photos).
+	Every, EveryReference int
+	Log                   func(format string, args ...any)
 }
 
 // MoodRow is one case's results.
@@ -224,15 +226,20 @@ func MoodCases(c MoodConfig, sig map[string]score.Looks, looks map[string]score.
 			}
 		}
 	}
-	if c.Every > 1 {
-		var kept []MoodCase
-		for i, x := range cases {
-			if i%c.Every == 0 {
-				kept = append(kept, x)
+	var kept []MoodCase
+	refs := 0
+	for i, x := range cases {
+		if x.Kind == "reference" {
+			refs++
+			if c.EveryReference > 1 && (refs-1)%c.EveryReference != 0 {
+				continue
 			}
 		}
-		cases = kept
+		if c.Every <= 1 || i%c.Every == 0 {
+			kept = append(kept, x)
+		}
 	}
+	cases = kept
 	return cases, nil
 }
 

@@ -47,6 +47,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	everyday := fs.String("everyday", "", "with -moods: comma-separated folders of further photos with a catalog.tsv each")
 	perPhoto := integer(fs, "perphoto", 2, 1, 20, "with -moods: contrasting moods per photo")
 	every := integer(fs, "every", 1, 1, 1000, "with -moods: keep one case in N")
+	everyRef := integer(fs, "everyref", 1, 1, 1000, "with -moods: keep one reference's case in N (before -every)")
 	noRefs := fs.Bool("norefs", false, "with -moods: leave the references out of the photos")
 	methods := fs.String("methods", "ours,no-network,classic,reinhard", "with -moods: the methods, of ours (the default preset), no-network (without the placement), classic, reinhard, and a network's name (its default preset)")
 	kit := fs.String("kit", "", "with -moods: write a blind study into this folder (its key beside it, as FOLDER-key.tsv)")
@@ -92,7 +93,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *moods {
 		return moodStudy(moodFlags{
-			refs: *refs, dir: *dir, out: *out, everyday: *everyday, perPhoto: *perPhoto, every: *every, noRefs: *noRefs,
+			refs: *refs, dir: *dir, out: *out, everyday: *everyday, perPhoto: *perPhoto, every: *every, everyRef: *everyRef, noRefs: *noRefs,
 			methods: *methods, kit: *kit, families: *families, groups: *groups, seed: *seed, strength: -1,
 		}, net, p, ix, stdout, stderr)
 	}

@@ -17,7 +17,7 @@ import (
 // moodFlags are eval -moods' settings.
 type moodFlags struct {
 	refs, dir, out, everyday, methods, kit, families string
-	perPhoto, every, groups                          int
+	perPhoto, every, everyRef, groups                int
 	noRefs                                           bool
 	seed                                             int64
 	strength                                         float64
@@ -82,7 +82,7 @@ func moodStudy(f moodFlags, net backbone.Network, p transfer.Preset, ix *retriev
 	ctx, stop := interrupted()
 	defer stop()
 	rep, err := evaluation.RunMoods(ctx, evaluation.MoodConfig{
-		Index: ix, RefDir: f.refs, NoReferences: f.noRefs, Everyday: everyday, PerPhoto: f.perPhoto, Every: f.every, Methods: ms,
+		Index: ix, RefDir: f.refs, NoReferences: f.noRefs, Everyday: everyday, PerPhoto: f.perPhoto, Every: f.every, EveryReference: f.everyRef, Methods: ms,
 		Log: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
 	})
 	if err != nil {
