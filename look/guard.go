@@ -33,7 +33,7 @@ var DefaultGuard = Guard{
 	MaxTurn: 25, Coloured: 12,
 	SkinTurn: 12, SkinMinChroma: 0.5, SkinMaxChroma: 1.3,
 	Neutral: 6, NeutralMax: 16,
-	Vivid: 30, VividKeep: 0.55,
+	Vivid: 30, VividKeep: 0.4,
 }
 
 // skinLike reports how much a CIELAB colour looks like skin, from 0 to 1:
