@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"sentiment/backbone"
 	"sentiment/imaging"
@@ -155,4 +157,70 @@ func (s *Session) Subject() ([]retrieval.NounGuess, error) {
 		return nil, fmt.Errorf("subject: the network %q is not loaded", ix.Subject)
 	}
 	return GuessSubject(net, ix, photo)
+}
+
+// ExportOwn writes the user's own references, as SetOwn was last given
+// them, as a collection file (retrieval.WriteCollection): pictures holds
+// each one's picture bytes, in SetOwn's order, stored under its entry's
+// Picture.
+func (s *Session) ExportOwn(pictures [][]byte) ([]byte, error) {
+	s.mu.Lock()
+	own := slices.Clone(s.own)
+	subject := ""
+	if s.shipped != nil {
+		subject = s.shipped.Subject
+	}
+	s.mu.Unlock()
+	if len(pictures) != len(own) {
+		return nil, badInput(fmt.Errorf("%d pictures for %d references of your own", len(pictures), len(own)))
+	}
+	for i := range own {
+		own[i].ID = uint32(i)
+	}
+	ix, err := retrieval.New(own)
+	if err != nil {
+		return nil, err
+	}
+	ix.Subject = subject
+	var b bytes.Buffer
+	err = retrieval.WriteCollection(&b, ix, func(e *retrieval.Entry) ([]byte, error) { return pictures[e.ID], nil })
+	return b.Bytes(), err
+}
+
+// Imported is a reference of a collection file, as the page keeps one of
+// its own: the entry, as a one-entry index file and as data, and its
+// picture's bytes.
+type Imported struct {
+	Index   []byte          `json:"-"`
+	Entry   retrieval.Entry `json:"entry"`
+	Picture []byte          `json:"-"`
+}
+
+// ImportCollection reads a collection file (from ExportOwn, or `sentiment
+// index`) into references of the user's own; a file that is not one, or
+// is damaged, is refused whole.
+func ImportCollection(data []byte) ([]Imported, error) {
+	c, err := retrieval.ReadCollection(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, badInput(err)
+	}
+	out := make([]Imported, len(c.Index.Entries))
+	for i, e := range c.Index.Entries {
+		pic, err := c.PictureBytes(&e)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		e.ID = 0
+		one, err := retrieval.New([]retrieval.Entry{e})
+		if err != nil {
+			return nil, badInput(err)
+		}
+		one.Subject = c.Index.Subject
+		b, err := one.MarshalBinary()
+		if err != nil {
+			return nil, badInput(err)
+		}
+		out[i] = Imported{Index: b, Entry: e, Picture: pic}
+	}
+	return out, nil
 }
