@@ -89,6 +89,16 @@ var DenseNet121 = Remote{
 	SHA256: "a639ec97",
 }
 
+// Keras's DenseNet121 in the TF.js layers format, a folder
+// (../shared/assets/README.md), with the sha256s that README publishes for
+// its model.json and for its weight files concatenated in manifest order
+// (convert.TFJSDigest). It has no download address.
+const (
+	DenseNet121TFJS              = "models/densenet121-tfjs"
+	DenseNet121TFJSModelSHA256   = "fd2f99bc2d4fd34b3f0ba57f13697b8b5e5e524c03351504b9249b5680790334"
+	DenseNet121TFJSWeightsSHA256 = "15a6b7df64a7a3314cfde357bed514d8e367ad76f5239f5c5d29c0c202baa700"
+)
+
 // Fetch returns a local path for r: the assets folder's copy when there is
 // one, else a copy in the user's cache, downloaded and checked against r's
 // sha256 if it is not there yet. A download whose hash differs is deleted and

@@ -19,7 +19,6 @@ import (
 
 	"sentiment/imaging"
 	"sentiment/op"
-	"sentiment/weights"
 )
 
 // Network is an ImageNet-trained convolutional network seen as a feature
@@ -66,17 +65,6 @@ func (t Taps) Names() []string {
 
 // Features holds feature maps by tap name.
 type Features map[string]op.Map
-
-// Open builds the network that a weights file is for, by its backbone name.
-func Open(f *weights.File) (Network, error) {
-	switch f.Backbone {
-	case SqueezeNetName:
-		return NewSqueezeNet(f)
-	case DenseNet121.Name:
-		return NewDenseNet(DenseNet121, f)
-	}
-	return nil, fmt.Errorf("backbone: unknown backbone %q (want %q or %q)", f.Backbone, SqueezeNetName, DenseNet121.Name)
-}
 
 // constInput returns img as a 3×H×W map without a gradient, sharing
 // img's pixels, for classification.

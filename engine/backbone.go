@@ -8,28 +8,6 @@ import (
 	"sentiment/weights"
 )
 
-// Backbones are the networks the engine runs, by the short names users
-// type (the command line's -backbone), mapped to the name their weights
-// files carry.
-var Backbones = map[string]string{
-	"squeezenet":  backbone.SqueezeNetName,
-	"densenet121": backbone.DenseNet121.Name,
-}
-
-// BackboneName returns the weights name of a backbone given by its short
-// name ("squeezenet", "densenet121") or by that weights name itself.
-func BackboneName(name string) (string, error) {
-	if full, ok := Backbones[name]; ok {
-		return full, nil
-	}
-	for _, full := range Backbones {
-		if name == full {
-			return full, nil
-		}
-	}
-	return "", badInput(fmt.Errorf("unknown backbone %q (want squeezenet or densenet121)", name))
-}
-
 // OpenBytes builds the network of a compact weights file checked against
 // its manifest (what the page downloads). name, if not empty, is the
 // backbone the caller expects.
@@ -39,19 +17,19 @@ func OpenBytes(name string, data, manifest []byte) (backbone.Network, error) {
 		return nil, err
 	}
 	if name != "" {
-		want, err := BackboneName(name)
+		want, err := Lookup(name)
 		if err != nil {
 			return nil, err
 		}
-		if m.Backbone != want {
-			return nil, badInput(fmt.Errorf("the manifest is for %q, not %q", m.Backbone, want))
+		if m.Backbone != want.Backbone {
+			return nil, badInput(fmt.Errorf("the manifest is for %q, not %q", m.Backbone, want.Backbone))
 		}
 	}
 	f, err := weights.Load(data, m)
 	if err != nil {
 		return nil, err
 	}
-	return backbone.Open(f)
+	return Build(f)
 }
 
 // Overrides adjust a preset; a negative field keeps the preset's value.
@@ -63,10 +41,14 @@ type Overrides struct {
 // Keep is the Overrides that change nothing.
 var Keep = Overrides{-1, -1, -1, -1, -1}
 
-// Preset returns the named preset ("default" or "paper") for net with the
+// Preset returns net's preset called name (see PresetNames) with the
 // overrides applied. The settings are checked when a transfer starts.
 func Preset(name string, net backbone.Network, o Overrides) (transfer.Preset, error) {
-	p, err := transfer.PresetFor(name, net)
+	n, err := Lookup(net.Name())
+	if err != nil {
+		return transfer.Preset{}, err
+	}
+	p, err := n.preset(name, net)
 	if err != nil {
 		return p, badInput(err)
 	}

@@ -3,10 +3,13 @@
 // evaluation — run the sentiment transfer, so that each choice (a backbone,
 // a preset, a size) is wired once:
 //
-//   - networks: OpenBytes (weights + manifest, as the page has them) and,
-//     natively only, Open (an assets folder, or a file of any supported
-//     format, sniffed);
-//   - presets: Preset, a named preset with Overrides;
+//   - networks: the table of networks (Network, Register, Networks,
+//     Lookup), one entry per network in a file of its own with its
+//     names, weights' sources, presets, place and credits; OpenBytes
+//     (weights + manifest, as the page has them) and, natively only, Open
+//     (an assets folder, or a file of any supported format, sniffed);
+//   - presets: Preset, a network's named preset with Overrides
+//     (PRESETS.md has the measurements behind their values);
 //   - retrieval: Retrieve, returning retrieval.Match, the one match record
 //     (attribution included, JSON-tagged, spelled "license");
 //   - the transfer: Transfer, with progress and cancel; ApplyRGBA carries

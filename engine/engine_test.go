@@ -10,21 +10,66 @@ import (
 	"sentiment/imaging"
 	"sentiment/look"
 	"sentiment/retrieval"
-	"sentiment/transfer"
 	"sentiment/weights"
 )
 
-func TestBackboneName(t *testing.T) {
+// TestNetworks: the table lists the networks in order, the default
+// first, each found by either of its names; an unknown name is the
+// caller's error and names the choices.
+func TestNetworks(t *testing.T) {
+	var names []string
+	for _, n := range Networks() {
+		names = append(names, n.Name)
+	}
+	if len(names) < 2 || names[0] != "squeezenet" || names[1] != "densenet121" {
+		t.Errorf("networks %v, want squeezenet, densenet121 first", names)
+	}
 	for in, want := range map[string]string{
 		"squeezenet": backbone.SqueezeNetName, backbone.SqueezeNetName: backbone.SqueezeNetName,
 		"densenet121": backbone.DenseNet121.Name,
 	} {
-		if got, err := BackboneName(in); got != want || err != nil {
-			t.Errorf("BackboneName(%q) = %q, %v; want %q", in, got, err, want)
+		if n, err := Lookup(in); n.Backbone != want || err != nil {
+			t.Errorf("Lookup(%q) = %q, %v; want %q", in, n.Backbone, err, want)
 		}
 	}
-	if _, err := BackboneName("vgg"); err == nil || !IsBadInput(err) {
+	if _, err := Lookup("vgg"); err == nil || !IsBadInput(err) || !strings.Contains(err.Error(), "want squeezenet, densenet121") && !strings.Contains(err.Error(), "want squeezenet or densenet121") {
 		t.Errorf("vgg: %v", err)
+	}
+	for _, n := range Networks() {
+		if n.Credits == "" || n.Sources == nil {
+			t.Errorf("%s has no credits or no sources", n.Name)
+		}
+	}
+	// A second entry of a name, or one without a default preset, is a bug.
+	for _, n := range []Network{
+		{Name: "squeezenet", Backbone: "other", Label: "Other", Build: Networks()[0].Build, Presets: Networks()[0].Presets},
+		{Name: "other", Backbone: "other", Label: "Other", Build: Networks()[0].Build},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Register(%s) did not panic", n.Name)
+				}
+			}()
+			Register(n)
+		}()
+	}
+	// Weights of a network the table has not are refused by name.
+	tiny := backbone.DenseNetConfig{Name: "unregistered-densenet", Growth: 2, Blocks: []int{2, 1}, BNSize: 2, InitFeatures: 4, Classes: 3}
+	var ts []*weights.Tensor
+	for _, s := range tiny.Spec() {
+		n := 1
+		for _, d := range s.Shape {
+			n *= d
+		}
+		ts = append(ts, weights.NewFloat32(s.Name, s.Shape, make([]float32, n)))
+	}
+	f, err := weights.NewFile(tiny.Name, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(f); err == nil || !strings.Contains(err.Error(), "unknown backbone") {
+		t.Errorf("unregistered weights: %v", err)
 	}
 }
 
@@ -36,10 +81,7 @@ func TestPreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := transfer.PresetFor("default", net)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := squeezeDefault
 	if p, err := Preset("default", net, Keep); err != nil || p.Size != base.Size || p.Iterations != base.Iterations || p.Rate != base.Rate {
 		t.Errorf("Keep: %+v, %v; want %+v", p, err, base)
 	}
@@ -118,7 +160,7 @@ func TestClassifyNaN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad, err := backbone.Open(nf)
+	bad, err := Build(nf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,10 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"sentiment/assets"
 	"sentiment/backbone"
-	"sentiment/internal/assetweights"
 	"sentiment/internal/infile"
 	"sentiment/weights"
 	"sentiment/weights/convert"
@@ -36,57 +37,107 @@ const (
 	maxLabelsBytes = 1 << 20
 )
 
-// Open builds the named backbone (see BackboneName) from path: a compact
+// Open builds the named network (see Lookup) from path: a compact
 // weights file (checked against path.json when that exists), a Keras.js
 // .bin, a torch .pth or a TF.js layers folder; or, if path is "", from
-// the assets folder dir (see assets.Root). warn, if not nil, is told when
-// a file is read unchecked.
+// the first of its sources that the assets folder dir has (see
+// assets.Root). warn, if not nil, is told when a file is read unchecked.
 func Open(name, path, dir string, warn func(string)) (backbone.Network, error) {
 	f, err := Weights(name, path, dir, warn)
 	if err != nil {
 		return nil, err
 	}
-	return backbone.Open(f)
+	return Build(f)
 }
 
-// Weights reads the named backbone's weights as Open finds them, for a
+// Weights reads the named network's weights as Open finds them, for a
 // caller that encodes them (the build) rather than runs them.
 func Weights(name, path, dir string, warn func(string)) (*weights.File, error) {
-	want, err := BackboneName(name)
+	n, err := Lookup(name)
 	if err != nil {
 		return nil, err
 	}
 	var f *weights.File
-	switch {
-	case path == "" && want == backbone.SqueezeNetName:
-		f, err = assetweights.SqueezeNet(dir)
-	case path == "":
-		f, err = denseNetAssets(dir)
-	default:
-		f, err = readWeights(path, want, warn)
+	if path == "" {
+		f, err = n.fromAssets(dir, warn)
+	} else {
+		f, err = readWeights(path, n.Backbone, warn)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if f.Backbone != want {
-		return nil, badInput(fmt.Errorf("%s holds %s weights, not %s (set -backbone)", path, f.Backbone, want))
+	if f.Backbone != n.Backbone {
+		return nil, badInput(fmt.Errorf("%s holds %s weights, not %s (set -backbone)", path, f.Backbone, n.Backbone))
 	}
 	return f, nil
 }
 
-// denseNetAssets converts the assets' DenseNet121: Keras's TF.js export,
-// checked against its published sha256s as the build checks it, else
-// torchvision's .pth.
-func denseNetAssets(dir string) (*weights.File, error) {
-	if _, err := assets.Path(dir, convert.DenseNet121TFJS); err == nil {
-		return convert.DenseNet121(dir)
+// fromAssets reads n's weights from the first of its sources that the
+// assets folder dir has, checked against its published sha256s. An error
+// wrapping assets.ErrNotFound means the assets have none.
+func (n Network) fromAssets(dir string, warn func(string)) (*weights.File, error) {
+	var tried []string
+	hint := ""
+	for _, s := range n.Sources {
+		var path string
+		var err error
+		if s.Fetch {
+			path, err = assets.Fetch(dir, s.Remote)
+		} else {
+			path, err = assets.Path(dir, s.Rel)
+		}
+		if errors.Is(err, assets.ErrNotFound) && !s.Fetch {
+			tried = append(tried, s.Rel)
+			if hint == "" && s.URL != "" {
+				hint = fmt.Sprintf(": download %s and pass -weights FILE", s.URL)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := s.check(path); err != nil {
+			return nil, fmt.Errorf("%s: %w", n.Label, err)
+		}
+		return readWeights(path, n.Backbone, warn)
 	}
-	src, err := assets.Path(dir, assets.DenseNet121.Rel)
-	if err != nil {
-		return nil, fmt.Errorf("no DenseNet121 weights in the assets (%s or %s): download %s and pass -weights FILE (%w)",
-			convert.DenseNet121TFJS, assets.DenseNet121.Rel, assets.DenseNet121.URL, err)
+	return nil, fmt.Errorf("%w: no %s weights in the assets (%s)%s", assets.ErrNotFound, n.Label, strings.Join(tried, " or "), hint)
+}
+
+// check checks the file or TF.js folder at path against s's published
+// sha256s.
+func (s Source) check(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		if s.SHA256 == "" || s.WeightsSHA256 == "" {
+			return nil
+		}
+		return convert.CheckTFJS(path, s.SHA256, s.WeightsSHA256)
 	}
-	return torch.Convert(src, backbone.DenseNet121.Name)
+	if s.SHA256 == "" {
+		return nil
+	}
+	return assets.CheckHash(path, s.SHA256)
+}
+
+// Published checks that path is one of n's published weight files (or
+// TF.js folders), by the sha256s of its sources: the build ships those
+// only.
+func (n Network) Published(path string) error {
+	dir := false
+	if fi, err := os.Stat(path); err == nil {
+		dir = fi.IsDir()
+	}
+	err := fmt.Errorf("%s has no published weights to check %s against", n.Label, path)
+	for _, s := range n.Sources {
+		if s.SHA256 == "" || dir != (s.WeightsSHA256 != "") {
+			continue
+		}
+		if err = s.check(path); err == nil {
+			return nil
+		}
+		err = fmt.Errorf("%w (want %s)", err, filepath.Base(s.Rel))
+	}
+	return badInput(err)
 }
 
 // readWeights reads weights of any supported kind: a folder is a TF.js

@@ -13,7 +13,6 @@ import (
 	"sentiment/backbone"
 	"sentiment/internal/assettest"
 	"sentiment/retrieval"
-	"sentiment/weights/convert"
 )
 
 // TestOpen opens a network from every kind of source Open knows, and
@@ -32,7 +31,7 @@ func TestOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tfjs, err := assets.Path("", convert.DenseNet121TFJS)
+	tfjs, err := assets.Path("", assets.DenseNet121TFJS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,12 +155,12 @@ func TestOpenRefs(t *testing.T) {
 // against its published sha256s when opened, as the build checks it: a
 // copy of the assets whose model.json differs by one byte is refused.
 func TestOpenChecksDenseNet121Assets(t *testing.T) {
-	src, err := assets.Path("", convert.DenseNet121TFJS)
+	src, err := assets.Path("", assets.DenseNet121TFJS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	dst := filepath.Join(dir, filepath.FromSlash(convert.DenseNet121TFJS))
+	dst := filepath.Join(dir, filepath.FromSlash(assets.DenseNet121TFJS))
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"sentiment/assets"
+	"sentiment/engine"
 	"sentiment/internal/assettest"
 	"sentiment/retrieval"
 	"sentiment/score"
-	"sentiment/transfer"
 )
 
 func TestRunOnTwoInputs(t *testing.T) {
@@ -27,7 +27,7 @@ func TestRunOnTwoInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	net := assettest.SqueezeNet(t)
-	pr, err := transfer.PresetFor("default", net)
+	pr, err := engine.Preset("default", net, engine.Keep)
 	if err != nil {
 		t.Fatal(err)
 	}

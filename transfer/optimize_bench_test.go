@@ -1,12 +1,17 @@
-package transfer
+package transfer_test
 
 import (
 	"context"
 	"testing"
 
+	"sentiment/engine"
 	"sentiment/internal/assettest"
 	"sentiment/internal/cputime"
+	"sentiment/transfer"
 )
+
+// The benchmarks time the product's presets, the engine's (an external
+// test: engine imports transfer).
 
 // BenchmarkIteration is one iteration of the default SqueezeNet preset at
 // its working size: forward to the deepest tap, the loss, the input
@@ -15,19 +20,19 @@ func BenchmarkIteration(b *testing.B) {
 	net := assettest.SqueezeNet(b)
 	in := assettest.Photo(b, "inputs/kodim16.jpg")
 	ref := assettest.Photo(b, "refs/lxqt-fog.jpg")
-	p, err := PresetFor("default", net)
+	p, err := engine.Preset("default", net, engine.Keep)
 	if err != nil {
 		b.Fatal(err)
 	}
 	p.Iterations = 1
 	// Warm the scratch buffers, then time iterations of one long run.
-	if _, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil); err != nil {
+	if _, err := transfer.Run(context.Background(), net, in, ref, transfer.Options{Preset: p}, nil); err != nil {
 		b.Fatal(err)
 	}
 	p.Iterations = b.N
 	b.ReportAllocs()
 	b.ResetTimer()
-	if _, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil); err != nil {
+	if _, err := transfer.Run(context.Background(), net, in, ref, transfer.Options{Preset: p}, nil); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -42,14 +47,14 @@ func BenchmarkTransfer(b *testing.B) {
 	ref := assettest.Photo(b, "refs/lxqt-fog.jpg")
 	for _, name := range []string{"default", "look", "pixels"} {
 		b.Run(name, func(b *testing.B) {
-			p, err := PresetFor(name, net)
+			p, err := engine.Preset(name, net, engine.Keep)
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			cpu := cputime.Now()
 			for b.Loop() {
-				if _, err := Run(context.Background(), net, in, ref, Options{Preset: p}, nil); err != nil {
+				if _, err := transfer.Run(context.Background(), net, in, ref, transfer.Options{Preset: p}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,5 @@
-// Network: the choice of network in the settings. The first (SqueezeNet)
+// Network: the choice of network in the settings, from the build's list
+// (site.json: names, labels, sizes, credits). The first (SqueezeNet)
 // comes with the page; another (DenseNet121, the paper's) is downloaded
 // only when chosen, with its size said beforehand, its progress shown and
 // a cancel, checked against its sha256 and kept for offline use. Once it
@@ -28,14 +29,20 @@ export function init(eng) {
 
 /**
  * loaded returns the state's network part from the worker's list
- * ([{name, size, kept}]): the choice stays where it was if the site still
- * has it (a replaced worker builds it again).
+ * ([{name, label, note, about, credits, size, kept}], site.json's networks
+ * in the build's order): the choice stays where it was if the site still
+ * has it (a replaced worker builds it again). It puts the networks'
+ * credits in the page's.
  */
 export function loaded(list) {
   const networks = {};
   list.forEach((b, i) => {
-    networks[b.name] = { size: b.size, kept: b.kept, status: i === 0 ? 'building' : b.kept ? 'kept' : 'absent', loaded: 0, estimates: state.networks[b.name]?.estimates || {} };
+    networks[b.name] = {
+      label: b.label || b.name, note: b.note || '', about: b.about || '', size: b.size, kept: b.kept,
+      status: i === 0 ? 'building' : b.kept ? 'kept' : 'absent', loaded: 0, estimates: state.networks[b.name]?.estimates || {},
+    };
   });
+  credits(list);
   const names = list.map((b) => b.name);
   return { backbones: names, networks, backbone: names.includes(state.backbone) ? state.backbone : names[0] || '' };
 }
@@ -110,15 +117,27 @@ async function probe() {
   probe(); // the size may have changed meanwhile
 }
 
-/** label names a network for people. */
+/** label names a network for people, as the build's table of networks does. */
 export function label(name) {
-  return name.startsWith('squeezenet') ? 'SqueezeNet 1.1' : name === 'densenet121' ? 'DenseNet121' : name;
+  return state.networks[name]?.label || name;
 }
 
 function optionText(name, n, first) {
-  if (first) return `${label(name)} — fast`;
-  const what = name === 'densenet121' ? `${label(name)} — the paper’s network, slower` : label(name);
+  const what = n.note ? `${label(name)} — ${n.note}` : label(name);
+  if (first) return what;
   return n.kept || n.status === 'ready' ? `${what} (on this device)` : `${what} (${mb(n.size)} download)`;
+}
+
+// credits writes the networks' credits (plain text in which [text](https://…)
+// is a link) into the page's.
+function credits(list) {
+  const p = $('credits-networks');
+  p.replaceChildren(list.length ? 'Networks:' : '');
+  for (const b of list) {
+    p.append(' ');
+    const parts = (b.credits || '').split(/\[([^\]]+)\]\((https:\/\/[^)\s]+)\)/);
+    parts.forEach((s, i) => p.append(i % 3 === 1 ? el('a', { href: parts[i + 1] }, s) : i % 3 === 2 ? '' : s));
+  }
 }
 
 function render() {
@@ -141,11 +160,11 @@ function render() {
   const size = Number($('size').value);
   const est = n.estimates[size];
   const d = n.defaults;
-  let text = `${label(name)} is the network the paper used: a richer description of the photo, and a slower run.`;
+  let text = n.about;
   if (n.status === 'downloading') text += ` Downloading it, once: ${Math.floor((100 * n.loaded) / n.size)}% of ${mb(n.size)} (less travels, compressed). It is kept on this device for offline use; ${label(names[0])} works meanwhile.`;
   else if (n.status === 'building') text += ' Checking and building it…';
   else if (n.status === 'ready') text += ' It is ready, and kept on this device for offline use.';
-  $('net-text').textContent = text;
+  $('net-text').textContent = text.trim();
   $('net-progress').hidden = n.status !== 'downloading';
   $('net-progress').max = n.size;
   $('net-progress').value = n.loaded;

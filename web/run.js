@@ -90,6 +90,7 @@ async function start() {
   const previous = state.result ? { result: state.result, strength: state.strength } : null;
   const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations });
   set({ running: { ...run, request }, result: null });
+  let made = false; // the run's result is shown
   $('cancel').focus(); // Start is disabled now: focus stays on a control
   try {
     const r = await request;
@@ -119,6 +120,7 @@ async function start() {
     }
     if (strength !== 1) await drawAt(strength);
     set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap, lead }, strength });
+    made = true;
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {
       $('run-text').textContent = 'Cancelled. Change the settings or the reference and start again.';
@@ -137,7 +139,13 @@ async function start() {
   } finally {
     clock = null;
     $('cancel').hidden = true;
-    if (document.activeElement === document.body || document.activeElement === $('cancel')) $('start').focus();
+    // Focus goes where the outcome is (the Cancel button it was on has
+    // gone): the result's heading, or the run's status after a cancel or
+    // a failure, for keyboards and screen readers alike.
+    if (document.activeElement === document.body || document.activeElement === $('cancel')) {
+      const to = made ? $('result-h') : !$('run-error').hidden ? $('run-error') : $('run-text');
+      to.focus();
+    }
   }
 }
 

@@ -9,7 +9,7 @@ export const state = {
   vocabulary: null, // {adjectives: [{name, polarity, count}], nouns: [{name, count}]}
   backbones: [], // network names, from site.json, the first loaded up front
   backbone: '', // the chosen network's name
-  // name → {size (weights' bytes), kept (in storage), status ('absent',
+  // name → {label, note, about (what the page says of it), size (weights' bytes), kept (in storage), status ('absent',
   // 'kept', 'downloading', 'building', 'ready'), loaded (bytes so far),
   // defaults ({size, iterations, strength}), estimates ({[size]: {first, perIteration}})}
   networks: {},

@@ -22,7 +22,7 @@ export const handlers = {
     const nets = await Promise.all(site.backbones.map(async (b, i) => {
       const k = i === 0 ? kept.has(b.weights.url) : await isKept(b.weights, base);
       if (k) kept.set(b.weights.url, b.weights.size);
-      return { name: b.name, size: b.weights.size, kept: k };
+      return { name: b.name, label: b.label, note: b.note, about: b.about, credits: b.credits, size: b.weights.size, kept: k };
     }));
     // The first network may have been built while this answer was made:
     // its 'backbone' event then reached the page before the list it

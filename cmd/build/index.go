@@ -19,11 +19,6 @@ func init() { register(step{30, "index", buildIndex}) }
 // shown in the gallery and their colours are what the transfer borrows.
 const refQuality = 90
 
-// subjectWeights is the network whose subject features the index holds
-// (the page's first, always loaded), as the weights step writes it: the
-// features are made by the very weights the page runs.
-const subjectWeights = "models/squeezenet.weights"
-
 // buildIndex writes refs/index.bin, the reference index of the chosen
 // collection (-refs, by default the assets' refs/ folder), each reference
 // at the working size as refs/NAME.jpg, and refs/attribution.json, every
@@ -118,15 +113,18 @@ func shipCollection(src, dst string) (*retrieval.Index, error) {
 	return c.Index, nil
 }
 
-// subjectNet opens the network the weights step wrote for the subject
-// features, or returns nil (an index without them) if there is none.
+// subjectNet opens the network whose subject features the index holds:
+// the engine's default (the page's first, always loaded), as the weights
+// step wrote it, so that the features are made by the very weights the
+// page runs. It returns nil (an index without them) if there is none.
 func subjectNet(s *site) (*retrieval.Subject, error) {
-	p := filepath.Join(s.out, filepath.FromSlash(subjectWeights))
+	n := engine.Default()
+	p := filepath.Join(s.out, "models", weightsFile(n))
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		fmt.Printf("build: index: no %s: the index has no subject features, and the page will not guess subjects\n", subjectWeights)
+		fmt.Printf("build: index: no models/%s: the index has no subject features, and the page will not guess subjects\n", weightsFile(n))
 		return nil, nil
 	}
-	net, err := engine.Open("squeezenet", p, "", nil)
+	net, err := engine.Open(n.Name, p, "", nil)
 	if err != nil {
 		return nil, fmt.Errorf("the network for subject features: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"sentiment/assets"
+	"sentiment/engine"
 )
 
 // site is what every step gets: where the inputs are and where to write.
@@ -23,8 +24,10 @@ type site struct {
 	assets string // assets folder, as assets.Root found it
 	flag   string // the -assets flag as given (for assets.Fetch)
 	out    string // output folder, created
-	// densenet is the path of torchvision's densenet121 .pth, or "".
-	densenet string
+	// weights are the files named by -NAME flags, by network name: each
+	// one of the network's published files, shipped instead of the
+	// assets'.
+	weights map[string]string
 	// refs is the reference collection to ship (a folder or a collection
 	// file), or "" for the assets' refs.
 	refs string
@@ -43,10 +46,7 @@ func register(s step) { steps = append(steps, s) }
 
 func main() {
 	s := &site{}
-	flag.StringVar(&s.flag, "assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
-	flag.StringVar(&s.out, "out", "dist", "output folder")
-	flag.StringVar(&s.densenet, "densenet", "", "torchvision densenet121-a639ec97.pth to convert (optional)")
-	flag.StringVar(&s.refs, "refs", "", "reference collection to ship: a folder with a catalog.tsv or mood folders, or a collection file (.zip) from sentiment index or the page (default: the assets' refs)")
+	s.flags(flag.CommandLine)
 	flag.Parse()
 	root, err := assets.Root(s.flag)
 	if err != nil {
@@ -68,6 +68,21 @@ func main() {
 		fmt.Printf("build: %-10s %6.1fs\n", st.name, time.Since(t).Seconds())
 	}
 	fmt.Printf("build: site written to %s\n", s.out)
+}
+
+// flags declares the build's flags into s: -assets, -out, and one per
+// network of the engine's table for a weights file of its own.
+func (s *site) flags(fs *flag.FlagSet) {
+	s.weights = map[string]string{}
+	fs.StringVar(&s.flag, "assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
+	fs.StringVar(&s.out, "out", "dist", "output folder")
+	fs.StringVar(&s.refs, "refs", "", "reference collection to ship: a folder with a catalog.tsv or mood folders, or a collection file (.zip) from sentiment index or the page (default: the assets' refs)")
+	for _, n := range engine.Networks() {
+		fs.Func(n.Name, fmt.Sprintf("ship `FILE`, one of %s's published weights files, instead of the assets'", n.Label), func(path string) error {
+			s.weights[n.Name] = path
+			return nil
+		})
+	}
 }
 
 func fail(err error) {

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"sentiment/engine"
 	"sentiment/weights"
 )
 
@@ -127,11 +128,16 @@ type siteFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// siteBackbone is one network the page offers.
+// siteBackbone is one network the page offers, with what the page says
+// of it (engine.Network).
 type siteBackbone struct {
 	Name     string   `json:"name"`
 	Manifest string   `json:"manifest"` // URL of the weights manifest, passed to the engine as is
 	Weights  siteFile `json:"weights"`
+	Label    string   `json:"label"`
+	Note     string   `json:"note,omitempty"`
+	About    string   `json:"about,omitempty"`
+	Credits  string   `json:"credits"` // plain text; [text](https://…) is a link
 }
 
 // siteInfo is site.json, the page's table of contents: what the build
@@ -197,7 +203,8 @@ func buildPage(s *site) error {
 }
 
 // describe lists the engine, the index and each weights file that has a
-// manifest (models/*.json that weights.ParseManifest accepts).
+// manifest (models/*.json that weights.ParseManifest accepts) of a network
+// of the engine's table, in the table's order: the default first.
 func describe(out string) (*siteInfo, error) {
 	info := &siteInfo{Backbones: []siteBackbone{}}
 	var err error
@@ -210,6 +217,7 @@ func describe(out string) (*siteInfo, error) {
 	if f, err := hashFile(out, "refs/index.bin"); err == nil {
 		info.Index = &f
 	}
+	order := map[string]int{} // backbone name → its place in the table
 	manifests, _ := filepath.Glob(filepath.Join(out, "models", "*.json"))
 	sort.Strings(manifests)
 	for _, m := range manifests {
@@ -229,11 +237,17 @@ func describe(out string) (*siteInfo, error) {
 		if f.SHA256 != man.SHA256 || f.Size != man.Size {
 			return nil, fmt.Errorf("%s does not match %s (rebuild the weights)", rel, filepath.Base(m))
 		}
-		info.Backbones = append(info.Backbones, siteBackbone{Name: man.Backbone, Manifest: "models/" + filepath.Base(m), Weights: f})
+		n, err := engine.Lookup(man.Backbone)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Base(m), err)
+		}
+		info.Backbones = append(info.Backbones, siteBackbone{
+			Name: man.Backbone, Manifest: "models/" + filepath.Base(m), Weights: f,
+			Label: n.Label, Note: n.Note, About: n.About, Credits: n.Credits,
+		})
+		order[man.Backbone] = n.Order
 	}
-	// SqueezeNet first: it is the default (small and fast).
-	squeeze := func(i int) bool { return strings.HasPrefix(info.Backbones[i].Name, "squeezenet") }
-	sort.SliceStable(info.Backbones, func(i, j int) bool { return squeeze(i) && !squeeze(j) })
+	sort.SliceStable(info.Backbones, func(i, j int) bool { return order[info.Backbones[i].Name] < order[info.Backbones[j].Name] })
 	return info, nil
 }
 

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"sentiment/assets"
-	"sentiment/backbone"
-	"sentiment/internal/assetweights"
+	"sentiment/engine"
 	"sentiment/weights"
 	"sentiment/weights/convert"
-	"sentiment/weights/convert/torch"
 )
 
 // The networks' weights, converted to the compact format, each with its
@@ -30,57 +29,65 @@ func buildWeights(s *site) error {
 	if err := copyFile(labels, filepath.Join(dir, "labels.txt")); err != nil {
 		return err
 	}
+	for _, n := range engine.Networks() {
+		if err := buildNetwork(s, dir, n); err != nil {
+			return fmt.Errorf("%s: %w", n.Label, err)
+		}
+	}
+	return nil
+}
 
-	f, err := assetweights.SqueezeNet(s.flag)
-	if err != nil {
-		return err
-	}
-	if err := writeWeights(dir, "squeezenet.weights", f); err != nil {
-		return err
-	}
-
-	d, err := denseNet(s)
-	if err != nil {
-		return err
-	}
-	if d == nil { // nor one a previous build left, which site.json would list
+// buildNetwork writes n's weights as dir/NAME.weights with its manifest:
+// the file that -NAME names (one of n's published files) or else the
+// assets'. An optional network the assets lack is left out, and so is
+// what an earlier build left of it, which site.json would list.
+func buildNetwork(s *site, dir string, n engine.Network) error {
+	name := weightsFile(n)
+	f, err := networkWeights(s, n)
+	if errors.Is(err, assets.ErrNotFound) && n.Optional {
+		var rels []string
+		for _, src := range n.Sources {
+			rels = append(rels, src.Rel)
+		}
+		fmt.Printf("build: weights: without %s: the assets have no %s; -%s FILE ships one of its published files instead\n", n.Label, strings.Join(rels, " or "), n.Name)
 		for _, ext := range []string{"", ".gz", ".json", ".json.gz"} {
-			if err := os.Remove(filepath.Join(dir, "densenet121.weights"+ext)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := os.Remove(filepath.Join(dir, name+ext)); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
 		}
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	if n.Half {
+		if f, err = convert.Float16(f); err != nil {
+			return err
+		}
+	}
 	// Build the network once, so that a file of the wrong architecture
 	// fails here and not in a user's browser.
-	if _, err := backbone.Open(d); err != nil {
-		return fmt.Errorf("DenseNet121: %w", err)
+	if _, err := n.Build(f); err != nil {
+		return err
 	}
-	return writeWeights(dir, "densenet121.weights", d)
+	return writeWeights(dir, name, f)
 }
 
-// denseNet returns DenseNet121's weights in float16 for the page, which
-// offers the network to those who choose it: torchvision's .pth when
-// -densenet names one, else Keras's from the assets' TF.js folder, each
-// checked against its published sha256. Without either it returns nil:
-// the site then ships SqueezeNet alone.
-func denseNet(s *site) (*weights.File, error) {
-	if s.densenet != "" {
-		if err := assets.CheckHash(s.densenet, assets.DenseNet121.SHA256); err != nil {
-			return nil, fmt.Errorf("DenseNet121: %w (want torchvision's %s)", err, filepath.Base(assets.DenseNet121.Rel))
-		}
-		return torch.Convert(s.densenet, backbone.DenseNet121.Name) // float16 already
+// weightsFile is the name of n's weights file in the site's models/.
+func weightsFile(n engine.Network) string { return n.Name + ".weights" }
+
+// networkWeights reads n's weights from the file -NAME names, refused
+// unless it is one of n's published files, or else from the assets.
+func networkWeights(s *site, n engine.Network) (*weights.File, error) {
+	warn := func(msg string) { fmt.Println("build: weights:", msg) }
+	path := s.weights[n.Name]
+	if path == "" {
+		return engine.Weights(n.Name, "", s.flag, warn)
 	}
-	f, err := convert.DenseNet121(s.flag)
-	if errors.Is(err, assets.ErrNotFound) {
-		fmt.Printf("build: weights: SqueezeNet only: the assets have no %s (Keras's DenseNet121); -densenet FILE converts torchvision's %s instead\n",
-			convert.DenseNet121TFJS, filepath.Base(assets.DenseNet121.Rel))
-		return nil, nil
-	}
-	if err != nil {
+	if err := n.Published(path); err != nil {
 		return nil, err
 	}
-	return convert.Float16(f)
+	return engine.Weights(n.Name, path, s.flag, warn)
 }
 
 // writeWeights writes f as dir/name and its manifest as dir/name.json.

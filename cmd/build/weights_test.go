@@ -9,8 +9,8 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
+	"sentiment/engine"
 	"sentiment/weights"
-	"sentiment/weights/convert"
 )
 
 func TestBuildWeights(t *testing.T) {
@@ -60,12 +60,12 @@ func TestBuildWeights(t *testing.T) {
 		t.Error(err)
 	}
 
-	// A -densenet file that is not torchvision's is refused by its hash.
+	// A -densenet121 file that is not torchvision's is refused by its hash.
 	bogus := filepath.Join(t.TempDir(), "densenet121-a639ec97.pth")
 	if err := os.WriteFile(bogus, []byte("not the weights"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s.densenet = bogus
+	s.weights = map[string]string{"densenet121": bogus}
 	if err := buildWeights(s); err == nil || !strings.Contains(err.Error(), "sha256") {
 		t.Errorf("bogus DenseNet file: %v", err)
 	}
@@ -91,7 +91,7 @@ func loadBuilt(t *testing.T, dir, name string) ([]byte, *weights.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := backbone.Open(f); err != nil {
+	if _, err := engine.Build(f); err != nil {
 		t.Fatal(err)
 	}
 	return data, f
@@ -100,16 +100,7 @@ func loadBuilt(t *testing.T, dir, name string) ([]byte, *weights.File) {
 // TestBuildWeightsWithoutDenseNet builds from assets that have SqueezeNet
 // only, and from a TF.js folder whose weights are not the published ones.
 func TestBuildWeightsWithoutDenseNet(t *testing.T) {
-	root, err := assets.Root("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	own := t.TempDir()
-	for _, rel := range []string{assets.SqueezeNet.Rel, assets.Labels.Rel} {
-		if err := copyFile(filepath.Join(root, rel), filepath.Join(own, rel)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root, own := squeezeNetAssets(t)
 	s := &site{assets: own, flag: own, out: t.TempDir()}
 	write(t, s.out, "models/densenet121.weights", []byte("from an earlier build"))
 	if err := buildWeights(s); err != nil {
@@ -123,8 +114,8 @@ func TestBuildWeightsWithoutDenseNet(t *testing.T) {
 	}
 
 	// The model.json with one weight file altered: refused by the digest.
-	src := filepath.Join(root, filepath.FromSlash(convert.DenseNet121TFJS))
-	dst := filepath.Join(own, filepath.FromSlash(convert.DenseNet121TFJS))
+	src := filepath.Join(root, filepath.FromSlash(assets.DenseNet121TFJS))
+	dst := filepath.Join(own, filepath.FromSlash(assets.DenseNet121TFJS))
 	entries, err := os.ReadDir(src)
 	if err != nil {
 		t.Fatal(err)
@@ -173,4 +164,21 @@ func TestEngineLinksNoConverter(t *testing.T) {
 			t.Errorf("the engine links %s", pkg)
 		}
 	}
+}
+
+// squeezeNetAssets returns the assets folder and a folder of its own with
+// SqueezeNet and the labels only.
+func squeezeNetAssets(t *testing.T) (root, own string) {
+	t.Helper()
+	root, err := assets.Root("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own = t.TempDir()
+	for _, rel := range []string{assets.SqueezeNet.Rel, assets.Labels.Rel} {
+		if err := copyFile(filepath.Join(root, rel), filepath.Join(own, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root, own
 }

@@ -32,7 +32,7 @@ func classify(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("classify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	in := fs.String("in", "", "photo to classify (JPEG, PNG, GIF, BMP, WebP, TIFF)")
-	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights: a .weights file (checked against FILE.json when present), a Keras.js .bin, a torch .pth or a TF.js folder; default: converted from the assets")
 	k := integer(fs, "k", 5, 1, engine.Classes, "number of classes to print")
 	asJSON := fs.Bool("json", false, `print {"backbone": …, "top5": [{"index", "label", "p"}, …]}`)
@@ -45,7 +45,7 @@ func classify(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	if _, err := engine.BackboneName(*name); err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
 	img, _, err := imaging.DecodeFile(*in)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"sentiment/assets"
-	"sentiment/backbone"
 	"sentiment/engine"
 	"sentiment/evaluation"
 	"sentiment/imaging"
@@ -34,9 +33,9 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	inputs := fs.String("inputs", "", "folder of input photos with catalog.tsv (default: the assets' inputs)")
 	refs := fs.String("refs", "", "folder of reference photos with catalog.tsv (default: the assets' refs)")
 	out := fs.String("out", "", "folder for eval.md and sheet.png")
-	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
-	judgeName := choice(fs, "judge", "", []string{"squeezenet", "densenet121", "none"}, "network that judges the style movement (default: the other one than -backbone)")
+	judgeName := choice(fs, "judge", "", append(networkNames(), "none"), "network that judges the style movement (default: the first other than -backbone)")
 	strength := float(fs, "strength", -1, 0, 1, "strength of ours' look (default: the preset's)")
 	light := positive(fs, "light", -1, 1, "share of the optimized lightness change the look keeps (default: the preset's)")
 	unknown := choice(fs, "unknown", "", []string{string(transfer.Look), string(transfer.Pixels)}, "what the optimization changes (default: the preset's)")
@@ -60,7 +59,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	if _, err := engine.BackboneName(*name); err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return fail(exitUsage, err)
 	}
 	var err error
@@ -118,10 +117,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var judge *score.Judge
 	if *judgeName == "" {
-		*judgeName = "densenet121"
-		if net.Name() != backbone.SqueezeNetName {
-			*judgeName = "squeezenet"
-		}
+		*judgeName = judgeOf(net.Name())
 	}
 	if *judgeName != "none" {
 		jnet, code, err := openNetwork(*judgeName, "", *dir, stderr)

@@ -219,7 +219,7 @@ func TestFlagRanges(t *testing.T) {
 		{retrieveCmd, []string{"-in", missing, "-adjective", "misty", "-k", "0"}, "-k: want a whole number from 1 to 1000"},
 		{evalCmd, []string{"-out", missing, "-light", "0"}, "-light: want a number above 0 and at most 1"},
 		{evalCmd, []string{"-out", missing, "-topk", "-1"}, "-topk: want a whole number from 1 to 1000"},
-		{evalCmd, []string{"-out", missing, "-judge", "vgg"}, "-judge: want one of squeezenet, densenet121, none"},
+		{evalCmd, []string{"-out", missing, "-judge", "vgg"}, "-judge: want one of " + strings.Join(networkNames(), ", ") + ", none"},
 		{evalCmd, []string{"-out", missing, "-styleweights", "1,NaN,1,1"}, "-styleweights: \"NaN\": want comma-separated numbers, each from 0 to"},
 	} {
 		var stderr bytes.Buffer

@@ -72,7 +72,7 @@ func indexCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var sub *retrieval.Subject
 	if *subject {
-		net, err := engine.Open("squeezenet", *wfile, *assetsDir, r.warn)
+		net, err := engine.Open(engine.Default().Name, *wfile, *assetsDir, r.warn)
 		if err != nil {
 			return r.fail(exitFailed, fmt.Errorf("the network for subject features (-subject=false goes without): %w", err))
 		}

@@ -38,7 +38,7 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	index := fs.String("index", "", "reference index or collection file, from cmd/build or sentiment index (default: built from the assets' refs)")
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	by := fs.String("by", "ssim", "rank by ssim (edge maps, the paper's method) or perceptual (backbone features, the paper's comparison)")
-	name := fs.String("backbone", "squeezenet", "network for -by perceptual: squeezenet or densenet121")
+	name := backboneFlag(fs, "network for -by perceptual")
 	wfile := fs.String("weights", "", "weights for -by perceptual (default: converted from the assets)")
 	dir := fs.String("assets", "", "assets folder (default $"+assets.EnvVar+", then ../shared/assets)")
 	r := reporter{"retrieve", stderr}
@@ -63,7 +63,7 @@ func retrieveCmd(args []string, stdout, stderr io.Writer) int {
 	if *by != "ssim" && *by != "perceptual" {
 		return r.fail(exitUsage, fmt.Errorf("-by %q: want ssim or perceptual", *by))
 	}
-	if _, err := engine.BackboneName(*name); err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
 	img, _, err := imaging.DecodeFile(*in)
@@ -115,11 +115,12 @@ func openRefs(index, dir string, guess bool, warn func(string)) (*engine.Refs, e
 	if index != "" || !guess {
 		return engine.OpenRefs(index, dir, nil)
 	}
-	net, err := engine.Open("squeezenet", "", dir, warn)
+	n := engine.Default()
+	net, err := engine.Open(n.Name, "", dir, warn)
 	if err != nil {
 		return nil, err
 	}
-	warn("-noun auto without -index: SqueezeNet looks at every reference of the assets first (about half a minute; an index from sentiment index or the build is quicker)")
+	warn("-noun auto without -index: " + n.Label + " looks at every reference of the assets first (about half a minute; an index from sentiment index or the build is quicker)")
 	return engine.OpenRefs("", dir, &retrieval.Subject{Net: net})
 }
 

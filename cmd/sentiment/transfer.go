@@ -67,7 +67,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	noun := fs.String("noun", "", "what the photo shows, such as lake (optional, with -adjective); auto: the network's guess")
 	index := fs.String("index", "", "reference index or collection file, from cmd/build or sentiment index (default: built from the assets' refs)")
 	out := fs.String("out", "", "output image, .png or .jpg, at the input's full size (never the input itself); for many photos, a folder")
-	name := fs.String("backbone", "squeezenet", "network: squeezenet or densenet121")
+	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	pf := addPresetFlags(fs)
 	strength := float(fs, "strength", -1, 0, 1, "strength of the look (default: the preset's)")
@@ -114,7 +114,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return r.fail(exitUsage, err)
 		}
 	}
-	if _, err := engine.BackboneName(*name); err != nil {
+	if _, err := engine.Lookup(*name); err != nil {
 		return r.fail(exitUsage, err)
 	}
 	if !batch {

@@ -13,6 +13,7 @@ import (
 	"github.com/nlpodyssey/spago/optimizers/adam"
 
 	"sentiment/backbone"
+	"sentiment/engine"
 	"sentiment/internal/assettest"
 	"sentiment/internal/cputime"
 	"sentiment/internal/optime"
@@ -42,7 +43,7 @@ func BenchmarkStep(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			net := c.net(b)
-			p, err := transfer.PresetFor("default", net)
+			p, err := engine.Preset("default", net, engine.Keep)
 			if err != nil {
 				b.Fatal(err)
 			}

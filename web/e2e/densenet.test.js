@@ -116,6 +116,12 @@ test('DenseNet121: its size said, downloaded once when chosen, timed on this dev
     const options = await page.$$eval('#backbone option', (os) => os.map((o) => [o.value, o.textContent]));
     assert.deepEqual(options.map((o) => o[0]), site.backbones.map((b) => b.name));
     assert.match(options[1][1], new RegExp(`^DenseNet121 — the paper’s network, slower \\(${esc(mb(dense.weights.size))} download\\)$`));
+    // The networks' labels and credits are the build's (site.json), a link kept.
+    assert.match(options[0][1], /^SqueezeNet 1\.1 — fast$/);
+    assert.deepEqual(site.backbones.map((b) => b.label), ['SqueezeNet 1.1', 'DenseNet121']);
+    const credits = await page.textContent('#credits-networks');
+    for (const b of site.backbones) assert.ok(credits.includes(b.credits.replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')), `the page's credits lack ${b.label}'s: ${credits}`);
+    assert.equal(await page.getAttribute('#credits-networks a', 'href'), 'https://github.com/carlthome/tfjs-gradcam');
     await photoAndMood(page);
     await transfer(page, 5);
     await keep(page, '#after', 'squeezenet');

@@ -1,14 +1,16 @@
 // The page in WebKit (the engine of Safari and of every iPhone browser):
 // Debian's WebKitGTK MiniBrowser over WebDriver (webkit.js), under
 // xvfb-run. Loading with the SIMD engine, the picker, a mood, a transfer,
-// the strength slider by keyboard, the full-size JPEG and PNG, and offline
-// use with the server stopped. The Chromium tests cover the rest in depth;
+// the strength slider by keyboard, the full-size JPEG and PNG, offline use
+// with the server stopped, and an iPhone-sized window (SHOTS=folder saves
+// its screenshots). The Chromium tests cover the rest in depth;
 // these check that the same page works here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SITE, assetPath, imageSize, serve } from './helpers.js';
 import { Key, Session, startDriver } from './webkit.js';
+import { PHONE, reachable, save, small, tiny } from './phone.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
 const { w: W, h: H } = imageSize(readFileSync(photo));
@@ -125,6 +127,46 @@ test('WebKit: offline after the first visit, with the server stopped', async () 
     const jpeg = await saved(s, '#dl-jpeg');
     assert.equal(jpeg.name, `kodim16-${mood}.jpg`);
     assert.deepEqual(imageSize(jpeg.head), { type: 'jpeg', w: W, h: H });
+  } finally {
+    await s.close();
+  }
+});
+
+test('WebKit: a phone-sized window, thumb-sized controls, no tiny text, Start in reach, focus on the result', async () => {
+  const { width, height } = PHONE.viewport;
+  const s = await Session.open(driver.url, { width, height });
+  try {
+    await ready(s, SITE);
+    // MiniBrowser's window is 447 px wide at the narrowest (its
+    // toolbar's width): a large phone's, with the page's narrow layout.
+    const vw = await s.eval(() => innerWidth);
+    assert.ok(vw <= 460, `the page is ${vw} px wide`);
+    save('webkit-phone-1-ready', await s.screenshot());
+    assert.deepEqual(await s.eval(small), []);
+    assert.deepEqual(await s.eval(tiny), []);
+    await s.type('#photo-input', photo);
+    await s.until(() => !document.querySelector('#photo-info').hidden);
+    const mood = await s.eval(() => document.querySelector('#moods input[name=mood]').value);
+    await s.click(`label.chip:has(input[value="${mood}"]) span`);
+    await s.until(() => [...document.querySelectorAll('#refs img')].length > 0 && [...document.querySelectorAll('#refs img')].every((i) => i.complete && i.naturalWidth > 0));
+    await s.until(() => !document.querySelector('#start').disabled);
+    await s.eval(() => document.querySelector('#refs').scrollIntoView({ block: 'center' }));
+    save('webkit-phone-2-references', await s.screenshot());
+    assert.ok(await s.eval(reachable), 'Start is not in reach beside the references');
+    await s.eval(() => scrollTo(0, document.documentElement.scrollHeight));
+    assert.ok(await s.eval(reachable), 'Start is not in reach at the bottom of the page');
+    assert.deepEqual(await s.eval(small), []);
+    assert.deepEqual(await s.eval(tiny), []);
+    // Scrolled to by hand, as a thumb would: WebDriver's own scrolling
+    // leaves the summary under the picture that stays at the top.
+    await s.eval(() => document.querySelector('.settings summary').scrollIntoView({ block: 'center' }));
+    await s.click('.settings summary');
+    await s.eval(() => { document.querySelector('#iterations').value = '3'; });
+    await s.click('#start');
+    await s.until(() => !document.querySelector('#dl-jpeg').disabled, null, 180_000);
+    await s.until(() => document.activeElement?.id === 'result-h', null, 10_000, 'the focus on the result');
+    await s.eval(() => document.querySelector('#stage').scrollIntoView({ block: 'start' }));
+    save('webkit-phone-3-result', await s.screenshot());
   } finally {
     await s.close();
   }

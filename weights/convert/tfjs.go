@@ -18,18 +18,6 @@ import (
 	"sentiment/weights"
 )
 
-// DenseNet121TFJS is the assets' folder of Keras's DenseNet121 in the TF.js
-// layers format (../shared/assets/README.md), for assets.Path.
-const DenseNet121TFJS = "models/densenet121-tfjs"
-
-// The sha256 digests ../shared/assets/README.md publishes for
-// DenseNet121TFJS: its model.json, and its weight files concatenated in
-// manifest order (TFJSDigest).
-const (
-	DenseNet121TFJSModelSHA256   = "fd2f99bc2d4fd34b3f0ba57f13697b8b5e5e524c03351504b9249b5680790334"
-	DenseNet121TFJSWeightsSHA256 = "15a6b7df64a7a3314cfde357bed514d8e367ad76f5239f5c5d29c0c202baa700"
-)
-
 // Limits on what a TF.js model may declare, so that a hostile manifest is
 // refused before anything is read or allocated.
 const (
@@ -197,24 +185,35 @@ func parseTFJS(data []byte) (*tfjsModel, error) {
 }
 
 // DenseNet121 converts Keras's DenseNet121 from the assets folder that
-// assets.Root(dir) finds (DenseNet121TFJS), after checking its files
-// against the published sha256s, in float32. An error wrapping
+// assets.Root(dir) finds (assets.DenseNet121TFJS), after checking its
+// files against the published sha256s, in float32. An error wrapping
 // assets.ErrNotFound means the assets do not have it.
 func DenseNet121(dir string) (*weights.File, error) {
-	model, err := assets.Path(dir, DenseNet121TFJS+"/model.json")
+	folder, err := assets.Path(dir, assets.DenseNet121TFJS)
 	if err != nil {
 		return nil, err
 	}
-	if err := assets.CheckHash(model, DenseNet121TFJSModelSHA256); err != nil {
+	if err := CheckTFJS(folder, assets.DenseNet121TFJSModelSHA256, assets.DenseNet121TFJSWeightsSHA256); err != nil {
 		return nil, fmt.Errorf("DenseNet121: %w", err)
 	}
-	folder := filepath.Dir(model)
-	if sum, err := TFJSDigest(folder); err != nil {
-		return nil, err
-	} else if sum != DenseNet121TFJSWeightsSHA256 {
-		return nil, fmt.Errorf("DenseNet121: the weight files in %s have sha256 %s, not the published %s (corrupt or other weights)", folder, sum, DenseNet121TFJSWeightsSHA256)
-	}
 	return TFJS(folder)
+}
+
+// CheckTFJS checks the TF.js folder dir against published sha256s: of its
+// model.json, and of its weight files concatenated in manifest order
+// (TFJSDigest).
+func CheckTFJS(dir, modelSHA256, weightsSHA256 string) error {
+	if err := assets.CheckHash(filepath.Join(dir, "model.json"), modelSHA256); err != nil {
+		return err
+	}
+	sum, err := TFJSDigest(dir)
+	if err != nil {
+		return err
+	}
+	if sum != weightsSHA256 {
+		return fmt.Errorf("the weight files in %s have sha256 %s, not the published %s (corrupt or other weights)", dir, sum, weightsSHA256)
+	}
+	return nil
 }
 
 // TFJSDigest returns the hex sha256 of the model's weight files

@@ -271,7 +271,7 @@ func TestTFJSRefuses(t *testing.T) {
 // densenetTFJS is the assets' folder of Keras's DenseNet121.
 func densenetTFJS(t testing.TB) string {
 	t.Helper()
-	p, err := assets.Path("", DenseNet121TFJS+"/model.json")
+	p, err := assets.Path("", assets.DenseNet121TFJS+"/model.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,8 +286,8 @@ func TestTFJSDenseNet121(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum, err := TFJSDigest(dir); err != nil || sum != DenseNet121TFJSWeightsSHA256 {
-		t.Errorf("weights digest %s, %v; the README has %s", sum, err, DenseNet121TFJSWeightsSHA256)
+	if sum, err := TFJSDigest(dir); err != nil || sum != assets.DenseNet121TFJSWeightsSHA256 {
+		t.Errorf("weights digest %s, %v; the README has %s", sum, err, assets.DenseNet121TFJSWeightsSHA256)
 	}
 	// 606 tensors and 8,062,504 parameters, plus the three config tensors
 	// (1 + 3 + 3 values).
