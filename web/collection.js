@@ -189,7 +189,7 @@ function problems(r) {
   yes.disabled = !rest;
   yes.addEventListener('click', () => request('commitOwn', {}, 'Keeping your pictures…'));
   no.addEventListener('click', () => request('discardOwn'));
-  box.append(el('div', { class: 'actions' }, yes, no));
+  box.append(el('div', { class: 'buttons' }, yes, no));
   $('own-status').textContent = '';
 }
 

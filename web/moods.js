@@ -223,7 +223,9 @@ function card(m, best) {
   const attr = el('span', { class: 'attr' }, m.own ? `your photo · ${m.file}` : `${author(m)} · ${lic}`);
   const c = el('label', { class: `ref${weak ? ' poor' : ''}${m.own ? ' mine' : ''}`, title: m.description || '', 'data-ssim': m.ssim },
     input,
-    el('img', { src: m.own ? pictureURL(m) : m.picture, alt: '', loading: 'lazy', decoding: 'async' }),
+    // Not lazy: six thumbnails, and a gallery below the fold (a small
+    // window, the subject's line above it) would wait for a scroll.
+    el('img', { src: m.own ? pictureURL(m) : m.picture, alt: '', decoding: 'async' }),
     el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, score),
     el('span', {}, `${m.adjective} ${m.noun}`),
     attr);
