@@ -14,9 +14,11 @@
 // SharedArrayBuffer.
 //
 // It cannot be tied up cheaply: requests, idle connections and stalled
-// readers are timed out (slow but steady readers are served), a Range of
-// many parts gets the plain file, and SIGINT or SIGTERM lets downloads in
-// flight finish for a grace period before the process exits.
+// readers are timed out (slow but steady readers are served), connections
+// are capped under the file descriptor limit with the oldest idle one
+// closed to make room, a Range of many parts gets the plain file, and
+// SIGINT or SIGTERM lets downloads in flight finish for a grace period
+// before the process exits.
 package main
 
 import (
@@ -40,6 +42,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // Limits of the server, chosen for a static site of a few megabytes that
@@ -76,7 +80,19 @@ const (
 	// past it the whole file is sent, which costs no more than the file
 	// (200,000 one-byte parts made a 27 MB multipart answer).
 	maxRanges = 8
+	// fdReserve is how many file descriptors the connection cap leaves
+	// for the runtime, the files being served and their etags.
+	fdReserve = 64
 )
+
+// maxConns caps the connections open at once (see limitConns): half the
+// descriptors the process may open, less fdReserve, so that a request
+// always has one for its file, and at most 10,000, more than a static
+// site's visitors ever hold. A variable so that tests can lower it.
+var maxConns = func() int {
+	n := fdLimit()
+	return max(8, min(10000, (n-fdReserve)/2))
+}()
 
 func main() {
 	fs, addr, dir := flags()
@@ -117,7 +133,9 @@ func flags() (fs *flag.FlagSet, addr, dir *string) {
 // responses in flight finish for up to shutdownGrace before closing what
 // remains. It returns only once the server has stopped.
 func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	ln, state := limitConns(ln, maxConns)
 	srv := &http.Server{
+		ConnState:         state,
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
@@ -288,6 +306,86 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveFile(w, r, name, info)
 }
 
+// limitConns caps the connections open at once to n: past it, the oldest
+// idle connection (a keep-alive one, or one that has sent no request yet)
+// is closed to make room, so that thousands of idle or trickling clients
+// cannot keep an ordinary one waiting; only when all n are answering
+// requests does a new one wait for a place. The cap itself is
+// x/net's LimitListener, which accepts no connection past it: accepting
+// until the descriptors ran out (EMFILE) left none to open the files
+// served. It returns the listener and the http.Server.ConnState hook
+// that finds the idle connections.
+func limitConns(ln net.Listener, n int) (net.Listener, func(net.Conn, http.ConnState)) {
+	c := &conns{max: n, idle: map[net.Conn]time.Time{}}
+	return netutil.LimitListener(ln, n), c.state
+}
+
+// conns tracks the open connections and when each became idle.
+type conns struct {
+	mu   sync.Mutex
+	max  int
+	open int
+	idle map[net.Conn]time.Time // connections with no request in progress
+}
+
+func (c *conns) state(conn net.Conn, s http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch s {
+	case http.StateNew:
+		c.open++
+		if c.open >= c.max {
+			c.evict()
+		}
+		c.idle[conn] = time.Now()
+	case http.StateIdle:
+		c.idle[conn] = time.Now()
+	case http.StateActive:
+		delete(c.idle, conn)
+	case http.StateHijacked, http.StateClosed:
+		c.open--
+		delete(c.idle, conn)
+	}
+}
+
+// evict closes the connection idle for longest, if any: its place goes
+// to the next connection waiting. Called with mu held.
+func (c *conns) evict() {
+	var oldest net.Conn
+	var since time.Time
+	for conn, t := range c.idle {
+		if oldest == nil || t.Before(since) {
+			oldest, since = conn, t
+		}
+	}
+	if oldest != nil {
+		delete(c.idle, oldest)
+		oldest.Close()
+	}
+}
+
+// fdLimit returns how many file descriptors the process may open, from
+// Linux's /proc/self/limits (Go raises the soft limit to the hard one at
+// start), or, where that cannot be read, 1024, the smallest limit in use.
+// (syscall.Getrlimit would need a file of its own for Windows, and serve.go
+// runs as one file.)
+func fdLimit() int {
+	b, err := os.ReadFile("/proc/self/limits")
+	if err != nil {
+		return 1024
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Max open files"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				if n, err := strconv.Atoi(f[0]); err == nil && n > 0 {
+					return n
+				}
+			}
+		}
+	}
+	return 1024
+}
+
 // cleanName turns a URL path into a name inside the folder, refusing dot
 // files and dot folders (which also refuses every ".." that Clean leaves)
 // and anything the os.Root could not represent.
@@ -326,6 +424,9 @@ func (s *site) serveFile(w http.ResponseWriter, r *http.Request, name string, in
 				h.Set("Content-Encoding", "gzip")
 				if tag, err := s.etag(name+".gz", pi); err == nil {
 					h.Set("ETag", tag)
+				}
+				if emptyRanges(w, r, pi.Size()) {
+					return
 				}
 				http.ServeContent(w, r, name, pi.ModTime(), pre)
 				return
@@ -366,7 +467,46 @@ func (s *site) serveFile(w http.ResponseWriter, r *http.Request, name string, in
 		zw.Close()
 		return
 	}
+	if emptyRanges(w, r, info.Size()) {
+		return
+	}
 	http.ServeContent(w, r, name, info.ModTime(), f)
+}
+
+// emptyRanges takes out of a Range request the suffix ranges of length
+// zero ("-0"), which net/http answers with a 206 and an invalid
+// Content-Range; RFC 9110 14.1.2 calls them unsatisfiable. A request of
+// nothing else is answered 416 here, and emptyRanges returns true; with
+// an If-Range, which may yet turn the answer into the whole file, the
+// Range goes instead.
+func emptyRanges(w http.ResponseWriter, r *http.Request, size int64) bool {
+	unit, specs, ok := strings.Cut(r.Header.Get("Range"), "=")
+	if !ok || strings.TrimSpace(unit) != "bytes" {
+		return false
+	}
+	var kept []string
+	dropped := false
+	for _, spec := range strings.Split(specs, ",") {
+		spec = strings.TrimSpace(spec)
+		if n, err := strconv.ParseInt(strings.TrimPrefix(spec, "-"), 10, 64); strings.HasPrefix(spec, "-") && err == nil && n == 0 {
+			dropped = true
+			continue
+		}
+		kept = append(kept, spec)
+	}
+	switch {
+	case !dropped:
+		return false
+	case len(kept) > 0:
+		r.Header.Set("Range", "bytes="+strings.Join(kept, ","))
+		return false
+	case r.Header.Get("If-Range") != "":
+		r.Header.Del("Range")
+		return false
+	}
+	w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", size))
+	http.Error(w, "416 requested range not satisfiable", http.StatusRequestedRangeNotSatisfiable)
+	return true
 }
 
 // notModified reports whether a GET or HEAD may be answered 304 (RFC 9110

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -613,4 +614,110 @@ func FuzzServe(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMain lets the test binary be the server (for a process of its own,
+// under a lower file descriptor limit): with SERVE_TEST_MAIN set it runs
+// main on the arguments after "--".
+func TestMain(m *testing.M) {
+	if os.Getenv("SERVE_TEST_MAIN") == "" {
+		os.Exit(m.Run())
+	}
+	for i, a := range os.Args {
+		if a == "--" {
+			os.Args = append([]string{"serve"}, os.Args[i+1:]...)
+		}
+	}
+	main()
+}
+
+// TestServeEmptySuffixRange: a suffix range of length zero is
+// unsatisfiable (RFC 9110 14.1.2): alone it gets a 416 naming the size,
+// beside a satisfiable one it is left out; net/http sent a 206 with an
+// invalid Content-Range ("bytes 6002-6001/6002").
+func TestServeEmptySuffixRange(t *testing.T) {
+	s, files := newTestSite(t)
+	size := len(files["engine.wasm"])
+	for _, rng := range []string{"bytes=-0", "bytes= -0 ", "bytes=-0,-00"} {
+		for _, enc := range []string{"", "gzip"} {
+			w := do(s, "GET", "/engine.wasm", "Range", rng, "Accept-Encoding", enc)
+			n := size
+			if enc == "gzip" {
+				fi, _ := s.root.Stat("engine.wasm.gz")
+				n = int(fi.Size())
+			}
+			if w.Code != http.StatusRequestedRangeNotSatisfiable || w.Header().Get("Content-Range") != "bytes */"+strconv.Itoa(n) {
+				t.Errorf("%q (%s): %d, Content-Range %q, want 416 and bytes */%d", rng, enc, w.Code, w.Header().Get("Content-Range"), n)
+			}
+		}
+	}
+	w := do(s, "GET", "/engine.wasm", "Range", "bytes=0-1,-0")
+	if w.Code != http.StatusPartialContent || w.Header().Get("Content-Range") != "bytes 0-1/"+strconv.Itoa(size) || w.Body.Len() != 2 {
+		t.Errorf("bytes=0-1,-0: %d, Content-Range %q, %d bytes", w.Code, w.Header().Get("Content-Range"), w.Body.Len())
+	}
+	// With an If-Range that no longer holds, the whole file, as for any
+	// Range.
+	w = do(s, "GET", "/engine.wasm", "Range", "bytes=-0", "If-Range", `"stale"`)
+	if w.Code != 200 || w.Body.Len() != size {
+		t.Errorf("bytes=-0 with a stale If-Range: %d with %d bytes", w.Code, w.Body.Len())
+	}
+}
+
+// TestServeIdleFlood: with more idle connections than the process has
+// file descriptors (here 300 against a limit of 128), an ordinary client
+// is still served at once: the connections are capped under the limit
+// and the oldest idle one makes room. The server used to accept until it
+// ran out of descriptors (EMFILE) and leave the client waiting until an
+// idle connection timed out (10 s).
+func TestServeIdleFlood(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh to lower the descriptor limit with")
+	}
+	s, files := newTestSite(t)
+	cmd := exec.Command("sh", "-c", `ulimit -n 128 && exec "$0" -test.run=^$ -- -addr 127.0.0.1:0 -dir "$1"`, os.Args[0], s.root.Name())
+	cmd.Env = append(os.Environ(), "SERVE_TEST_MAIN=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("the server said %q: %v", line, err)
+	}
+	base := strings.TrimSpace(line[strings.LastIndex(line, " ")+1:])
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%q: %v", line, err)
+	}
+	var idle []net.Conn
+	t.Cleanup(func() {
+		for _, c := range idle {
+			c.Close()
+		}
+	})
+	for range 300 {
+		c, err := net.DialTimeout("tcp", u.Host, 5*time.Second)
+		if err != nil {
+			t.Fatalf("idle connection %d: %v", len(idle), err)
+		}
+		idle = append(idle, c)
+	}
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for i := range 3 {
+		start := time.Now()
+		resp, err := client.Get(base + "index.html")
+		if err != nil {
+			t.Fatalf("request %d with 300 idle connections open: %v after %v", i, err, time.Since(start))
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Equal(b, files["index.html"]) {
+			t.Errorf("request %d: %d %q", i, resp.StatusCode, b)
+		}
+		t.Logf("request %d served in %v", i, time.Since(start))
+	}
 }

@@ -76,6 +76,28 @@ func constInput(img *imaging.RGB) (op.Map, error) {
 	return op.NewMap(node, 3, img.H, img.W)
 }
 
+// features returns the maps of the taps asked for (every tap of all if
+// none): forward runs the network, calling tap with each tap's name and
+// map in order until tap returns false, which it does once it has them
+// all, so that the layers past the deepest are never run.
+func features(all, taps []string, forward func(tap func(string, op.Map) bool) error) (Features, error) {
+	want, err := tapSet(all, taps)
+	if err != nil {
+		return nil, err
+	}
+	out := Features{}
+	err = forward(func(name string, m op.Map) bool {
+		if want[name] {
+			out[name] = m
+		}
+		return len(out) < len(want)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // tapSet checks the requested tap names against the network's and returns
 // them as a set; an empty request means every tap.
 func tapSet(all, want []string) (map[string]bool, error) {

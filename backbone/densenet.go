@@ -301,21 +301,10 @@ func (n *DenseNet) DefaultTaps() Taps {
 // Features implements Network.
 func (n *DenseNet) Features(x op.Map, taps ...string) (Features, error) {
 	all := n.Taps()
-	want, err := tapSet(all, taps)
-	if err != nil {
-		return nil, err
-	}
-	out := Features{}
-	_, err = n.forward(x, func(i int, m op.Map) bool {
-		if want[all[i]] {
-			out[all[i]] = m
-		}
-		return len(out) < len(want)
+	return features(all, taps, func(tap func(string, op.Map) bool) error {
+		_, err := n.forward(x, func(i int, m op.Map) bool { return tap(all[i], m) })
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // forward runs the features, calling tap with the index and map of each

@@ -140,21 +140,10 @@ func (n *SqueezeNet) DefaultTaps() Taps {
 
 // Features implements Network.
 func (n *SqueezeNet) Features(x op.Map, taps ...string) (Features, error) {
-	want, err := tapSet(squeezeTaps, taps)
-	if err != nil {
-		return nil, err
-	}
-	out := Features{}
-	_, err = n.forward(x, func(name string, m op.Map) bool {
-		if want[name] {
-			out[name] = m
-		}
-		return len(out) < len(want)
+	return features(squeezeTaps, taps, func(tap func(string, op.Map) bool) error {
+		_, err := n.forward(x, tap)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // forward runs the layers in order, calling tap with each tap's map until

@@ -130,7 +130,7 @@ func TestSessionOwn(t *testing.T) {
 	if err := s.SetPhoto(photo, pw, ph); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := s.Retrieve(Query{Adjective: "dreamy", K: 5})
+	ms, err := s.Retrieve(retrieval.Query{Adjective: "dreamy", K: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,13 +149,13 @@ func TestSessionOwn(t *testing.T) {
 	if v, err := s.LoadIndex(smallIndex(t, s.nets[name])); err != nil || len(v.Adjectives) == 0 {
 		t.Fatal(err)
 	}
-	if _, err := s.Retrieve(Query{Adjective: "dreamy"}); err != nil {
+	if _, err := s.Retrieve(retrieval.Query{Adjective: "dreamy"}); err != nil {
 		t.Errorf("own references lost on reloading the index: %v", err)
 	}
 	if _, err := s.SetOwn(nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Retrieve(Query{Adjective: "dreamy"}); !errors.Is(err, retrieval.ErrNoMatch) {
+	if _, err := s.Retrieve(retrieval.Query{Adjective: "dreamy"}); !errors.Is(err, retrieval.ErrNoMatch) {
 		t.Errorf("own references kept after they were taken away: %v", err)
 	}
 }

@@ -17,7 +17,7 @@
 //   - one's own references: Session.Describe (retrieval.NewEntry, as the
 //     shipped index was made), SetOwn, ExportOwn and ImportCollection;
 //     Zip writes the page's batch download a file at a time;
-//   - the transfer: Transfer, with progress and cancel; ApplyRGBA carries
+//   - the transfer: Transfer, with progress and cancel; Session.ApplyRGBA carries
 //     its look to a full-size photo strip by strip; WriteLUT exports it;
 //   - classification: Classify, a photo's top classes as JSON-tagged Class;
 //   - Session, the state the page works on between calls;

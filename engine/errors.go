@@ -1,6 +1,10 @@
 package engine
 
-import "errors"
+import (
+	"errors"
+
+	"sentiment/transfer"
+)
 
 // inputError marks an error caused by what the caller asked for (an
 // unknown name, a wrong file, a photo too small) rather than by the
@@ -20,8 +24,10 @@ func badInput(err error) error {
 }
 
 // IsBadInput reports whether err, or an error it wraps, was caused by the
-// request rather than by the machine.
+// request rather than by the machine: marked so by the engine, or a photo
+// the transfer refuses (transfer.ImageError).
 func IsBadInput(err error) bool {
 	var e inputError
-	return errors.As(err, &e)
+	var im *transfer.ImageError
+	return errors.As(err, &e) || errors.As(err, &im)
 }

@@ -71,16 +71,10 @@ func (s *Session) LoadIndex(data []byte) (retrieval.Vocabulary, error) {
 	return all.Vocabulary(), nil
 }
 
-// Query is a retrieval request from the page.
-type Query struct {
-	Adjective string `json:"adjective"`
-	Noun      string `json:"noun"` // if not empty, its references come first
-	K         int    `json:"k"`
-}
-
-// Retrieve returns the k references of the adjective whose structure is
-// most like the photo's. Their pictures are relative to the index file.
-func (s *Session) Retrieve(q Query) ([]retrieval.Match, error) {
+// Retrieve returns the q.K references of q.Adjective whose structure is
+// most like the photo's (by edge maps: q.Perceptual is not the page's).
+// Their pictures are relative to the index file.
+func (s *Session) Retrieve(q retrieval.Query) ([]retrieval.Match, error) {
 	s.mu.Lock()
 	ix, photo := s.index, s.photo
 	s.mu.Unlock()
@@ -92,7 +86,8 @@ func (s *Session) Retrieve(q Query) ([]retrieval.Match, error) {
 	case q.Adjective == "":
 		return nil, badInput(errors.New("retrieval: no adjective"))
 	}
-	return Retrieve(ix, "", photo, retrieval.Query{Adjective: q.Adjective, Noun: q.Noun, K: q.K})
+	q.Perceptual = nil
+	return Retrieve(ix, "", photo, q)
 }
 
 // Defaults are a network's default transfer settings, for the page's
@@ -125,36 +120,14 @@ func (s *Session) LoadBackbone(name string, data, manifest []byte) (Defaults, er
 	return Defaults{Size: p.Size, Iterations: p.Iterations, Strength: p.Strength}, nil
 }
 
-// Options are the page's transfer settings; a zero size or iteration
-// count keeps the preset's.
-type Options struct {
-	Backbone     string `json:"backbone"`
-	Size         int    `json:"size"`
-	Iterations   int    `json:"iterations"`
-	PreviewEvery int    `json:"previewEvery"` // iterations between previews; 0 for none
-}
-
-// Loss is the loss terms of one iterate, as the page shows them.
-type Loss struct {
-	Content float64 `json:"content"`
-	Style   float64 `json:"style"`
-	Total   float64 `json:"total"`
-}
-
-func lossOf(l transfer.Losses) Loss { return Loss{l.Content, l.Style, l.Total()} }
-
-// Step is one iteration of a running transfer.
-type Step struct {
-	Iteration int          `json:"iteration"`
-	Total     int          `json:"total"`
-	Loss      Loss         `json:"loss"`
-	Preview   *imaging.RGB `json:"-"` // every Options.PreviewEvery iterations, else nil
-}
-
 // Summary is what a finished transfer reports.
 type Summary struct {
-	Iterations int  `json:"iterations"`
-	Loss       Loss `json:"loss"` // the final loss terms
+	Iterations int             `json:"iterations"`
+	Loss       transfer.Losses `json:"loss"` // the final loss terms
+	// BlendAt are the strengths whose renderings the page blends between
+	// for its slider's instant preview (look.MixKnots): between two of
+	// them a rendering is linear in the strength.
+	BlendAt []float32 `json:"blendAt"`
 }
 
 // Start registers a new transfer and returns its context, which Cancel
@@ -190,12 +163,14 @@ func (s *Session) Cancel() {
 	}
 }
 
-// Transfer optimizes the photo toward the reference's look and keeps the
-// result for ApplyRGBA and LUT; report, if not nil, gets every iteration.
-// It stops with ctx's error when ctx (from Start) is cancelled.
-func (s *Session) Transfer(ctx context.Context, o Options, report func(Step)) (Summary, error) {
+// Transfer optimizes the photo toward the reference's look with the
+// loaded network called name, its default preset adjusted by o, and keeps
+// the result for ApplyRGBA and LUT; report, if not nil, gets every
+// iteration, with a preview every previewEvery (0: only the last). It
+// stops with ctx's error when ctx (from Start) is cancelled.
+func (s *Session) Transfer(ctx context.Context, name string, o Overrides, previewEvery int, report func(Progress)) (Summary, error) {
 	s.mu.Lock()
-	photo, ref, net := s.photo, s.ref, s.nets[o.Backbone]
+	photo, ref, net := s.photo, s.ref, s.nets[name]
 	s.mu.Unlock()
 	switch {
 	case photo == nil:
@@ -203,31 +178,20 @@ func (s *Session) Transfer(ctx context.Context, o Options, report func(Step)) (S
 	case ref == nil:
 		return Summary{}, errors.New("transfer: no reference")
 	case net == nil:
-		return Summary{}, fmt.Errorf("transfer: the network %q is not loaded", o.Backbone)
+		return Summary{}, fmt.Errorf("transfer: the network %q is not loaded", name)
 	}
-	over := Keep
-	if o.Size > 0 {
-		over.Size = o.Size
-	}
-	if o.Iterations > 0 {
-		over.Iterations = o.Iterations
-	}
-	p, err := Preset("default", net, over)
+	p, err := Preset("default", net, o)
 	if err != nil {
 		return Summary{}, err
 	}
-	res, err := Transfer(ctx, net, photo, ref, p, o.PreviewEvery, func(pr Progress) {
-		if report != nil {
-			report(Step{Iteration: pr.Iteration, Total: pr.Total, Loss: lossOf(pr.Losses), Preview: pr.Preview})
-		}
-	})
+	res, err := Transfer(ctx, net, photo, ref, p, previewEvery, report)
 	if err != nil {
 		return Summary{}, err
 	}
 	s.mu.Lock()
 	s.result = res
 	s.mu.Unlock()
-	return Summary{Iterations: res.Iterations, Loss: lossOf(res.End)}, nil
+	return Summary{Iterations: res.Iterations, Loss: res.End, BlendAt: look.MixKnots()}, nil
 }
 
 // grid returns the last result's grid.
@@ -240,15 +204,20 @@ func (s *Session) grid() (*look.Grid, error) {
 	return s.result.Grid, nil
 }
 
-// ApplyRGBA transforms a strip of a photo's RGBA rows in place by the last
-// result (see the function ApplyRGBA); a whole photo is the strip of all
-// its rows.
+// ApplyRGBA transforms in place the colour of the w×h RGBA pixels of
+// rows y0 to y0+h−1 of a photo fullH rows high by the last result's look
+// at strength s, leaving their alpha as it is (the look is of colour
+// alone); a whole photo is the strip of all its rows. The page sends a
+// full-size photo strip by strip, and a strip becomes floats a band of
+// rows at a time, so the heap holds a strip's bytes and a band's floats,
+// never the photo: the WebAssembly heap never shrinks, so its peak is
+// what counts. A refused call leaves pix as it was.
 func (s *Session) ApplyRGBA(pix []byte, w, h, y0, fullH int, strength float32) error {
 	g, err := s.grid()
 	if err != nil {
 		return err
 	}
-	return ApplyRGBA(g, pix, w, h, y0, fullH, strength)
+	return applyRGBA(g, pix, w, h, y0, fullH, strength)
 }
 
 // LUT returns the last result's global look at strength s as a .cube

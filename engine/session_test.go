@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,8 +211,8 @@ func TestSessionTransfer(t *testing.T) {
 		t.Error("apply before any transfer succeeded")
 	}
 	ctx := context.Background()
-	opt := Options{Backbone: name, Size: 96, Iterations: 4, PreviewEvery: 2}
-	if _, err := e.Transfer(ctx, opt, func(Step) {}); err == nil {
+	opt := Overrides{Size: 96, Iterations: 4, Start: -1, Beta: -1, Rate: -1}
+	if _, err := e.Transfer(ctx, name, opt, 2, func(Progress) {}); err == nil {
 		t.Error("a transfer without a photo succeeded")
 	}
 	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 96)
@@ -223,9 +224,9 @@ func TestSessionTransfer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var its, previews []int
-	sum, err := e.Transfer(ctx, opt, func(p Step) {
+	sum, err := e.Transfer(ctx, name, opt, 2, func(p Progress) {
 		its = append(its, p.Iteration)
-		if p.Total != 4 || !(p.Loss.Total > 0) {
+		if p.Total != 4 || !(p.Losses.Total() > 0) {
 			t.Errorf("progress %+v", p)
 		}
 		if p.Preview != nil {
@@ -237,6 +238,10 @@ func TestSessionTransfer(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The page's slider blends between renderings at the mix's knots.
+	if k := sum.BlendAt; len(k) == 0 || k[len(k)-1] != 1 || !slices.Equal(k, look.MixKnots()) {
+		t.Errorf("blend at %v, want look.MixKnots()", k)
 	}
 	if sum.Iterations != 4 || len(its) != 4 || len(previews) != 2 || previews[0] != 2 {
 		t.Errorf("summary %+v, iterations %v, previews at %v", sum, its, previews)
@@ -279,7 +284,7 @@ func TestSessionTransfer(t *testing.T) {
 	// A cancelled context stops the run before its next iteration.
 	cctx, cancel := context.WithCancel(ctx)
 	n := 0
-	_, err = e.Transfer(cctx, Options{Backbone: name, Size: 96, Iterations: 50}, func(Step) {
+	_, err = e.Transfer(cctx, name, Overrides{Size: 96, Iterations: 50, Start: -1, Beta: -1, Rate: -1}, 0, func(Progress) {
 		n++
 		if n == 2 {
 			cancel()
@@ -335,14 +340,14 @@ func TestSessionRetrieve(t *testing.T) {
 	if len(page.Adjectives) != len(ix.Adjectives) || misty < 4 {
 		t.Fatalf("vocabulary %s", j)
 	}
-	if _, err := e.Retrieve(Query{Adjective: "misty", K: 4}); err == nil {
+	if _, err := e.Retrieve(retrieval.Query{Adjective: "misty", K: 4}); err == nil {
 		t.Error("retrieval without a photo succeeded")
 	}
 	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 256)
 	if err := e.SetPhoto(photo, w, h); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := e.Retrieve(Query{Adjective: "misty", K: 4})
+	ms, err := e.Retrieve(retrieval.Query{Adjective: "misty", K: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +380,7 @@ func TestSessionRetrieve(t *testing.T) {
 	if rec["polarity"] != "negative" || rec["licence"] != nil || rec["path"] != nil || rec["distance"] != nil {
 		t.Errorf("match record %s", j)
 	}
-	if _, err := e.Retrieve(Query{Adjective: "no-such-mood", K: 4}); err == nil {
+	if _, err := e.Retrieve(retrieval.Query{Adjective: "no-such-mood", K: 4}); err == nil {
 		t.Error("an unknown adjective retrieved something")
 	}
 }

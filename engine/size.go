@@ -22,10 +22,11 @@ const (
 	// MaxAspect bounds how elongated a photo may be (long side over short
 	// side): a run's cost grows with the long side at a fixed short one.
 	MaxAspect = imaging.MaxAspect
-	// WorkingSize is the long side, in pixels, of the copy of a photo that
-	// retrieval compares and the page keeps, and of the reference pictures
-	// the build ships. The optimization itself runs smaller, at its
-	// preset's Size (see Preset; 256 by default).
+	// WorkingSize is the long side, in pixels, of the reference pictures
+	// the build ships (and the page hands the engine), and of the copy of
+	// a photo that retrieval compares natively. The page's photo comes at
+	// the run's working size instead, the preset's Size (see Preset; 256
+	// by default) or the settings', one copy for retrieval and the run.
 	WorkingSize = imaging.WorkingSize
 	// CubeSize is the side of the 3D LUT that WriteLUT writes.
 	CubeSize = look.CubeSize

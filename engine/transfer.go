@@ -16,17 +16,15 @@ import (
 type Progress = transfer.Progress
 
 // CheckPhoto refuses a photo (or reference: what names it) too small,
-// too large or too elongated to transfer, as the caller's error.
-func CheckPhoto(what string, m *imaging.RGB) error {
-	// Pixels, sides and aspect bound what a run may cost, however the
-	// image came in (decoders check the same from the header).
-	if err := imaging.CheckSize(m.W, m.H); err != nil {
-		return badInput(fmt.Errorf("the %s: %w", what, err))
-	}
-	if min(m.W, m.H) < MinSide {
-		return badInput(fmt.Errorf("the %s is %d×%d pixels: it needs at least %d on each side", what, m.W, m.H, MinSide))
-	}
-	return nil
+// too large or too elongated to transfer, as the caller's error (a
+// *transfer.ImageError; IsBadInput knows it): the transfer's own check,
+// for a front end that checks before it loads a network.
+func CheckPhoto(what string, m *imaging.RGB) error { return transfer.CheckImage(what, m) }
+
+// CheckPhotoSize is CheckPhoto for a w×h photo held in another form (the
+// check reads the size alone).
+func CheckPhotoSize(what string, w, h int) error {
+	return CheckPhoto(what, &imaging.RGB{W: w, H: h})
 }
 
 // Transfer optimizes photo toward ref's look with preset p on net and
@@ -36,12 +34,6 @@ func CheckPhoto(what string, m *imaging.RGB) error {
 // after the last iteration still counts, so that nothing is written
 // after the user asked to stop.
 func Transfer(ctx context.Context, net backbone.Network, photo, ref *imaging.RGB, p transfer.Preset, previewEvery int, progress func(Progress)) (*transfer.Result, error) {
-	if err := CheckPhoto("photo", photo); err != nil {
-		return nil, err
-	}
-	if err := CheckPhoto("reference", ref); err != nil {
-		return nil, err
-	}
 	res, err := transfer.Run(ctx, net, photo, ref, transfer.Options{Preset: p, PreviewEvery: previewEvery}, progress)
 	if err != nil {
 		return nil, err
@@ -100,38 +92,6 @@ func FromRGBA(pix []byte, w, h int) (*imaging.RGB, error) {
 
 // ToRGBA returns m's pixels as opaque RGBA bytes.
 func ToRGBA(m *imaging.RGB) []byte { return m.NRGBA().Pix }
-
-// ApplyRGBA transforms in place the colour of the w×h RGBA pixels of rows
-// y0 to y0+h−1 of a photo fullH rows high by the look of g at strength s,
-// leaving their alpha as it is (the look is of colour alone). The
-// page sends a full-size photo strip by strip, and a strip becomes floats a
-// band of rows at a time, so the heap holds a strip's bytes and a band's
-// floats, never the photo: the WebAssembly heap never shrinks, so its peak
-// is what counts. A refused call leaves pix as it was.
-func ApplyRGBA(g *look.Grid, pix []byte, w, h, y0, fullH int, s float32) error {
-	if err := checkRGBA(pix, w, h); err != nil {
-		return err
-	}
-	if fullH > MaxSide || y0 < 0 || y0 > fullH-h {
-		return badInput(fmt.Errorf("rows %d to %d of an image of %d rows", y0, y0+h-1, fullH))
-	}
-	if err := checkStrength(s); err != nil {
-		return err
-	}
-	for y := 0; y < h; y += bandRows {
-		n := min(bandRows, h-y)
-		band := pix[4*w*y : 4*w*(y+n)]
-		m, err := FromRGBA(band, w, n)
-		if err != nil {
-			return err
-		}
-		if err := g.ApplyRows(m, m, y0+y, fullH, s); err != nil {
-			return err
-		}
-		m.ColourInto(band)
-	}
-	return nil
-}
 
 // WriteLUT writes the global part of g's look at strength s as a .cube
 // 3D LUT of CubeSize³ entries.

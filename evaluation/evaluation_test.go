@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"sentiment/assets"
+	"sentiment/backbone/backbonetest"
 	"sentiment/engine"
-	"sentiment/internal/assettest"
 	"sentiment/retrieval"
 	"sentiment/score"
 )
@@ -26,7 +26,7 @@ func TestRunOnTwoInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	pr, err := engine.Preset("default", net, engine.Keep)
 	if err != nil {
 		t.Fatal(err)

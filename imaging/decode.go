@@ -10,6 +10,7 @@ import (
 	_ "image/png"
 	"io"
 	"math"
+	"os"
 	"strings"
 
 	_ "golang.org/x/image/bmp"
@@ -70,26 +71,36 @@ func DecodeFileAlpha(path string) (*RGB, *Alpha, string, error) {
 }
 
 func decodeFile(path string, withAlpha bool) (*RGB, *Alpha, string, error) {
-	// Only a regular file is read: a FIFO would hang the open, a device
-	// like /dev/zero never end (the decoder's own limit would stop it, a
-	// gigabyte later).
-	f, err := infile.Open(path, "image file", math.MaxInt64)
+	f, err := openImage(path)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("imaging: %w", err)
+		return nil, nil, "", err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("imaging: %w", err)
-	}
-	if fi.Size() > maxFileBytes {
-		return nil, nil, "", fmt.Errorf("%s: %w", path, fileTooLarge(fi.Size()))
-	}
 	m, a, format, err := decode(f, withAlpha)
 	if err != nil {
 		return nil, nil, format, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, a, format, nil
+}
+
+// openImage opens the image file at path for a decoder. Only a regular
+// file is opened: a FIFO would hang the open, a device like /dev/zero
+// never end (the decoder's own limit would stop it, a gigabyte later). A
+// file longer than maxFileBytes is refused by its size.
+func openImage(path string) (*os.File, error) {
+	f, err := infile.Open(path, "image file", math.MaxInt64)
+	if err != nil {
+		return nil, fmt.Errorf("imaging: %w", err)
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Size() > maxFileBytes {
+		err = fmt.Errorf("%s: %w", path, fileTooLarge(fi.Size()))
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // DecodeBytes decodes an image held in memory, as Decode does.
@@ -101,7 +112,19 @@ func DecodeBytes(b []byte) (*RGB, string, error) {
 	return m, format, err
 }
 
-func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err error) {
+func decode(r io.Reader, withAlpha bool) (*RGB, *Alpha, string, error) {
+	img, o, format, err := decodeImage(r)
+	if err != nil {
+		return nil, nil, format, err
+	}
+	m, a := convert(img, o, withAlpha)
+	return m, a, format, nil
+}
+
+// decodeImage decodes the image in r, checking every limit first, and
+// returns it as its decoder made it with the EXIF orientation to show it
+// under.
+func decodeImage(r io.Reader) (img image.Image, o int, format string, err error) {
 	// A source that can seek (a file, bytes in memory) is read a second
 	// time from here if its header was too long to keep.
 	seeker, _ := r.(io.Seeker)
@@ -120,7 +143,7 @@ func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err e
 	// other damaged file.
 	defer func() {
 		if p := recover(); p != nil {
-			m, a, err = nil, nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, orUnknown(format), p)
+			img, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, orUnknown(format), p)
 		}
 	}()
 	// The header is kept as it is read, up to maxHeadBytes: the pixels are
@@ -132,18 +155,18 @@ func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err e
 	var cfg image.Config
 	cfg, format, err = image.DecodeConfig(io.TeeReader(lr, head))
 	if lr.N <= 0 {
-		return nil, nil, format, fileTooLarge(-1)
+		return nil, 0, format, fileTooLarge(-1)
 	}
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
-			return nil, nil, "", ErrFormat
+			return nil, 0, "", ErrFormat
 		}
-		return nil, nil, format, fmt.Errorf("%w: %s", ErrCorrupt, detail(format+" header", err))
+		return nil, 0, format, fmt.Errorf("%w: %s", ErrCorrupt, detail(format+" header", err))
 	}
 	if err := CheckSize(cfg.Width, cfg.Height); err != nil {
-		return nil, nil, format, err
+		return nil, 0, format, err
 	}
-	o := 1
+	o = 1
 	if format == "jpeg" || format == "tiff" {
 		o = Orientation(head.Bytes())
 	}
@@ -158,29 +181,27 @@ func decode(r io.Reader, withAlpha bool) (m *RGB, a *Alpha, format string, err e
 		// memory.
 		head = nil
 		if _, err := seeker.Seek(start, io.SeekStart); err != nil {
-			return nil, nil, format, fmt.Errorf("%w: %s: %v", ErrCorrupt, format, err)
+			return nil, 0, format, fmt.Errorf("%w: %s: %v", ErrCorrupt, format, err)
 		}
 		lr = &io.LimitedReader{R: r, N: maxFileBytes + 1}
 		src = lr
 	default:
-		return nil, nil, format, fmt.Errorf("%w: more than %d bytes of metadata before the picture, in a stream that cannot be read twice", ErrTooLarge, maxHeadBytes)
+		return nil, 0, format, fmt.Errorf("%w: more than %d bytes of metadata before the picture, in a stream that cannot be read twice", ErrTooLarge, maxHeadBytes)
 	}
 	if format == "jpeg" {
 		src = &endMarker{r: src}
 	}
-	img, _, err := image.Decode(src)
+	img, _, err = image.Decode(src)
 	if lr.N <= 0 {
-		return nil, nil, format, fileTooLarge(-1)
+		return nil, 0, format, fileTooLarge(-1)
 	}
 	if err != nil {
-		return nil, nil, format, fmt.Errorf("%w: %s", ErrCorrupt, detail(format, err))
+		return nil, 0, format, fmt.Errorf("%w: %s", ErrCorrupt, detail(format, err))
 	}
 	if img.Bounds().Dx() != cfg.Width || img.Bounds().Dy() != cfg.Height {
-		return nil, nil, format, fmt.Errorf("%w: %s header says %d×%d, pixels are %d×%d", ErrCorrupt, format, cfg.Width, cfg.Height, img.Bounds().Dx(), img.Bounds().Dy())
+		return nil, 0, format, fmt.Errorf("%w: %s header says %d×%d, pixels are %d×%d", ErrCorrupt, format, cfg.Width, cfg.Height, img.Bounds().Dx(), img.Bounds().Dy())
 	}
-	head = nil // the header is not needed while converting
-	m, a = convert(img, o, withAlpha)
-	return m, a, format, nil
+	return img, o, format, nil
 }
 
 // detail says what a decoder reported, prefixed with what was decoded

@@ -72,6 +72,18 @@ func (m *RGB) ColourInto(pix []byte) {
 	}
 }
 
+// ColourFrom sets m's colour from pix, W·H pixels of straight RGBA bytes
+// in row order, as FromImage reads an image.NRGBA; alpha is not read. It
+// lets a caller convert a large photo a band at a time into one RGB.
+func (m *RGB) ColourFrom(pix []byte) {
+	n := m.W * m.H
+	R, G, B := m.Pix[:n], m.Pix[n:2*n], m.Pix[2*n:3*n]
+	for i := range n {
+		s := pix[4*i : 4*i+3 : 4*i+3]
+		R[i], G[i], B[i] = lut8[s[0]], lut8[s[1]], lut8[s[2]]
+	}
+}
+
 func to8(v float32) uint8 {
 	switch {
 	case !(v > 0): // also NaN

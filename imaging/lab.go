@@ -74,8 +74,28 @@ func invert3(a [3][3]float64) (r [3][3]float64) {
 // function). Negative values are mirrored, so out-of-gamut colours keep a
 // monotonic, invertible mapping.
 func SRGBToLinear(v float64) float64 {
+	// Most samples are 8-bit values, as decoders give them: those are
+	// looked up (the same numbers, without the logarithm and exponential
+	// that make scoring a large photo slow).
+	if k := v*255 + 0.5; k >= 0 && k < 256 {
+		if i := int(k); float64(lut8[i]) == v {
+			return linear8[i]
+		}
+	}
+	return srgbToLinear(v)
+}
+
+// linear8 is srgbToLinear of the 8-bit values.
+var linear8 = func() (t [256]float64) {
+	for i := range t {
+		t[i] = srgbToLinear(float64(lut8[i]))
+	}
+	return
+}()
+
+func srgbToLinear(v float64) float64 {
 	if v < 0 {
-		return -SRGBToLinear(-v)
+		return -srgbToLinear(-v)
 	}
 	if v <= 0.04045 {
 		return v / 12.92

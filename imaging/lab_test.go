@@ -251,3 +251,17 @@ func BenchmarkFromLab(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(512*512), "ns/pixel")
 }
+
+// TestSRGBToLinear8: the 8-bit values' lookup gives what the transfer
+// function computes, and a value beside one is computed.
+func TestSRGBToLinear8(t *testing.T) {
+	for i, v := range lut8 {
+		x := float64(v)
+		if got, want := SRGBToLinear(x), srgbToLinear(x); got != want {
+			t.Errorf("%d/255: %v, want %v", i, got, want)
+		}
+		if y := math.Nextafter(x, 2); SRGBToLinear(y) != srgbToLinear(y) {
+			t.Errorf("beside %d/255: %v, want %v", i, SRGBToLinear(y), srgbToLinear(y))
+		}
+	}
+}

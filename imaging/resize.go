@@ -2,9 +2,11 @@ package imaging
 
 import "math"
 
-// WorkingSize is the long side, in pixels, of the copy of a photo that
-// retrieval compares and the page keeps, and of the reference pictures the
-// build ships. The optimization runs smaller, at its preset's Size.
+// WorkingSize is the long side, in pixels, of the reference pictures the
+// build ships (and the page hands the engine), and of the copy of a photo
+// that retrieval compares natively. The page hands the engine its photo
+// at the run's working size instead (the settings' size, the preset's
+// Size), one copy for retrieval and the optimization.
 const WorkingSize = 512
 
 // Fit returns the size of a w×h image scaled so that its long side is long,
@@ -57,6 +59,33 @@ func ResizePlane(src []float32, w, h, dw, dh int) []float32 {
 	}
 	newResizer(w, h, dw, dh).plane(src, out)
 	return out
+}
+
+// ResizeRows resamples a sw×sh image, which row gives a row at a time
+// (its three channels into r, g and b, in order from the top), to w×h as
+// Resize does, always along rows first: it holds a row of the source and
+// the w-wide intermediate, never the source, so that a photo too large to
+// hold as floats shrinks in a few megabytes. An error from row stops it.
+func ResizeRows(sw, sh, w, h int, row func(y int, r, g, b []float32) error) (*RGB, error) {
+	w, h = max(w, 1), max(h, 1)
+	tx, ty := newTaps(sw, w), newTaps(sh, h)
+	tmp := make([]float32, 3*w*sh) // the three channels' rows, each w wide
+	line := make([]float32, 3*sw)
+	for y := range sh {
+		r, g, b := line[:sw], line[sw:2*sw], line[2*sw:]
+		if err := row(y, r, g, b); err != nil {
+			return nil, err
+		}
+		for c, in := range [3][]float32{r, g, b} {
+			at := c*w*sh + y*w
+			resizeRows(in, sw, 1, tmp[at:at+w], tx)
+		}
+	}
+	out := NewRGB(w, h)
+	for c := range 3 {
+		resizeCols(tmp[c*w*sh:(c+1)*w*sh], w, out.Pix[c*w*h:(c+1)*w*h], ty)
+	}
+	return out, nil
 }
 
 // resizer holds the weights of both axes and the scratch plane between

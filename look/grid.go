@@ -221,6 +221,8 @@ func (g *Grid) Global() *Curve { return g.curve }
 // Apply returns src transformed by the grid at a strength in [0, 1]: 0
 // gives src, 1 the full transform, and between, the change mixed as
 // MixAt(strength) says (colour ahead of lightness); clamped to [0, 1].
+// The strength is the caller's to check (the engine refuses one out of
+// range at its edge); past 1 the change is extrapolated.
 func (g *Grid) Apply(src *imaging.RGB, strength float32) (*imaging.RGB, error) {
 	if err := src.Validate(); err != nil {
 		return nil, fmt.Errorf("look: grid apply: %w", err)
@@ -260,9 +262,6 @@ func (g *Grid) ApplyRows(dst, src *imaging.RGB, y0, fullH int, strength float32)
 	}
 	if y0 < 0 || y0 > fullH-src.H { // written so that no sum can overflow
 		return fmt.Errorf("look: grid apply to %d rows from row %d of an image of %d rows", src.H, y0, fullH)
-	}
-	if !(strength >= 0 && strength <= 1) {
-		return fmt.Errorf("look: strength %g, want 0 to 1", strength)
 	}
 	if strength == 0 { // the photo itself, bit for bit (clamped, as every output)
 		for i, v := range src.Pix {

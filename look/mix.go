@@ -33,6 +33,18 @@ func MixAt(strength float32) Mix {
 	return Mix{Light: strength, Colour: min(1, strength/ColourLead)}
 }
 
+// MixKnots are the strengths, in (0, 1] and ascending, at which MixAt's
+// pieces meet: between two of them (and from 0 to the first) a look's
+// rendering is linear in the strength, so renderings at the knots blend
+// into the exact rendering at any strength but where one was clipped.
+// The page's slider blends so at once, before the exact rendering.
+func MixKnots() []float32 {
+	if ColourLead > 0 && ColourLead < 1 {
+		return []float32{ColourLead, 1}
+	}
+	return []float32{1}
+}
+
 // mixAffines writes into dst the affine colour models (row-major 3×4, one
 // after another) that give the mix m of each model's change in src: the
 // identity plus the mixed difference from it, which is exact because a

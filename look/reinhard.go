@@ -29,6 +29,25 @@ func StatsOf(m *imaging.RGB) (LabStats, error) {
 	return a.stats(), nil
 }
 
+// StatsOfRows is StatsOf for a w×h image given a row at a time: row(y, r,
+// g, b) fills the three channels of row y, asked for from the top. An
+// error from row stops it.
+func StatsOfRows(w, h int, row func(y int, r, g, b []float32) error) (LabStats, error) {
+	var a labAcc
+	line := make([]float32, 3*w)
+	r, g, b := line[:w], line[w:2*w], line[2*w:]
+	for y := range h {
+		if err := row(y, r, g, b); err != nil {
+			return LabStats{}, err
+		}
+		for x := range w {
+			l, aa, bb := imaging.SRGBToLab(float64(r[x]), float64(g[x]), float64(b[x]))
+			a.add(l, aa, bb)
+		}
+	}
+	return a.stats(), nil
+}
+
 // labAcc accumulates sums in float64 around the first sample, so that the
 // variance of millions of pixels suffers no cancellation.
 type labAcc struct {

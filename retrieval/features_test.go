@@ -4,15 +4,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"sentiment/backbone/backbonetest"
 	"sentiment/imaging"
-	"sentiment/internal/assettest"
 )
 
 // TestPerceptualRetrieval ranks the references by SqueezeNet features: the
 // night edit of a photo is its nearest neighbour among the dark references
 // here too, and the distances are sorted and in [0, 2] (unit vectors).
 func TestPerceptualRetrieval(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	ix, dir := assetIndex(t)
 	in, _, err := imaging.DecodeFile(filepath.Join(dir, "ele-ashim.jpg"))
 	if err != nil {

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -171,19 +172,9 @@ func New(entries []Entry) (*Index, error) {
 		}
 		nouns[e.Noun] = true
 	}
-	slices.SortFunc(ix.Adjectives, func(a, b Adjective) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(ix.Adjectives, func(a, b Adjective) int { return cmp.Compare(a.Name, b.Name) })
 	slices.Sort(ix.Nouns)
 	return ix, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // MarshalBinary encodes the index in the file format above.

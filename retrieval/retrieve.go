@@ -9,6 +9,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -21,20 +22,21 @@ import (
 	"sentiment/ssim"
 )
 
-// Query says which references compete and how many to return.
+// Query says which references compete and how many to return. The page
+// sends one as JSON ({adjective, noun, k}).
 type Query struct {
 	// Adjective selects the references of one adjective; if empty, every
 	// adjective of Polarity competes.
-	Adjective string
-	Polarity  Polarity
+	Adjective string   `json:"adjective"`
+	Polarity  Polarity `json:"polarity,omitempty"`
 	// Noun, if not empty, puts the references of that noun first: they are
 	// ranked among themselves, then the rest of the selection after them.
-	Noun string
+	Noun string `json:"noun"`
 	// K is how many matches to return; 0 or less returns them all.
-	K int
+	K int `json:"k"`
 	// Perceptual, if not nil, ranks by the distance between backbone
 	// features instead of by the SSIM of edge maps (the paper's comparison).
-	Perceptual *Perceptual
+	Perceptual *Perceptual `json:"-"`
 }
 
 // Match is one retrieved reference with its attribution: the one record
@@ -112,9 +114,9 @@ func Retrieve(ix *Index, input *imaging.RGB, q Query) ([]Match, error) {
 		at += len(g)
 		slices.SortStableFunc(ms, func(a, b Match) int {
 			if dist != nil && a.Distance != b.Distance {
-				return cmpFloat(a.Distance, b.Distance)
+				return cmp.Compare(a.Distance, b.Distance)
 			}
-			return cmpFloat(b.SSIM, a.SSIM)
+			return cmp.Compare(b.SSIM, a.SSIM)
 		})
 		out = append(out, ms...)
 	}
@@ -122,16 +124,6 @@ func Retrieve(ix *Index, input *imaging.RGB, q Query) ([]Match, error) {
 		out = out[:q.K]
 	}
 	return out, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // selection returns the indices of the entries that compete, in groups

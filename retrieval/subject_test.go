@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sentiment/assets"
+	"sentiment/backbone/backbonetest"
 	"sentiment/imaging"
 	"sentiment/internal/assettest"
 )
@@ -65,7 +66,7 @@ func TestGuessNouns(t *testing.T) {
 // photo darkened and mirrored stays nearer to itself than to another
 // scene.
 func TestSubjectFeatures(t *testing.T) {
-	s := Subject{Net: assettest.SqueezeNet(t)}
+	s := Subject{Net: backbonetest.SqueezeNet(t)}
 	lake := assettest.Photo(t, "inputs/kodim16.jpg")
 	other := assettest.Photo(t, "inputs/kodim08.jpg")
 	edit := lake.Clone()
@@ -188,7 +189,7 @@ func TestBuildRefuses(t *testing.T) {
 // reference guessed from the others (its catalog noun is the answer) and
 // each input photo from all references, as top-1 and top-3 agreement.
 func BenchmarkSubjectAgreement(b *testing.B) {
-	s := &Subject{Net: assettest.SqueezeNet(b)}
+	s := &Subject{Net: backbonetest.SqueezeNet(b)}
 	root, err := assets.Root("")
 	if err != nil {
 		b.Fatal(err)

@@ -3,6 +3,7 @@ package score
 import (
 	"testing"
 
+	"sentiment/backbone/backbonetest"
 	"sentiment/internal/assettest"
 	"sentiment/look"
 )
@@ -13,7 +14,7 @@ import (
 // deepest moving away); the same photo at another size has nearly the same
 // style.
 func TestJudgeOnPhotos(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	j := NewJudge(net)
 	j.Size = 128 // cheap; the scale is what is tested
 	in := assettest.Photo(t, "inputs/kodim16.jpg")

@@ -1,10 +1,12 @@
 package score
 
 import (
+	"context"
 	"fmt"
-	"sentiment/look"
+	"image"
 
 	"sentiment/imaging"
+	"sentiment/look"
 	"sentiment/ssim"
 )
 
@@ -69,6 +71,61 @@ func Score(input, output, ref *imaging.RGB) (Scores, error) {
 		return s, err
 	}
 	so, err := look.StatsOf(output)
+	if err != nil {
+		return s, err
+	}
+	sr, err := look.StatsOf(ref)
+	if err != nil {
+		return s, fmt.Errorf("score: scoring the reference: %w", err)
+	}
+	s.Movement, s.MovementOK = Movement(si, so, sr)
+	return s, nil
+}
+
+// ScoreNRGBA is Score for an input and an output held at full size as
+// 8-bit straight RGBA, composited on white as the images Score is given
+// are (imaging.OnWhiteRow), and read a row at a time: two photos of 100
+// megapixels are scored in a few megabytes. Cancelling ctx stops it.
+func ScoreNRGBA(ctx context.Context, input, output *image.NRGBA, ref *imaging.RGB) (Scores, error) {
+	var s Scores
+	w, h := input.Rect.Dx(), input.Rect.Dy()
+	if output.Rect.Dx() != w || output.Rect.Dy() != h {
+		return s, fmt.Errorf("score: a %d×%d output of a %d×%d input", output.Rect.Dx(), output.Rect.Dy(), w, h)
+	}
+	rows := func(p *image.NRGBA) func(y int, r, g, b []float32) error {
+		return func(y int, r, g, b []float32) error {
+			if y%64 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			imaging.OnWhiteRow(p, y, r, g, b)
+			return nil
+		}
+	}
+	luma := func(p *image.NRGBA) func(y int, dst []float32) error {
+		line := make([]float32, 3*w)
+		r, g, b := line[:w], line[w:2*w], line[2*w:]
+		row := rows(p)
+		return func(y int, dst []float32) error {
+			if err := row(y, r, g, b); err != nil {
+				return err
+			}
+			for x := range dst {
+				dst[x] = imaging.LumaOf(r[x], g[x], b[x])
+			}
+			return nil
+		}
+	}
+	var err error
+	if s.SSIM, err = ssim.IndexRows(w, h, luma(input), luma(output), 1); err != nil {
+		return s, fmt.Errorf("score: scoring: %w", err)
+	}
+	si, err := look.StatsOfRows(w, h, rows(input))
+	if err != nil {
+		return s, err
+	}
+	so, err := look.StatsOfRows(w, h, rows(output))
 	if err != nil {
 		return s, err
 	}

@@ -68,6 +68,28 @@ func Index(a, b []float32, w, h int, dynamicRange float64) (float64, error) {
 	if len(b) != w*h {
 		return 0, fmt.Errorf("%w: %d samples for %d×%d", ErrSize, len(b), w, h)
 	}
+	rows := func(p []float32) func(int, []float32) error {
+		return func(y int, dst []float32) error {
+			copy(dst, p[y*w:(y+1)*w])
+			return nil
+		}
+	}
+	return IndexRows(w, h, rows(a), rows(b), dynamicRange)
+}
+
+// IndexRows is Index for two planes given a row at a time: rowA(y, dst)
+// and rowB(y, dst) fill dst (w samples) with row y of each. Rows are asked
+// for from the top, each at most twice, so that planes too large to hold,
+// such as the luma of two full-size photos, are compared in a few
+// megabytes. An error from a row stops it.
+func IndexRows(w, h int, rowA, rowB func(y int, dst []float32) error, dynamicRange float64) (float64, error) {
+	if w < Window || h < Window {
+		return 0, fmt.Errorf("%w: %d×%d is smaller than the %d×%d window", ErrSize, w, h, Window, Window)
+	}
+	if !(dynamicRange > 0) || math.IsInf(dynamicRange, 0) {
+		return 0, fmt.Errorf("ssim: dynamic range %v is not a positive number", dynamicRange)
+	}
+	ra, rb := make([]float32, w), make([]float32, w)
 	c1 := (K1 * dynamicRange) * (K1 * dynamicRange)
 	c2 := (K2 * dynamicRange) * (K2 * dynamicRange)
 	vw, vh := w-2*radius, h-2*radius
@@ -84,7 +106,12 @@ func Index(a, b []float32, w, h int, dynamicRange float64) (float64, error) {
 		bh := min(band, vh-y0)
 		for r := range bh + 2*radius {
 			y := y0 + r
-			ra, rb := a[y*w:(y+1)*w], b[y*w:(y+1)*w]
+			if err := rowA(y, ra); err != nil {
+				return 0, err
+			}
+			if err := rowB(y, rb); err != nil {
+				return 0, err
+			}
 			for x := range ra {
 				fa, fb := float64(ra[x]), float64(rb[x])
 				line[0][x], line[1][x], line[2][x], line[3][x], line[4][x] = fa, fb, fa*fa, fb*fb, fa*fb

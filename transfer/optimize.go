@@ -27,14 +27,16 @@ type Losses struct {
 // Total is the whole loss.
 func (l Losses) Total() float64 { return l.Content + l.Style + l.Prior }
 
-// Progress reports one iteration of a run.
+// Progress reports one iteration of a run (as JSON, for the page: its
+// iteration, total and loss terms).
 type Progress struct {
-	Iteration, Total int
+	Iteration int `json:"iteration"`
+	Total     int `json:"total"`
 	Losses
 	// Preview, every Options.PreviewEvery iterations and at the end, is the
 	// working-size input with the current iterate's refitted look: what
 	// the user would get if the run stopped here.
-	Preview *imaging.RGB
+	Preview *imaging.RGB `json:"-"`
 }
 
 // Options are the settings of a run besides its preset.
@@ -74,6 +76,31 @@ type Result struct {
 	Elapsed    time.Duration
 }
 
+// An ImageError is a photo or reference the transfer refuses by its size:
+// the caller's error, not the machine's.
+type ImageError struct {
+	What string // "photo", "reference", "extra reference"
+	Err  error  // why (imaging.ErrAspect and the like where one is the cause)
+}
+
+func (e *ImageError) Error() string { return "the " + e.What + ": " + e.Err.Error() }
+func (e *ImageError) Unwrap() error { return e.Err }
+
+// CheckImage refuses an image (what names it) too small, too large or too
+// elongated to transfer, as an *ImageError: pixels, sides and aspect bound
+// a run's cost (a 100000×16 strip would exhaust memory in the Gram
+// products), however the image came in (decoders check the same from the
+// header). Run checks every image it gets so.
+func CheckImage(what string, m *imaging.RGB) error {
+	if err := imaging.CheckSize(m.W, m.H); err != nil {
+		return &ImageError{what, err}
+	}
+	if min(m.W, m.H) < MinSide {
+		return &ImageError{what, fmt.Errorf("%d×%d pixels, and it needs at least %d on each side", m.W, m.H, MinSide)}
+	}
+	return nil
+}
+
 // Run optimizes the input toward the reference's look on net with the
 // given options, then refits that look as a bilateral grid. The input and
 // reference may have any size; both are resized to the preset's working
@@ -102,13 +129,8 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		if err := m.img.Validate(); err != nil {
 			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
 		}
-		// Pixels, sides and aspect bound the run's cost (a 100000×16
-		// strip would exhaust memory in the Gram products).
-		if err := imaging.CheckSize(m.img.W, m.img.H); err != nil {
-			return nil, fmt.Errorf("transfer: %s: %w", m.what, err)
-		}
-		if min(m.img.W, m.img.H) < MinSide {
-			return nil, fmt.Errorf("transfer: the %s is %d×%d pixels; it needs at least %d on each side", m.what, m.img.W, m.img.H, MinSide)
+		if err := CheckImage(m.what, m.img); err != nil {
+			return nil, err
 		}
 	}
 	grid := o.Grid
@@ -218,14 +240,23 @@ const MinSide = 16
 // backbone's strided layers need a few pixels to reach its deepest tap.
 const minWorking = 48
 
-// working returns m resized so that its long side is size, or, for a very
-// elongated picture, so that its short side is minWorking.
-func working(m *imaging.RGB, size int) *imaging.RGB {
-	w, h := imaging.Fit(m.W, m.H, size)
-	if min(w, h) < minWorking {
-		s := float64(minWorking) / float64(min(m.W, m.H))
-		w, h = int(math.Round(float64(m.W)*s)), int(math.Round(float64(m.H)*s))
+// WorkingSize returns the size at which Run optimizes a w×h photo for a
+// preset of Size size: its long side size, or, for a very elongated
+// picture, its short side minWorking. A photo of that size is optimized
+// as it is, so a caller that holds a large photo in another form may hand
+// Run a copy of that size.
+func WorkingSize(w, h, size int) (int, int) {
+	ww, wh := imaging.Fit(w, h, size)
+	if min(ww, wh) < minWorking {
+		s := float64(minWorking) / float64(min(w, h))
+		ww, wh = int(math.Round(float64(w)*s)), int(math.Round(float64(h)*s))
 	}
+	return ww, wh
+}
+
+// working returns m resized to WorkingSize.
+func working(m *imaging.RGB, size int) *imaging.RGB {
+	w, h := WorkingSize(m.W, m.H, size)
 	if w == m.W && h == m.H {
 		return m.Clone()
 	}

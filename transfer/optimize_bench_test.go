@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"sentiment/backbone/backbonetest"
 	"sentiment/engine"
 	"sentiment/internal/assettest"
 	"sentiment/internal/cputime"
@@ -17,7 +18,7 @@ import (
 // its working size: forward to the deepest tap, the loss, the input
 // gradient and the Adam step.
 func BenchmarkIteration(b *testing.B) {
-	net := assettest.SqueezeNet(b)
+	net := backbonetest.SqueezeNet(b)
 	in := assettest.Photo(b, "inputs/kodim16.jpg")
 	ref := assettest.Photo(b, "refs/lxqt-fog.jpg")
 	p, err := engine.Preset("default", net, engine.Keep)
@@ -42,7 +43,7 @@ func BenchmarkIteration(b *testing.B) {
 // size is look's BenchmarkApply). On a shared machine compare the CPU
 // seconds of the presets within one run.
 func BenchmarkTransfer(b *testing.B) {
-	net := assettest.SqueezeNet(b)
+	net := backbonetest.SqueezeNet(b)
 	in := assettest.Photo(b, "inputs/kodim16.jpg")
 	ref := assettest.Photo(b, "refs/lxqt-fog.jpg")
 	for _, name := range []string{"default", "look", "pixels"} {

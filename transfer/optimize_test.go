@@ -6,9 +6,10 @@ import (
 	"math"
 	"testing"
 
+	"sentiment/backbone/backbonetest"
 	"sentiment/imaging"
-	"sentiment/look"
 	"sentiment/internal/assettest"
+	"sentiment/look"
 	"sentiment/score"
 )
 
@@ -17,7 +18,7 @@ import (
 // the style loss falls, the result keeps the input's structure and takes
 // the reference's colour statistics, at the input's full size.
 func TestRunMovesTowardReference(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	ref := assettest.Photo(t, "refs/lxqt-fog.jpg")
 	p := testPreset("pixels")
@@ -73,7 +74,7 @@ func TestRunMovesTowardReference(t *testing.T) {
 }
 
 func TestRunCancel(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	p := testPreset("default")
 	p.Size, p.Iterations = 64, 1000
@@ -90,7 +91,7 @@ func TestRunCancel(t *testing.T) {
 }
 
 func TestRunRejects(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	good := testPreset("default")
 	for name, mod := range map[string]func(*Preset){
@@ -113,8 +114,13 @@ func TestRunRejects(t *testing.T) {
 	if _, err := Run(context.Background(), net, &imaging.RGB{W: 3, H: 3}, in, Options{Preset: good}, nil); err == nil {
 		t.Error("broken input accepted")
 	}
-	if _, err := Run(context.Background(), net, in, imaging.NewRGB(300, 8), Options{Preset: good}, nil); err == nil {
-		t.Error("a reference 8 pixels high accepted")
+	// An image of a size the transfer refuses is the caller's error, typed.
+	var ie *ImageError
+	if _, err := Run(context.Background(), net, in, imaging.NewRGB(300, 8), Options{Preset: good}, nil); !errors.As(err, &ie) || ie.What != "reference" {
+		t.Errorf("a reference 8 pixels high: %v", err)
+	}
+	if _, err := Run(context.Background(), net, imaging.NewRGB(20000, 20), in, Options{Preset: good}, nil); !errors.As(err, &ie) || ie.What != "photo" || !errors.Is(err, imaging.ErrAspect) {
+		t.Errorf("a 20000×20 photo: %v", err)
 	}
 }
 
@@ -123,7 +129,7 @@ func TestRunRejects(t *testing.T) {
 // instead of failing in its first layers. One more elongated is refused
 // before any work (a 20000×20 strip cost 649 s and 5.2 GB).
 func TestRunElongated(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	in := imaging.Resize(assettest.Photo(t, "inputs/kodim16.jpg"), 50*imaging.MaxAspect, 50)
 	p := testPreset("default")
 	p.Size, p.Iterations = 64, 2
@@ -144,7 +150,7 @@ func TestRunElongated(t *testing.T) {
 // grid: the result at working size is exactly the grid applied to the
 // input (no refit, no texture), and it still moves toward the reference.
 func TestRunLook(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	ref := assettest.Photo(t, "refs/lxqt-fog.jpg")
 	p := testPreset("look")
@@ -191,7 +197,7 @@ func TestRunLook(t *testing.T) {
 // Several references give the weighted mean of their Gram matrices as the
 // style target.
 func TestStyleTargetOfSeveralReferences(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	p := testPreset("default")
 	in := working(assettest.Photo(t, "inputs/kodim16.jpg"), 64)
 	a := working(assettest.Photo(t, "refs/lxqt-fog.jpg"), 64)
@@ -225,7 +231,7 @@ func TestStyleTargetOfSeveralReferences(t *testing.T) {
 // of its colour: the look of a run at Light 0.5 is the look at Light 1
 // mixed so.
 func TestRunLight(t *testing.T) {
-	net := assettest.SqueezeNet(t)
+	net := backbonetest.SqueezeNet(t)
 	in := assettest.Photo(t, "inputs/kodim16.jpg")
 	ref := assettest.Photo(t, "refs/kde-darkesthour.jpg")
 	p := testPreset("default")

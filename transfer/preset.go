@@ -62,7 +62,8 @@ type Preset struct {
 	// a reference's lightness costs the most of it.
 	Light float64
 	// Strength is how much of the look a user gets unless they choose
-	// (look.Grid.Apply's strength).
+	// (look.Grid.Apply's strength, 0 to 1: the engine checks it where it
+	// is applied).
 	Strength float64
 }
 
@@ -132,9 +133,6 @@ func (p Preset) validate(net backbone.Network) error {
 	// forgot the field would otherwise change its look silently.
 	if !(p.Light > 0 && p.Light <= 1) {
 		return fmt.Errorf("transfer: preset %q keeps %g of the lightness, want above 0 and at most 1", p.Name, p.Light)
-	}
-	if !(p.Strength >= 0 && p.Strength <= 1) {
-		return fmt.Errorf("transfer: strength %g, want 0 to 1", p.Strength)
 	}
 	if !(p.Start >= 0 && p.Start <= 1) {
 		return fmt.Errorf("transfer: start %g, want a fraction in [0, 1]", p.Start)

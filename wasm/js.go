@@ -236,3 +236,45 @@ func await(ctx context.Context, v safejs.Value) {
 	case <-ctx.Done():
 	}
 }
+
+// turn returns a promise that settles once the JavaScript event loop has
+// turned: in a message of its own (a MessageChannel's, which no timer
+// clamps), after the messages already queued are handled; or, where there
+// is no MessageChannel, in a timer. It returns undefined if neither can
+// be made, and await then returns at once.
+func turn() safejs.Value {
+	p, resolve, _, err := newPromise()
+	if err != nil {
+		return safejs.Undefined()
+	}
+	var done safejs.Func
+	var port safejs.Value // closed once it has had its message: an open one keeps node running
+	done, err = safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		resolve(nil)
+		done.Release()
+		if port.Type() == safejs.TypeObject {
+			port.Call("close")
+		}
+		return nil
+	})
+	if err != nil {
+		return safejs.Undefined()
+	}
+	if ctor, err := safejs.Global().Get("MessageChannel"); err == nil && ctor.Type() == safejs.TypeFunction {
+		if ch, err := ctor.New(); err == nil {
+			port1, err1 := ch.Get("port1")
+			port2, err2 := ch.Get("port2")
+			port = port1
+			if err1 == nil && err2 == nil && port1.Set("onmessage", done.Value()) == nil {
+				if _, err := port2.Call("postMessage", 0); err == nil {
+					return p
+				}
+			}
+		}
+	}
+	if _, err := safejs.Global().Call("setTimeout", done.Value(), 0); err == nil {
+		return p
+	}
+	done.Release()
+	return safejs.Undefined()
+}

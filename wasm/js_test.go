@@ -132,7 +132,7 @@ func TestBridgeCalls(t *testing.T) {
 			t.Errorf("setPhoto: %v, want %q", err, c.want)
 		}
 	}
-	opts, err := toJS(engine.Options{Backbone: "squeezenet_v1.1", Size: 64, Iterations: 2})
+	opts, err := toJS(transferOptions{Backbone: "squeezenet_v1.1", Size: 64, Iterations: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func (b *bridge) loadIndex(a []safejs.Value) (any, error) {
 
 // retrieve({adjective, noun, k}) → [retrieval.Match as JSON].
 func (b *bridge) retrieve(a []safejs.Value) (any, error) {
-	var q engine.Query
+	var q retrieval.Query
 	if err := scan(a, &q); err != nil {
 		return nil, err
 	}
@@ -133,14 +133,36 @@ func (b *bridge) loadBackbone(a []safejs.Value) (any, error) {
 	return toJS(d)
 }
 
+// transferOptions are the page's transfer settings: the network, and
+// the size and iterations of its default preset (0 keeps the preset's).
+type transferOptions struct {
+	Backbone     string `json:"backbone"`
+	Size         int    `json:"size"`
+	Iterations   int    `json:"iterations"`
+	PreviewEvery int    `json:"previewEvery"` // iterations between previews; 0 for none
+}
+
+// overrides are the preset's adjustments o asks for.
+func (o transferOptions) overrides() engine.Overrides {
+	over := engine.Keep
+	if o.Size > 0 {
+		over.Size = o.Size
+	}
+	if o.Iterations > 0 {
+		over.Iterations = o.Iterations
+	}
+	return over
+}
+
 // transfer({backbone, size, iterations, previewEvery}, report) → Promise
-// of {iterations, loss}. report gets {iteration, total, loss[, preview, w,
-// h]} after each iteration and may return a promise, which the run waits
-// for: the worker's event loop turns meanwhile, so a cancel request
-// reaches the run between two iterations. The run is a goroutine that
-// recovers: a panic rejects the promise and the engine stays usable.
+// of {iterations, loss}. report gets {iteration, total, content, style,
+// prior[, preview, w, h]} after each iteration and may return a promise,
+// which the run waits for; whatever it returns, the run then lets the
+// worker's event loop turn once, so that a cancel request sent as a
+// message reaches the run between two iterations. The run is a goroutine
+// that recovers: a panic rejects the promise and the engine stays usable.
 func (b *bridge) transfer(a []safejs.Value) (any, error) {
-	var o engine.Options
+	var o transferOptions
 	var report safejs.Value
 	if err := scan(a, &o, &report); err != nil {
 		return nil, err
@@ -156,7 +178,7 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 	}
 	go guarded("transfer", reject, func() {
 		defer end()
-		sum, err := b.s.Transfer(ctx, o, func(st engine.Step) {
+		sum, err := b.s.Transfer(ctx, o.Backbone, o.overrides(), o.PreviewEvery, func(st engine.Progress) {
 			msg, err := toJS(st)
 			if err != nil {
 				return
@@ -169,9 +191,17 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 					v.Set("h", st.Preview.H)
 				}
 			}
+			// The run yields to the event loop after every iteration,
+			// whatever report returns (nothing, or a promise already
+			// settled, gives no message a turn), so that a cancel sent
+			// as a message stops it: the turn is asked for before the
+			// page hears, so that a page that waits a turn itself (the
+			// worker's onProgress) waits no longer for it.
+			next := turn()
 			if ret, err := report.Invoke(msg); err == nil {
 				await(ctx, ret)
 			}
+			await(ctx, next)
 		})
 		end() // before the page hears, so that it may start the next at once
 		if err != nil {

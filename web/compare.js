@@ -82,30 +82,25 @@ export async function drawPreview(rgba, w, h) {
 }
 
 /**
- * blendAfter draws result (state.result: its look whole, bitmap, and at its
- * colour lead, lead) at strength v at once, the browser compositing. A
- * look's strength mixes colour ahead of lightness (Go's look.MixAt), which
- * is linear in the strength on each side of the lead: photo to the look at
- * the lead, then on to the whole look. So the blend is exact but where a
- * rendering was clipped, and the worker's exact one replaces it.
+ * blendAfter draws result (state.result) at strength v at once, the
+ * browser compositing: its keys are the look rendered at the strengths
+ * the engine gave (blendAt, ascending, the whole look last), between two
+ * of which (and from the photo, at 0, to the first) a rendering is linear
+ * in the strength. So the blend is exact but where a rendering was
+ * clipped, and the worker's exact one replaces it.
  */
 export function blendAfter(result, v) {
   const s = state.screen;
-  if (!s || !result?.bitmap) return;
+  if (!s || !result?.keys?.length) return;
   const g = paint(after, s, s.width, s.height);
   const { width: w, height: h } = after;
-  const lead = result.lead;
-  if (!lead) {
-    g.globalAlpha = v;
-    g.drawImage(result.bitmap, 0, 0, w, h);
-  } else if (v <= lead.at) {
-    g.globalAlpha = v / lead.at;
-    g.drawImage(lead.bitmap, 0, 0, w, h);
-  } else {
-    g.drawImage(lead.bitmap, 0, 0, w, h);
-    g.globalAlpha = (v - lead.at) / (1 - lead.at);
-    g.drawImage(result.bitmap, 0, 0, w, h);
-  }
+  const { keys } = result;
+  let k = keys.findIndex((key) => v <= key.at);
+  if (k < 0) k = keys.length - 1;
+  const from = k > 0 ? keys[k - 1].at : 0;
+  if (k > 0) g.drawImage(keys[k - 1].bitmap, 0, 0, w, h);
+  g.globalAlpha = (v - from) / (keys[k].at - from);
+  g.drawImage(keys[k].bitmap, 0, 0, w, h);
   g.globalAlpha = 1;
 }
 

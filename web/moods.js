@@ -153,6 +153,11 @@ export function matchText(ssim) {
   return pct > 0 ? `${pct}% structure match` : 'little structure in common';
 }
 
+/** source says what a run's look was borrowed from, in its status, notes and on the viewer: the mood and its reference, or one's own reference by name (the mood still chosen had no part in it). */
+export function source(run) {
+  return run.reference.own ? `your own reference: ${run.reference.own}` : `${run.adjective ? `“${run.adjective}”` : 'the mood'} from ${run.reference.label}`;
+}
+
 /** poor reports whether a reference's structure match is a poor one: below the engine's threshold (retrieval.PoorMatch). */
 export function poor(ssim) {
   const pct = state.constants?.poorMatchPercent;
@@ -206,9 +211,25 @@ function renderRefs(matches) {
 function heading() {
   const own = state.ownRef ? `Using your own reference: ${state.ownRef.name}` : '';
   $('refs-heading').textContent = ranked && own ? `${ranked}. ${own}` : ranked || own;
+  thumb(state.ownRef);
   // A poor match chosen is said where the choice is made, in plain words.
   const ref = state.reference;
   say('ref-poor', ref && !ref.own && poor(ref.ssim) ? poorText(`The reference chosen, ${ref.label},`, ref.ssim) : '');
+}
+
+// thumb shows the user's own reference beside its name, or nothing.
+let thumbOf = null;
+function thumb(file) {
+  if (file === thumbOf) return;
+  thumbOf = file;
+  const img = $('own-thumb');
+  if (img.src) URL.revokeObjectURL(img.src);
+  img.removeAttribute('src');
+  img.hidden = !file;
+  if (file) {
+    img.src = URL.createObjectURL(file);
+    img.alt = `Your own reference, ${file.name}`;
+  }
 }
 
 function card(m, best) {

@@ -4,6 +4,8 @@
 import { $, el, mb, say } from './dom.js';
 import { blendAfter, drawAfter, hideAfter } from './compare.js';
 import { state, set, subscribe, debug } from './state.js';
+import { source } from './moods.js';
+import { label } from './network.js';
 
 let engine;
 let busy = false; // a strength request is in flight
@@ -26,7 +28,7 @@ export function init(eng) {
   subscribe((changed) => {
     if (changed.has('result') || changed.has('photo')) reset();
     if (changed.has('result') || changed.has('running') || changed.has('exporting')) buttons();
-    if (['result', 'running', 'adjective', 'reference'].some((k) => changed.has(k))) note();
+    if (['result', 'running', 'adjective', 'reference', 'ownRef'].some((k) => changed.has(k))) note();
   });
   reset();
 }
@@ -58,8 +60,14 @@ function note() {
   const r = state.result;
   const ref = state.reference;
   const same = (a, b) => (a.file || a.own) === (b.file || b.own);
-  const before = r && !state.running && (r.adjective !== state.adjective || (ref && !same(ref, r.reference)));
-  say('result-note', before ? `This is the result from before: ${r.adjective ? `“${r.adjective}”` : 'the mood'} from ${r.reference.label}. Transfer the mood to see your new choice.` : '');
+  // One's own reference made it: the mood chosen since plays no part.
+  const changed = r?.reference.own ? ref && !same(ref, r.reference) : r && (r.adjective !== state.adjective || (ref && !same(ref, r.reference)));
+  const before = !!r && !state.running && !!changed;
+  say('result-note', before ? `This is the result from before: ${source(r)}. Transfer the mood to see your new choice.` : '');
+  // On the picture itself too, where the eye is.
+  $('stage').classList.toggle('previous', before);
+  $('tag-after').textContent = before ? 'Previous result' : 'After';
+  $('after').setAttribute('aria-label', r ? `${before ? 'The previous result' : 'The result'}: the photo with ${source(r)}` : 'Photo with the new mood');
 }
 
 function buttons() {
@@ -73,7 +81,8 @@ function buttons() {
 /** onExport shows how far the full-size rendering is. */
 export function onExport(m) {
   if (!state.photo) return;
-  const what = `the full-size ${m.format.toUpperCase()} (${state.photo.w} × ${state.photo.h})`;
+  const full = m.w === state.photo.w;
+  const what = `the ${full ? 'full-size ' : ''}${m.format.toUpperCase()} (${m.w} × ${m.h}${full ? '' : `, the largest this browser can make of ${state.photo.w} × ${state.photo.h}`})`;
   $('dl-text').textContent = m.encoding ? `Encoding ${what}…` : `Rendering ${what}: ${Math.floor((100 * m.done) / m.total)}%`;
 }
 
@@ -123,7 +132,9 @@ async function exportImage(format) {
     debug.metrics.exportPhases = r.phases;
     save(r.blob, file);
     // The lines belong to the result: none if another photo came meanwhile.
-    if (state.result === result) $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).`;
+    // Smaller than the photo where the browser holds no canvas that large.
+    const smaller = r.w < r.full.w ? ` This browser cannot make a picture of your photo’s full ${r.full.w} × ${r.full.h} pixels, so it is saved at the largest size it can.` : '';
+    if (state.result === result) $('dl-text').textContent = `Saved ${r.w} × ${r.h} ${format.toUpperCase()}, ${mb(r.blob.size)} (${(r.ms / 1000).toFixed(1)} s).${smaller}`;
   } catch (e) {
     $('dl-text').textContent = '';
     if (state.result === result) say('dl-error', e.message);
@@ -149,10 +160,15 @@ async function lut() {
   }
 }
 
-// name is the download's name: the photo's, then the mood the result was made with.
+// name is the download's name: the photo's, then what the result was made
+// with (the mood, or one's own reference), then its network where that is
+// not the first.
 function name(result) {
-  const base = (state.photo?.name || 'photo').replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_') || 'photo';
-  return `${base}-${result?.adjective || 'mood'}`;
+  const clean = (n) => n.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_');
+  const base = clean(state.photo?.name || 'photo') || 'photo';
+  const look = result?.reference.own ? clean(result.reference.own) || 'own-reference' : result?.adjective || 'mood';
+  const net = result && result.backbone !== state.backbones[0] ? `-${label(result.backbone).replace(/[^\w.-]+/g, '')}` : '';
+  return `${base}-${look}${net}`;
 }
 
 /** save hands blob to the browser as a download named filename. */

@@ -6,7 +6,7 @@ import { $, el, say } from './dom.js';
 import { drawAfter, drawPreview, showBefore } from './compare.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 import { label } from './network.js';
-import { matchText, poor } from './moods.js';
+import { matchText, poor, source } from './moods.js';
 import { bitmapOnWhite } from './white.js';
 
 let engine;
@@ -46,12 +46,17 @@ function clear() {
 }
 
 // defaults marks the chosen network's default settings, and puts them in
-// the form where the user has not typed.
-let shown = null; // the defaults in the form
+// the form where the user has not typed; a change of network says what
+// changed, and what of the user's was kept, outside the folded settings.
+let shown = null; // {name, size, iterations}: the network whose defaults are in the form
 function defaults() {
   const d = state.networks[state.backbone]?.defaults;
-  if (!d || d === shown) return;
-  shown = d;
+  // The same defaults come again (the worker's event and its answer, a
+  // restarted worker): nothing changes, and the note stays.
+  if (!d || (shown?.name === state.backbone && shown.size === d.size && shown.iterations === d.iterations)) return;
+  const first = !shown;
+  shown = { name: state.backbone, size: d.size, iterations: d.iterations };
+  const was = { size: Number($('size').value), iterations: Number($('iterations').value) };
   const sel = $('size');
   for (const o of sel.options) o.textContent = o.textContent.replace(' (default)', '');
   let opt = [...sel.options].find((o) => Number(o.value) === d.size);
@@ -62,6 +67,13 @@ function defaults() {
   opt.textContent += ' (default)';
   if (!touched.has('size')) sel.value = String(d.size);
   if (!touched.has('iterations')) $('iterations').value = d.iterations;
+  if (first) return; // the page's opening values: nothing changed
+  const parts = [];
+  if (touched.has('size')) parts.push(`your working size of ${was.size} px is kept (it suggests ${d.size} px)`);
+  else if (was.size !== d.size) parts.push(`working size ${d.size} px (was ${was.size} px)`);
+  if (touched.has('iterations')) parts.push(`your ${was.iterations} iterations are kept (it suggests ${d.iterations})`);
+  else if (was.iterations !== d.iterations) parts.push(`${d.iterations} iterations (was ${was.iterations})`);
+  say('settings-note', parts.length ? `Settings for ${label(state.backbone)}: ${parts.join('; ')}.` : '');
 }
 
 function buttons() {
@@ -99,27 +111,21 @@ async function start() {
     $('cancel').disabled = true;
     debug.metrics.transfer = { ms: r.ms, iterations: r.iterations, perIteration: clock.perIteration, phases: r.phases, wasmBytes: r.wasmBytes };
     const strength = state.networks[run.backbone]?.defaults?.strength ?? 1;
-    // Drawn now only if it is what opens: else the picture would step from
-    // the whole look to the preset's strength a moment later.
-    if (strength === 1) drawAfter(r.rgba, r.w, r.h);
-    const bitmap = bitmapOnWhite(r.rgba, r.w, r.h);
+    // The look at the strengths the slider's instant blend needs (the
+    // engine's blendAt, the whole look last; compare.js blendAfter).
+    // The whole look is drawn now only if it is what opens: else the
+    // picture would step from it to the preset's strength a moment later.
+    const whole = r.keys.at(-1);
+    if (strength === 1) drawAfter(whole.rgba, r.w, r.h);
+    const keys = r.keys.map((k) => ({ at: k.at, bitmap: bitmapOnWhite(k.rgba, r.w, r.h) }));
     $('run-progress').value = $('run-progress').max;
-    const mood = run.adjective ? `“${run.adjective}”` : 'The mood';
     // A poor structure match is said with the result it made, not only on its card.
     const weak = !run.reference.own && poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), so the mood may sit less naturally: another mood or your own reference may suit it better.` : '';
-    $('run-text').textContent = `Done: ${mood} from ${run.reference.label}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
-    // The slider's instant blend needs the look at its colour lead too
-    // (compare.js blendAfter). The result opens at the preset's strength,
-    // drawn exactly before the result is shown as done; the slider goes up
-    // to the full mood (the bitmap).
-    const at = (state.constants?.colourLeadPercent ?? 100) / 100;
-    let lead = null;
-    if (at > 0 && at < 1) {
-      const l = await engine.request('strength', { value: at });
-      lead = { at, bitmap: bitmapOnWhite(l.rgba, l.w, l.h) };
-    }
+    $('run-text').textContent = `Done: ${source(run)}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
+    // The result opens at the preset's strength, drawn exactly before the
+    // result is shown as done.
     if (strength !== 1) await drawAt(strength);
-    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, bitmap, lead }, strength });
+    set({ running: null, result: { ...run, ms: r.ms, iterations: r.iterations, keys }, strength });
     made = true;
   } catch (e) {
     if (e.kind === 'cancelled' || e.kind === 'restarted') {

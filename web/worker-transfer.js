@@ -75,12 +75,14 @@ export const handlers = {
         return onProgress(p);
       });
       const t1 = performance.now();
-      const out = look(1);
+      // The look on the display copy at each strength the page's slider
+      // blends between (the engine's blendAt, the whole look last).
+      const keys = r.blendAt.map((at) => ({ at, rgba: look(at) }));
       const t2 = performance.now();
       const { screen, work } = session;
       return [{
-        ...r, ms: t2 - t, phases: { work: work.ms, ...phases(t, ends, t1, t2) }, w: screen.w, h: screen.h, rgba: out, wasmBytes: session.memory?.buffer.byteLength,
-      }, [out.buffer]];
+        ...r, ms: t2 - t, phases: { work: work.ms, ...phases(t, ends, t1, t2) }, w: screen.w, h: screen.h, keys, wasmBytes: session.memory?.buffer.byteLength,
+      }, keys.map((k) => k.rgba.buffer)];
     } finally {
       session.transferring = false;
     }
@@ -112,7 +114,7 @@ function look(s) {
 // settles after the event loop has turned once, so that a 'cancel' message
 // waiting in the queue is seen before the next iteration starts.
 function onProgress(p) {
-  const msg = { event: 'progress', iteration: p.iteration, total: p.total, loss: p.loss };
+  const msg = { event: 'progress', iteration: p.iteration, total: p.total, loss: { content: p.content, style: p.style, prior: p.prior } };
   const transfer = [];
   if (p.preview) {
     msg.preview = { w: p.w, h: p.h, rgba: p.preview };
@@ -129,7 +131,8 @@ function onProgress(p) {
 // before the first iteration), iterations (each at the median time of
 // those without a preview), previews (what the iterations with one took
 // beyond that: refit, apply, hand-over), finish (the engine's last fit
-// after the last iteration) and draw (the look on the display copy).
+// after the last iteration) and draw (the look on the display copy at
+// the blend's strengths).
 function phases(t0, ends, t1, t2) {
   if (!ends.length) return {};
   const plain = [];

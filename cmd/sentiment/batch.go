@@ -220,7 +220,7 @@ feed:
 
 // transferOne reads and transfers one photo of a batch.
 func transferOne(ctx context.Context, job *photoJob, in, out string, progress func(engine.Progress)) (transferReport, error) {
-	p, err := readPhoto(in)
+	p, err := readPhoto(ctx, in)
 	if err != nil {
 		return transferReport{}, err
 	}
@@ -253,11 +253,11 @@ func summaryText(s batchSummary) string {
 }
 
 // photoCost estimates the memory a photo takes while it is transferred,
-// from its header: its full-size planes (the decoded colour, the result,
-// the picture on white and what scoring and encoding hold) and the
-// optimization's own, which does not depend on the photo's size.
+// from its header: its full-size planes (the photo and its result in 8
+// bits, and the decoder's own pixels while the photo is converted) and
+// the optimization's own, which does not depend on the photo's size.
 func photoCost(path string) int64 {
-	const perPixel, fixed = 64, 256 << 20
+	const perPixel, fixed = 12, 256 << 20
 	f, err := infile.Open(path, "photo", imaging.MaxFileBytes)
 	if err != nil {
 		return fixed

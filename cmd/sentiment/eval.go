@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"sentiment/assets"
+	"sentiment/backbone"
 	"sentiment/engine"
 	"sentiment/evaluation"
 	"sentiment/imaging"
@@ -36,15 +37,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	name := backboneFlag(fs, "network")
 	wfile := fs.String("weights", "", "weights file (default: converted from the assets)")
 	judgeName := choice(fs, "judge", "", append(networkNames(), "none"), "network that judges the style movement (default: the first other than -backbone)")
-	strength := float(fs, "strength", -1, 0, 1, "strength of ours' look (default: the preset's)")
-	light := positive(fs, "light", -1, 1, "share of the optimized lightness change the look keeps (default: the preset's)")
-	unknown := choice(fs, "unknown", "", []string{string(transfer.Look), string(transfer.Pixels)}, "what the optimization changes (default: the preset's)")
-	smooth := float(fs, "smooth", -1, 0, transfer.MaxWeight, "the look's smoothness across cells (default: the preset's)")
-	lumSmooth := float(fs, "lumsmooth", -1, 0, transfer.MaxWeight, "the look's smoothness across luminance bins (default: the preset's)")
-	contrast := float(fs, "contrast", -1, 0, transfer.MaxWeight, "weight of the look's contrast prior (default: the preset's)")
-	cell := integer(fs, "cell", -1, 0, transfer.MaxSize, "the look's cell size in working pixels, 0 for the grid's own (default: the preset's)")
-	alpha := float(fs, "alpha", -1, 0, transfer.MaxWeight, "content weight α (default: the preset's)")
-	styleWeights := floats(fs, "styleweights", 0, transfer.MaxWeight, "weights of the preset's style taps (default: the preset's)")
+	tf := addTuneFlags(fs)
 	topK := integer(fs, "topk", 1, 1, maxK, "style target from the top K retrieved references of the mood")
 	ablation := fs.Bool("ablation", true, "also transfer a random reference of the mood (the paper's ablation)")
 	pf := addPresetFlags(fs)
@@ -85,46 +78,12 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	if *strength >= 0 {
-		p.Strength = *strength
+	if err := tf.apply(&p); err != nil {
+		return fail(exitUsage, err)
 	}
-	if *light >= 0 {
-		p.Light = *light
-	}
-	if ws := *styleWeights; ws != nil {
-		if len(ws) != len(p.Weights) {
-			return fail(exitUsage, fmt.Errorf("-styleweights: %d weights for the %d style taps %v", len(ws), len(p.Style), p.Style))
-		}
-		copy(p.Weights, ws)
-	}
-	if *contrast >= 0 {
-		p.Contrast = *contrast
-	}
-	if *cell >= 0 {
-		p.Cell = *cell
-	}
-	if *alpha >= 0 {
-		p.Alpha = *alpha
-	}
-	if *unknown != "" {
-		p.Unknown = transfer.Unknown(*unknown)
-	}
-	if *smooth >= 0 {
-		p.Smooth = *smooth
-	}
-	if *lumSmooth >= 0 {
-		p.LumSmooth = *lumSmooth
-	}
-	var judge *score.Judge
-	if *judgeName == "" {
-		*judgeName = judgeOf(net.Name())
-	}
-	if *judgeName != "none" {
-		jnet, code, err := openNetwork(*judgeName, "", *dir, stderr)
-		if err != nil {
-			return fail(code, fmt.Errorf("judge: %w (choose another with -judge, or -judge none)", err))
-		}
-		judge = score.NewJudge(jnet)
+	judge, code, err := openJudge(*judgeName, net, *dir, stderr)
+	if err != nil {
+		return fail(code, err)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fail(exitFailed, err)
@@ -138,18 +97,88 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitFailed, err)
 	}
-	md := rep.Markdown()
-	if err := os.WriteFile(filepath.Join(*out, "eval.md"), []byte(md), 0o644); err != nil {
+	if err := writeReport(*out, rep); err != nil {
 		return fail(exitFailed, err)
 	}
-	if err := writePNG(filepath.Join(*out, "sheet.png"), rep.ContactSheet(192)); err != nil {
-		return fail(exitFailed, err)
-	}
-	if err := writePNG(filepath.Join(*out, "plot.png"), rep.Plot(720, 540)); err != nil {
-		return fail(exitFailed, err)
-	}
-	fmt.Fprint(stdout, md)
+	fmt.Fprint(stdout, rep.Markdown())
 	return 0
+}
+
+// tuneFlags are eval's adjustments of the preset beyond addPresetFlags',
+// for measuring settings (PRESETS.md); a negative number or an empty
+// word keeps the preset's.
+type tuneFlags struct {
+	strength, light, smooth, lumSmooth, contrast, alpha *float64
+	cell                                                *int
+	unknown                                             *string
+	styleWeights                                        *[]float64
+}
+
+func addTuneFlags(fs *flag.FlagSet) *tuneFlags {
+	return &tuneFlags{
+		strength:     float(fs, "strength", -1, 0, 1, "strength of ours' look (default: the preset's)"),
+		light:        positive(fs, "light", -1, 1, "share of the optimized lightness change the look keeps (default: the preset's)"),
+		unknown:      choice(fs, "unknown", "", []string{string(transfer.Look), string(transfer.Pixels)}, "what the optimization changes (default: the preset's)"),
+		smooth:       float(fs, "smooth", -1, 0, transfer.MaxWeight, "the look's smoothness across cells (default: the preset's)"),
+		lumSmooth:    float(fs, "lumsmooth", -1, 0, transfer.MaxWeight, "the look's smoothness across luminance bins (default: the preset's)"),
+		contrast:     float(fs, "contrast", -1, 0, transfer.MaxWeight, "weight of the look's contrast prior (default: the preset's)"),
+		cell:         integer(fs, "cell", -1, 0, transfer.MaxSize, "the look's cell size in working pixels, 0 for the grid's own (default: the preset's)"),
+		alpha:        float(fs, "alpha", -1, 0, transfer.MaxWeight, "content weight α (default: the preset's)"),
+		styleWeights: floats(fs, "styleweights", 0, transfer.MaxWeight, "weights of the preset's style taps (default: the preset's)"),
+	}
+}
+
+// apply adjusts p as the flags say.
+func (f *tuneFlags) apply(p *transfer.Preset) error {
+	if ws := *f.styleWeights; ws != nil {
+		if len(ws) != len(p.Weights) {
+			return fmt.Errorf("-styleweights: %d weights for the %d style taps %v", len(ws), len(p.Style), p.Style)
+		}
+		p.Weights = append([]float64(nil), ws...)
+	}
+	for _, v := range []struct {
+		flag *float64
+		dst  *float64
+	}{{f.strength, &p.Strength}, {f.light, &p.Light}, {f.smooth, &p.Smooth}, {f.lumSmooth, &p.LumSmooth}, {f.contrast, &p.Contrast}, {f.alpha, &p.Alpha}} {
+		if *v.flag >= 0 {
+			*v.dst = *v.flag
+		}
+	}
+	if *f.cell >= 0 {
+		p.Cell = *f.cell
+	}
+	if *f.unknown != "" {
+		p.Unknown = transfer.Unknown(*f.unknown)
+	}
+	return nil
+}
+
+// openJudge opens the network -judge names (by default the first other
+// than net; "none" for no judge) as the style movement's judge.
+func openJudge(name string, net backbone.Network, dir string, stderr io.Writer) (*score.Judge, int, error) {
+	if name == "" {
+		name = judgeOf(net.Name())
+	}
+	if name == "none" {
+		return nil, 0, nil
+	}
+	jnet, code, err := openNetwork(name, "", dir, stderr)
+	if err != nil {
+		return nil, code, fmt.Errorf("judge: %w (choose another with -judge, or -judge none)", err)
+	}
+	return score.NewJudge(jnet), 0, nil
+}
+
+// writeReport writes an evaluation's eval.md, sheet.png and plot.png
+// into the folder out.
+func writeReport(out string, rep *evaluation.Report) error {
+	if err := os.WriteFile(filepath.Join(out, "eval.md"), []byte(rep.Markdown()), 0o644); err != nil {
+		return err
+	}
+	if err := writePNG(filepath.Join(out, "sheet.png"), rep.ContactSheet(192)); err != nil {
+		return err
+	}
+	return writePNG(filepath.Join(out, "plot.png"), rep.Plot(720, 540))
 }
 
 // writePNG writes img to path as a PNG.

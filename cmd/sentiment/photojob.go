@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -32,34 +34,73 @@ type photoJob struct {
 	warn                   func(string)
 }
 
-// photo is a photo read for a transfer: its straight colour and alpha
-// plane (nil if opaque), and img, the picture as a viewer sees it (on
-// white), which the transfer works on.
+// photo is a photo read for a transfer, held at full size in 8 bits as
+// the page's canvas holds it (straight colour and alpha): 400 MB at
+// imaging.MaxPixels, twice that with its result, where floats took 1.2 GB
+// each. It is optimized through small copies composited on white, as a
+// viewer shows a transparent photo; the look applies to the straight
+// colour and the alpha passes through to a PNG (a JPEG is composited on
+// white).
 type photo struct {
-	path          string
-	straight, img *imaging.RGB
-	alpha         *imaging.Alpha
+	path string
+	pix  *image.NRGBA
 }
 
 // readPhoto decodes the photo at path and checks that it can be
 // transferred; what is wrong with it is the caller's error (usageError).
-func readPhoto(path string) (*photo, error) {
-	// A transparent photo is transferred as a viewer shows it, on white;
-	// its alpha plane passes through to a PNG (a JPEG stays on white).
-	// The look applies to the straight colour, so that the output's own
-	// compositing gives the same picture.
-	straight, alpha, _, err := imaging.DecodeFileAlpha(path)
+// Cancelling ctx stops it.
+func readPhoto(ctx context.Context, path string) (*photo, error) {
+	pix, _, err := imaging.DecodeFileNRGBA(ctx, path)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		return nil, usageError{err}
 	}
-	img, err := imaging.OnWhite(straight, alpha)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	if err := engine.CheckPhoto("photo", img); err != nil {
+	// The decoder's own pixels (up to 300 MB) are garbage now: given back
+	// before the result takes as much again, not after the next cycle.
+	debug.FreeOSMemory()
+	if err := engine.CheckPhotoSize("photo", pix.Rect.Dx(), pix.Rect.Dy()); err != nil {
 		return nil, usageError{fmt.Errorf("%s: %w", path, err)}
 	}
-	return &photo{path: path, straight: straight, img: img, alpha: alpha}, nil
+	return &photo{path: path, pix: pix}, nil
+}
+
+// stage, if set, is told when a transfer starts each stage of the work at
+// full size after the optimization: "apply", "score", "encode", and
+// "done" (for the tests of a Ctrl-C during each).
+var stage = func(string) {}
+
+// inputCode is the exit code of an error reading an input: exitFailed
+// for a Ctrl-C, else exitUsage.
+func inputCode(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return exitFailed
+	}
+	return exitUsage
+}
+
+// shrink returns the copy of pix, composited on white, at the size that
+// size gives it (imaging.Fit for retrieval, transfer.WorkingSize for the
+// optimization), or at its own size if that is smaller.
+func shrink(ctx context.Context, pix *image.NRGBA, size int, fit func(w, h, size int) (int, int)) (*imaging.RGB, error) {
+	w, h := pix.Rect.Dx(), pix.Rect.Dy()
+	if max(w, h) > size {
+		w, h = fit(w, h, size)
+	}
+	return imaging.ShrinkOnWhite(ctx, pix, w, h)
+}
+
+// reference decodes a reference photo composited on white, as the page
+// takes it, at no more than the largest working size: the optimization
+// and the scores read nothing finer, and a reference of imaging.MaxPixels
+// would otherwise cost as much as the photo.
+func reference(ctx context.Context, path string) (*imaging.RGB, error) {
+	m, _, err := imaging.DecodeFileNRGBA(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return shrink(ctx, m, transfer.MaxSize, imaging.Fit)
 }
 
 // usageError marks an error as the caller's (a photo that cannot be
@@ -80,13 +121,17 @@ func isUsage(err error) bool {
 // put in place unless everything is written and ctx is not cancelled.
 // progress, if not nil, gets each iteration.
 func (j *photoJob) run(ctx context.Context, p *photo, out, lut string, checkRef func(string) error, progress func(engine.Progress)) (transferReport, error) {
-	rep := transferReport{Input: p.path, Output: out, Width: p.img.W, Height: p.img.H, Backbone: j.net.Name(), Preset: j.preset.Name}
+	W, H := p.pix.Rect.Dx(), p.pix.Rect.Dy()
+	rep := transferReport{Input: p.path, Output: out, Width: W, Height: H, Backbone: j.net.Name(), Preset: j.preset.Name}
 	ref := j.ref
 	if ref != nil {
 		rep.Reference = j.refPath
 	} else {
-		var err error
-		if ref, rep.Retrieved, rep.Subject, err = bestReference(j.refs, p.img, j.adjective, j.noun, j.asset, j.warn); err != nil {
+		small, err := shrink(ctx, p.pix, imaging.WorkingSize, imaging.Fit)
+		if err != nil {
+			return rep, err
+		}
+		if ref, rep.Retrieved, rep.Subject, err = bestReference(j.refs, small, j.adjective, j.noun, j.asset, j.warn); err != nil {
 			return rep, err
 		}
 		rep.Reference = rep.Retrieved[0].Path
@@ -100,22 +145,28 @@ func (j *photoJob) run(ctx context.Context, p *photo, out, lut string, checkRef 
 		strength = j.preset.Strength
 	}
 	start := time.Now()
-	res, err := engine.Transfer(ctx, j.net, p.img, ref, j.preset, 0, progress)
+	img, err := shrink(ctx, p.pix, j.preset.Size, transfer.WorkingSize)
+	if err != nil {
+		return rep, err
+	}
+	res, err := engine.Transfer(ctx, j.net, img, ref, j.preset, 0, progress)
 	if err != nil {
 		return rep, err
 	}
 	s := float32(strength)
-	result, err := engine.Apply(ctx, res.Grid, p.straight, s)
-	if err != nil {
-		return rep, err
-	}
-	shown, err := imaging.OnWhite(result, p.alpha)
-	if err != nil {
+	// The optimization's garbage (half a gigabyte, whatever the photo's
+	// size) is given back before the result takes the photo's size again.
+	debug.FreeOSMemory()
+	result := image.NewNRGBA(p.pix.Rect)
+	copy(result.Pix, p.pix.Pix)
+	stage("apply")
+	if err := engine.ApplyNRGBA(ctx, res.Grid, result, s); err != nil {
 		return rep, err
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	rep.Iterations, rep.LossStart, rep.LossEnd = res.Iterations, res.Start, res.End
-	sc, err := score.Score(p.img, shown, ref)
+	stage("score")
+	sc, err := score.ScoreNRGBA(ctx, p.pix, result, ref)
 	if err != nil {
 		return rep, err
 	}
@@ -125,7 +176,8 @@ func (j *photoJob) run(ctx context.Context, p *photo, out, lut string, checkRef 
 	}
 	// Every output is written in full before any is put in place, so a
 	// failure or a Ctrl-C up to here leaves the folder as it was.
-	files, err := writeOutputs(out, result, p.alpha, lut, res.Grid, s)
+	stage("encode")
+	files, err := writeOutputs(ctx, out, result, lut, res.Grid, s)
 	if err != nil {
 		return rep, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -118,14 +119,14 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return r.fail(exitUsage, err)
 	}
 	if !batch {
-		if p, err = readPhoto(*in); err != nil {
-			return r.fail(exitUsage, err)
+		if p, err = readPhoto(ctx, *in); err != nil {
+			return r.fail(inputCode(err), err)
 		}
 	}
 	job := &photoJob{strength: *strength, adjective: *adjective, noun: *noun, asset: *dir, warn: r.warn, refPath: *refPath}
 	if *refPath != "" {
-		if job.ref, _, err = imaging.DecodeFile(*refPath); err != nil {
-			return r.fail(exitUsage, fmt.Errorf("reference: %w", err))
+		if job.ref, err = reference(ctx, *refPath); err != nil {
+			return r.fail(inputCode(err), fmt.Errorf("reference: %w", err))
 		}
 	} else {
 		if job.refs, err = openRefs(*index, *dir, *noun == autoNoun, r.warn); err != nil {
@@ -161,6 +162,7 @@ func transferCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		return r.fail(exitFailed, err)
 	}
+	stage("done")
 	if *asJSON {
 		return writeJSON(r, stdout, rep)
 	}
@@ -219,15 +221,16 @@ func sameFile(a, b string) bool {
 	return errA == nil && errB == nil && absA == absB
 }
 
-// writeOutputs writes the image (encoded by the extension of out) and,
-// if lut is not "", the LUT, each to a temporary file not yet in place.
-func writeOutputs(out string, m *imaging.RGB, alpha *imaging.Alpha, lut string, g *look.Grid, s float32) ([]*outfile.File, error) {
-	img, err := outfile.Create(out, func(w io.Writer) error {
-		if strings.ToLower(filepath.Ext(out)) == ".png" {
-			return imaging.EncodePNGAlpha(w, m, alpha)
-		}
-		return imaging.EncodeJPEGOnWhite(w, m, alpha, 92)
-	})
+// writeOutputs writes the image (encoded by the extension of out; a JPEG
+// is composited on white in m itself) and, if lut is not "", the LUT,
+// each to a temporary file not yet in place. Cancelling ctx stops the
+// encoder at its next write.
+func writeOutputs(ctx context.Context, out string, m *image.NRGBA, lut string, g *look.Grid, s float32) ([]*outfile.File, error) {
+	format := "jpeg"
+	if strings.ToLower(filepath.Ext(out)) == ".png" {
+		format = "png"
+	}
+	img, err := outfile.Create(out, func(w io.Writer) error { return imaging.EncodeNRGBA(ctx, w, m, format, 92) })
 	if err != nil {
 		return nil, err
 	}

@@ -1,16 +1,13 @@
-// Package assettest gives tests the assets' photos and SqueezeNet in one
-// call each. A missing or unreadable asset fails the test: tests run on
-// the real data, never skip it.
+// Package assettest gives tests the assets' photos in one call. A missing
+// or unreadable asset fails the test: tests run on the real data, never
+// skip it. The assets' SqueezeNet is backbone/backbonetest's.
 package assettest
 
 import (
-	"sync"
 	"testing"
 
 	"sentiment/assets"
-	"sentiment/backbone"
 	"sentiment/imaging"
-	"sentiment/internal/assetweights"
 )
 
 // Photo decodes the asset at rel (such as "inputs/kodim16.jpg").
@@ -25,28 +22,4 @@ func Photo(t testing.TB, rel string) *imaging.RGB {
 		t.Fatal(err)
 	}
 	return m
-}
-
-var squeeze struct {
-	once sync.Once
-	net  *backbone.SqueezeNet
-	err  error
-}
-
-// SqueezeNet returns SqueezeNet 1.1 built from the assets' weights, built
-// once per test binary (the network is read-only once built).
-func SqueezeNet(t testing.TB) *backbone.SqueezeNet {
-	t.Helper()
-	squeeze.once.Do(func() {
-		f, err := assetweights.SqueezeNet("")
-		if err != nil {
-			squeeze.err = err
-			return
-		}
-		squeeze.net, squeeze.err = backbone.NewSqueezeNet(f)
-	})
-	if squeeze.err != nil {
-		t.Fatal(squeeze.err)
-	}
-	return squeeze.net
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/nlpodyssey/spago/optimizers/adam"
 
 	"sentiment/backbone"
+	"sentiment/backbone/backbonetest"
 	"sentiment/engine"
 	"sentiment/internal/assettest"
 	"sentiment/internal/cputime"
@@ -38,7 +39,7 @@ func BenchmarkStep(b *testing.B) {
 		net  func(testing.TB) backbone.Network
 		size int
 	}{
-		{"squeezenet/256px", func(t testing.TB) backbone.Network { return assettest.SqueezeNet(t) }, 256},
+		{"squeezenet/256px", func(t testing.TB) backbone.Network { return backbonetest.SqueezeNet(t) }, 256},
 		{"densenet121/192px", denseNet, 192},
 	} {
 		b.Run(c.name, func(b *testing.B) {

@@ -5,7 +5,8 @@
 // each step there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assetPath, launch, open, ready } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { assetPath, imageSize, launch, open, patchWorker, png, ready } from './helpers.js';
 import { PHONE, reachable, save, small, tiny } from './phone.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
@@ -77,6 +78,38 @@ test('phone: thumb-sized controls, no tiny text, “Transfer the mood” in reac
     await page.tap('#cancel');
     await page.waitForFunction(() => /^Cancelled/.test(document.querySelector('#run-text').textContent), null, { timeout: 60_000 });
     await page.waitForFunction(() => document.activeElement?.id === 'run-text');
+  } finally {
+    await context.close();
+  }
+});
+
+test('an iPhone’s 48 MP photo where a canvas holds at most 16.7 MP (iOS Safari): taken, transferred, and saved at the largest size the browser can make, said so', async () => {
+  const context = await browser.newContext({ ...PHONE, acceptDownloads: true, serviceWorkers: 'block' });
+  // iOS Safari's limit: a canvas of more than 4096² pixels gives no context.
+  await patchWorker(context, `{
+    const get = OffscreenCanvas.prototype.getContext;
+    OffscreenCanvas.prototype.getContext = function (...a) { return this.width * this.height > 4096 * 4096 ? null : get.apply(this, a); };
+  }`);
+  const { page } = await open(context);
+  try {
+    await ready(page);
+    const [W, H] = [8064, 6048]; // an iPhone's 48 MP
+    await page.setInputFiles('#photo-input', { name: 'IMG_0001.png', mimeType: 'image/png', buffer: png(W, H, (x, y) => ((x >> 6) + (y >> 6)) & 1 ? 200 : 60) });
+    await page.waitForFunction(() => /^IMG_0001\.png — 8064 × 6048 px \(48\.8 MP\)/.test(document.querySelector('#photo-info').textContent), null, { timeout: 60_000 });
+    const mood = await page.$eval('#moods input[name=mood]', (i) => i.value);
+    await page.tap(`label.chip:has(input[value=${mood}])`);
+    await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 60_000 });
+    await page.tap('.settings summary');
+    await page.fill('#iterations', '2');
+    await page.tap('#start');
+    await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 120_000 });
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.tap('#dl-jpeg')]);
+    const size = imageSize(readFileSync(await dl.path()));
+    // The largest picture of the photo's aspect that iOS allows.
+    assert.equal(size.type, 'jpeg');
+    assert.ok(size.w * size.h <= 4096 * 4096 && size.w * size.h > 0.999 * 4096 * 4096, `${size.w} × ${size.h}`);
+    assert.ok(Math.abs(size.w / size.h - W / H) < 0.001, `${size.w} × ${size.h} is not the photo's aspect`);
+    assert.equal(await page.textContent('#dl-text'), `Saved ${size.w} × ${size.h} JPEG, ${await page.evaluate(() => { const n = window.sentimentDebug.saved.size; return n < 1e6 ? `${(n / 1e3).toFixed(0)} kB` : `${(n / 1e6).toFixed(1)} MB`; })} (${(await page.evaluate(() => window.sentimentDebug.metrics.exportMs) / 1000).toFixed(1)} s). This browser cannot make a picture of your photo’s full ${W} × ${H} pixels, so it is saved at the largest size it can.`);
   } finally {
     await context.close();
   }

@@ -9,17 +9,15 @@ import net from 'node:net';
 /**
  * throttle starts a proxy to target (an http://host:port/ URL) with the
  * link's rate in bits a second and its round trip in ms, and resolves to
- * {url, bytes(at), requests, close}: bytes(at) is what had reached the
- * browser by the time at (ms since the epoch, as performance.timeOrigin +
- * performance.now() in a page; now if not given); requests lists
- * {method, path, at (ms since the epoch)}.
+ * {url, bytes(), requests, close}: bytes() is what has reached the browser
+ * so far; requests lists {method, path, bytes} with the bytes that had
+ * reached it when the request came (the same clock: no browser's).
  */
 export function throttle(target, { bitsPerSecond = 10e6, rttMs = 40 } = {}) {
   const { hostname, port } = new URL(target);
   const rate = bitsPerSecond / 8 / 1000; // bytes a ms
   const half = rttMs / 2;
   let delivered = 0;
-  const timeline = []; // [ms since the epoch, bytes delivered by then]
   let linkFree = 0; // when the link has sent everything queued so far
   const requests = [];
   const sockets = new Set();
@@ -29,9 +27,8 @@ export function throttle(target, { bitsPerSecond = 10e6, rttMs = 40 } = {}) {
     sockets.add(up);
     // Browser to server: the request lines logged, the bytes a half trip late.
     client.on('data', (d) => {
-      const at = performance.timeOrigin + performance.now();
       for (const m of d.toString('latin1').matchAll(/^(GET|HEAD|POST|PUT) (\S+) HTTP\/1\.[01]\r$/gm)) {
-        requests.push({ method: m[1], path: m[2], at });
+        requests.push({ method: m[1], path: m[2], bytes: delivered });
       }
       setTimeout(() => up.write(d), half);
     });
@@ -43,7 +40,6 @@ export function throttle(target, { bitsPerSecond = 10e6, rttMs = 40 } = {}) {
       setTimeout(() => {
         if (!client.destroyed) client.write(d);
         delivered += d.length;
-        timeline.push([performance.timeOrigin + performance.now(), delivered]);
       }, linkFree - now + half);
       // The server waits while the link has more than a few ms queued, as
       // TCP's window would make it.
@@ -65,14 +61,7 @@ export function throttle(target, { bitsPerSecond = 10e6, rttMs = 40 } = {}) {
     server.listen(0, '127.0.0.1', () => {
       resolve({
         url: `http://127.0.0.1:${server.address().port}/`,
-        bytes: (at = Infinity) => {
-          let n = 0;
-          for (const [t, b] of timeline) {
-            if (t > at) break;
-            n = b;
-          }
-          return n;
-        },
+        bytes: () => delivered,
         requests,
         close: () => new Promise((done) => {
           for (const s of sockets) s.destroy();

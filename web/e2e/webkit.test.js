@@ -102,6 +102,7 @@ test('WebKit: load with the SIMD engine, picker, mood, transfer, slider, full-si
     const png = await saved(s, '#dl-png');
     assert.equal(png.name, `kodim16-${mood}.png`);
     assert.deepEqual(imageSize(png.head), { type: 'png', w: W, h: H });
+    assert.equal(png.head[25], 2, 'the opaque photo’s PNG is not RGB (colour type 2)');
     // The page is still there (a download does not navigate away).
     assert.equal(await s.eval(() => !!window.sentimentDebug.state.result), true);
   } finally {
