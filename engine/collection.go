@@ -106,12 +106,14 @@ func (s *Session) SetOwn(entries [][]byte) (Own, error) {
 	}
 	out := Own{Stale: []int{}}
 	var own []retrieval.Entry
+	var from []int
 	for i, b := range entries {
 		one, err := retrieval.Load(b)
 		if err != nil || len(one.Entries) != 1 {
 			out.Stale = append(out.Stale, i)
 			continue
 		}
+		from = append(from, i)
 		e := one.Entries[0]
 		if subject != "" && one.Subject != subject {
 			// Described before the network was built (or by another):
@@ -128,7 +130,7 @@ func (s *Session) SetOwn(entries [][]byte) (Own, error) {
 	if s.shipped == nil && len(own) == 0 {
 		ix = nil
 	}
-	s.own, s.index = own, ix
+	s.own, s.ownFrom, s.ownGiven, s.index = own, from, len(entries), ix
 	if ix != nil {
 		out.Vocabulary = ix.Vocabulary()
 	}
@@ -162,20 +164,22 @@ func (s *Session) Subject() ([]retrieval.NounGuess, error) {
 // ExportOwn writes the user's own references, as SetOwn was last given
 // them, as a collection file (retrieval.WriteCollection): pictures holds
 // each one's picture bytes, in SetOwn's order, stored under its entry's
-// Picture.
+// Picture. Those SetOwn could not read are left out.
 func (s *Session) ExportOwn(pictures [][]byte) ([]byte, error) {
 	s.mu.Lock()
-	own := slices.Clone(s.own)
+	own, from, given := slices.Clone(s.own), s.ownFrom, s.ownGiven
 	subject := ""
 	if s.shipped != nil {
 		subject = s.shipped.Subject
 	}
 	s.mu.Unlock()
-	if len(pictures) != len(own) {
-		return nil, badInput(fmt.Errorf("%d pictures for %d references of your own", len(pictures), len(own)))
+	if len(pictures) != given {
+		return nil, badInput(fmt.Errorf("%d pictures for %d references of your own", len(pictures), given))
 	}
+	pics := make([][]byte, len(own))
 	for i := range own {
 		own[i].ID = uint32(i)
+		pics[i] = pictures[from[i]]
 	}
 	ix, err := retrieval.New(own)
 	if err != nil {
@@ -183,7 +187,7 @@ func (s *Session) ExportOwn(pictures [][]byte) ([]byte, error) {
 	}
 	ix.Subject = subject
 	var b bytes.Buffer
-	err = retrieval.WriteCollection(&b, ix, func(e *retrieval.Entry) ([]byte, error) { return pictures[e.ID], nil })
+	err = retrieval.WriteCollection(&b, ix, func(e *retrieval.Entry) ([]byte, error) { return pics[e.ID], nil })
 	return b.Bytes(), err
 }
 

@@ -175,13 +175,14 @@ func TestSessionExportImport(t *testing.T) {
 		own = append(own, one)
 		pics = append(pics, []byte(fmt.Sprintf("jpeg %d", i)))
 	}
-	if _, err := s.SetOwn(own); err != nil {
+	// A damaged one in the middle is left out of the file.
+	if _, err := s.SetOwn([][]byte{own[0], []byte("damaged"), own[1]}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ExportOwn(pics[:1]); !IsBadInput(err) {
-		t.Errorf("one picture for two: %v", err)
+	if _, err := s.ExportOwn(pics); !IsBadInput(err) {
+		t.Errorf("two pictures for three: %v", err)
 	}
-	file, err := s.ExportOwn(pics)
+	file, err := s.ExportOwn([][]byte{pics[0], []byte("lost"), pics[1]})
 	if err != nil {
 		t.Fatal(err)
 	}

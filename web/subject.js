@@ -2,15 +2,14 @@
 // first network proposes what it shows among the collection's nouns
 // (worker-collection.js subject), and the subject menu takes the guess
 // unless the user chose one for this photo; the user can change it. The
-// references are ranked once the guess is in (moods.js waits for it, a
-// few seconds at most: the first network may still be building).
+// references are ranked once the guess is in (moods.js waits for it).
 import { $, say } from './dom.js';
-import { retrieve } from './moods.js';
 import { state, set, subscribe, debug } from './state.js';
 
-// How long a ranking waits for the photo's guess; one that comes later
-// ranks the references again.
-const WAIT_MS = 3000;
+// How long a ranking waits for the photo's guess (the first network may
+// still be building); one that comes later is only offered, so that the
+// references shown, and the one chosen, do not change under the user.
+const WAIT_MS = 8000;
 let engine;
 let chosen = null; // the photo id for which the user chose the subject themselves
 let current = null; // {id, done: Promise, late}: the guess of the latest photo
@@ -54,10 +53,12 @@ async function guess(photo, g) {
   debug.metrics.subject = { guesses: r.guesses.slice(0, 3), ms: r.ms };
   if (chosen === photo.id) return;
   const then = next.slice(0, 2).map((x) => x.name);
-  say('noun-guess', `The network sees ${/^[aeiou]/i.test(first.name) ? 'an' : 'a'} ${first.name} in your photo${then.length ? ` (else ${then.join(' or ')})` : ''}: its references come first. Change it above if that is wrong.`);
-  if (state.noun === first.name || state.running) return;
+  const sees = `The network sees ${/^[aeiou]/i.test(first.name) ? 'an' : 'a'} ${first.name} in your photo${then.length ? ` (else ${then.join(' or ')})` : ''}`;
+  if (g.late || state.running) {
+    say('noun-guess', `${sees}: choose it above for its references to come first.`);
+    return;
+  }
+  say('noun-guess', `${sees}: its references come first. Change it above if that is wrong.`);
   $('noun').value = first.name;
   set({ noun: first.name });
-  // A ranking that did not wait for it ranks again.
-  if (g.late) retrieve();
 }

@@ -29,6 +29,26 @@ await ready(page);
 await page.waitForFunction(() => document.querySelector('#privacy').dataset.offline === 'ready', null, { timeout: 300_000 });
 const usage = () => page.evaluate(async () => (await navigator.storage.estimate()).usage);
 
+// The subject the page's network proposes for each input photo, against
+// the catalog's noun.
+const catalog = readFileSync(assetPath('inputs/catalog.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+let top1 = 0;
+let top3 = 0;
+const guessMs = [];
+for (const [file, , noun] of catalog) {
+  await page.evaluate(() => { window.sentimentDebug.metrics.subject = null; });
+  await page.setInputFiles('#photo-input', assetPath(`inputs/${file}`));
+  await page.waitForFunction(() => window.sentimentDebug.metrics.subject, null, { timeout: 60_000 });
+  const g = await page.evaluate(() => window.sentimentDebug.metrics.subject);
+  const names = g.guesses.map((x) => x.name);
+  top1 += names[0] === noun;
+  top3 += names.slice(0, 3).includes(noun);
+  guessMs.push(g.ms);
+  console.error(`${file} (${noun}): ${names.join(', ')}`);
+}
+guessMs.sort((a, b) => a - b);
+row(`subject guess in the page on the ${catalog.length} inputs: top-1, top-3 agreement`, `${top1} and ${top3} of ${catalog.length}; the engine's guess ${guessMs[guessMs.length >> 1].toFixed(0)} ms (median)`);
+
 // One's own moods: the photos as one group with a mood word.
 const before = await usage();
 await page.click('#own summary');
