@@ -32,6 +32,10 @@ type Session struct {
 	// own references after its entries (SetOwn).
 	shipped *retrieval.Index
 	own     []retrieval.Entry
+	// ownFrom gives each of own its place in the list SetOwn was given,
+	// which held ownGiven entries (some may not have been readable).
+	ownFrom  []int
+	ownGiven int
 }
 
 // SetPhoto sets the photo from w×h RGBA bytes.

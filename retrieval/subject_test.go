@@ -87,7 +87,7 @@ func TestSubjectFeatures(t *testing.T) {
 		for _, v := range f {
 			top = max(top, v)
 		}
-		if len(f) != 512 || top != 255 {
+		if len(f) != 512 || top != subjectLevels {
 			t.Fatalf("%d features, largest %d", len(f), top)
 		}
 		fs[i] = f

@@ -104,6 +104,9 @@ test('misty: a gallery of references in plain words, ranked, with credits, the c
   const log = [];
   const { context, page } = await open(browser, log);
   await start(page);
+  // Any subject: the network's guess set aside (collection.test.js tests it).
+  await page.selectOption('#noun', '');
+  await page.waitForFunction(() => /^The \d+ “misty” photos/.test(document.querySelector('#refs-heading').textContent));
   // The moods are grouped by polarity.
   const legends = await page.$$eval('#moods legend', (ls) => ls.map((l) => l.textContent));
   assert.ok(legends.includes('Positive') && legends.includes('Negative'), `groups: ${legends}`);
