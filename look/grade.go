@@ -74,10 +74,10 @@ var DefaultLimits = Limits{
 	Tone: 40, Exposure: 2.5,
 	MinContrast: 0.7, MaxContrast: 1.3,
 	Black: 24, Dim: 24,
-	Tint: 0.4, OffLocus: 0.35,
+	Tint: 0.5, OffLocus: 0.35,
 	MinChroma: 0.45, MaxChroma: 1.5, Emphasis: 1.6,
 	MinDetail: 0.75, MaxDetail: 1.15,
-	MaxHaze: 0.45, MaxClear: 0.15,
+	MaxHaze: 0.55, MaxClear: 0.15,
 }
 
 // locus is the direction, in log-chromaticity (ln R/G, ln B/G), in which
@@ -118,10 +118,8 @@ func NewGrade(photo *imaging.RGB, target Light, lim Limits) (*Grade, error) {
 	} else if d < -0.005 {
 		g.Haze = -float32(min(lim.MaxClear, -d/max(lo, 0.05)))
 	}
-	hazed := photo
 	if g.Haze != 0 {
-		hazed = g.hazeImage(photo)
-		if in, err = Describe(hazed); err != nil {
+		if in, err = Describe(g.hazeImage(photo)); err != nil {
 			return nil, err
 		}
 	}

@@ -157,8 +157,8 @@ func (s Settings) Valid() bool {
 
 // DefaultSettings are the settings the moods are given with.
 var DefaultSettings = Settings{
-	Absolute: Traits{Tone: 0.2, Tint: 0.8, Hue: 0, Detail: 0.5, Haze: 0.7},
-	Relative: Traits{Tone: 1.2, Tint: 1.2, Hue: 0.8, Detail: 1, Haze: 1},
+	Absolute: Traits{Tone: 0.5, Tint: 1, Hue: 0.4, Detail: 0.7, Haze: 0.8},
+	Relative: Traits{Tone: 1.3, Tint: 1.5, Hue: 1, Detail: 1.2, Haze: 1.3},
 	Agree:    0.6, MaxSalience: 2,
 }
 

@@ -230,6 +230,7 @@ function lightText(run, mood) {
   const n = mood.references;
   const refs = `${n} “${mood.adjective}” reference${n === 1 ? '' : 's'}`;
   if (mood.consensus) return ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), and so do the others, so the light comes from all ${refs} together.`;
-  const own = poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)});` : '';
-  return `${own} The light comes from the ${refs}, those laid out most like your photo counting most.`;
+  const light = `the light comes from the ${refs}, those laid out most like your photo counting most.`;
+  if (poor(run.reference.ssim)) return ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}); ${light}`;
+  return ` The${light.slice(3)}`;
 }
