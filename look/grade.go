@@ -167,20 +167,7 @@ func (g *Grade) hazeImage(m *imaging.RGB) *imaging.RGB {
 // the long side, is taken to a weight from hazeNear (nothing hazy) to 1
 // (a floor of hazeFar and above).
 func hazeDepth(m *imaging.RGB) []float32 {
-	cw, ch := imaging.Fit(m.W, m.H, hazeCells)
-	mins := make([]float32, cw*ch)
-	for i := range mins {
-		mins[i] = 1
-	}
-	n := m.W * m.H
-	for y := range m.H {
-		cy := y * ch / m.H
-		for x := range m.W {
-			i := y*m.W + x
-			c := cy*cw + x*cw/m.W
-			mins[c] = min(mins[c], m.Pix[i], m.Pix[n+i], m.Pix[2*n+i])
-		}
-	}
+	mins, cw, ch := darkCells(m)
 	field := imaging.ResizePlane(mins, cw, ch, m.W, m.H)
 	for i, v := range field {
 		field[i] = hazeNear + (1-hazeNear)*min(1, v/hazeFar)

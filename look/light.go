@@ -283,8 +283,19 @@ const hazeCells = 24
 
 // darkFloor returns m's Haze.
 func darkFloor(m *imaging.RGB) float32 {
-	cw, ch := imaging.Fit(m.W, m.H, hazeCells)
-	mins := make([]float32, cw*ch)
+	mins, _, _ := darkCells(m)
+	slices.Sort(mins)
+	return mins[len(mins)/2]
+}
+
+// darkCells returns the darkest channel value of each cell of m in a
+// grid hazeCells across its long side, and the grid's size. A picture
+// smaller than that grid has a cell a pixel: a cell without one would
+// read as white.
+func darkCells(m *imaging.RGB) (mins []float32, cw, ch int) {
+	cw, ch = imaging.Fit(m.W, m.H, hazeCells)
+	cw, ch = min(cw, m.W), min(ch, m.H)
+	mins = make([]float32, cw*ch)
 	for i := range mins {
 		mins[i] = 1
 	}
@@ -293,13 +304,11 @@ func darkFloor(m *imaging.RGB) float32 {
 		cy := y * ch / m.H
 		for x := range m.W {
 			i := y*m.W + x
-			v := min(m.Pix[i], m.Pix[n+i], m.Pix[2*n+i])
 			c := cy*cw + x*cw/m.W
-			mins[c] = min(mins[c], v)
+			mins[c] = min(mins[c], m.Pix[i], m.Pix[n+i], m.Pix[2*n+i])
 		}
 	}
-	slices.Sort(mins)
-	return mins[len(mins)/2]
+	return mins, cw, ch
 }
 
 // lightLen is the length of a light as a vector.
