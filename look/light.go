@@ -143,7 +143,8 @@ const tintPrior = 0.03
 // from: a quarter of a unit of L*.
 const toneBins = 400
 
-// Describe returns the light of m.
+// Describe returns the light of m; a sample that is not a finite number
+// is refused.
 func Describe(m *imaging.RGB) (Light, error) {
 	if err := m.Validate(); err != nil {
 		return Light{}, fmt.Errorf("look: light: %w", err)
@@ -156,6 +157,9 @@ func Describe(m *imaging.RGB) (Light, error) {
 	chroma := make([][3]float32, n) // ln R/G, ln B/G, weight
 	for i := range n {
 		sr, sg, sb := float64(m.Pix[i]), float64(m.Pix[n+i]), float64(m.Pix[2*n+i])
+		if s := sr + sg + sb; math.IsNaN(s) || math.IsInf(s, 0) {
+			return Light{}, fmt.Errorf("look: light: a sample that is not a finite number at pixel %d", i)
+		}
 		l, a, b := imaging.SRGBToLab(sr, sg, sb)
 		lum[i] = float32(l)
 		hist[min(toneBins-1, max(0, int(l/100*toneBins)))]++

@@ -209,3 +209,22 @@ func TestDescribeTiny(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeRefusesNonFinite: a sample that is not a number is refused
+// with a message, not described as a light of NaNs (which an index would
+// write and then refuse to read) nor graded into a picture of them.
+func TestDescribeRefusesNonFinite(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		m := imaging.NewRGB(32, 24)
+		for i := range m.Pix {
+			m.Pix[i] = 0.5
+		}
+		m.Pix[len(m.Pix)-5] = float32(v)
+		if l, err := Describe(m); err == nil {
+			t.Errorf("a sample of %g described as %+v", v, l)
+		}
+		if _, err := NewGrade(m, Light{}, DefaultLimits); err == nil {
+			t.Errorf("a sample of %g graded", v)
+		}
+	}
+}
