@@ -345,10 +345,17 @@ func lightOf(v [lightLen]float32) (l Light) {
 const LightBytes = 4 * lightLen
 
 // AppendBinary appends the light's binary form: its numbers as
-// little-endian float32, in a fixed order.
+// little-endian float32, in a fixed order. A light with a number that is
+// not finite is refused, as UnmarshalBinary would refuse its form.
 func (l Light) AppendBinary(b []byte) ([]byte, error) {
-	for _, v := range l.vector() {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	v := l.vector()
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return b, fmt.Errorf("look: a light with a number that is not finite")
+		}
+	}
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
 	}
 	return b, nil
 }
