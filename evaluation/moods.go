@@ -258,8 +258,11 @@ func without(ix *retrieval.Index, file string) (*retrieval.Index, error) {
 	return retrieval.New(es)
 }
 
-// RunMoods runs the study.
+// RunMoods runs the study; it needs a method at least.
 func RunMoods(ctx context.Context, c MoodConfig) (*MoodReport, error) {
+	if len(c.Methods) == 0 {
+		return nil, fmt.Errorf("evaluation: a mood study of no methods")
+	}
 	if c.PerPhoto < 1 {
 		c.PerPhoto = 2
 	}

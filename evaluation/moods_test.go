@@ -164,3 +164,11 @@ func TestMoodCasesFewMoods(t *testing.T) {
 		t.Errorf("a collection of one mood: %v, %v", cases, err)
 	}
 }
+
+// TestRunMoodsNoMethod: a study of no methods is refused before any
+// work (its log line reads the first method's diagnostics).
+func TestRunMoodsNoMethod(t *testing.T) {
+	if _, err := RunMoods(context.Background(), MoodConfig{Index: &retrieval.Index{}, RefDir: t.TempDir()}); err == nil {
+		t.Error("a study of no methods ran")
+	}
+}
