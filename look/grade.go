@@ -16,14 +16,16 @@ import (
 // light's colour moves it, and a colour absent from the photo is never
 // painted in.
 type Grade struct {
-	// Haze is how much of each pixel becomes Air, the colour of the haze
-	// (sRGB): out = (1−Haze)·in + Haze·Air. Below 0 it takes haze away.
+	// Haze is how much of a far pixel becomes Air, the colour of the haze
+	// (sRGB): out = (1−h)·in + h·Air with h = Haze·depth, a pixel's depth
+	// (hazeDepth) from hazeNear for near, dark parts to 1 for far, hazy
+	// ones. Below 0 it takes haze away.
 	Haze float32
 	Air  [3]float32
 	// Gains are linear-RGB white-balance multipliers for the shadows,
 	// midtones and highlights (luminance kept).
 	Gains [ToneBands][3]float32
-	// Tone is the tone curve, and ToneIn and ToneOut its samples, the
+	// Curve is the tone curve, and ToneIn and ToneOut its samples, the
 	// knots of the monotone cubic by which it is applied.
 	Curve           ToneCurve
 	ToneIn, ToneOut []float32

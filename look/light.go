@@ -16,7 +16,7 @@ import (
 // a golden evening is warm light and lifted oranges, a misty morning
 // lifted blacks, soft highlights and little colour. Lights are small and
 // average meaningfully, so a mood's light can be estimated from many of
-// its references (Consensus) and a photo moved toward it (Grade).
+// its references (NewMood) and a photo moved toward it (Grade).
 type Light struct {
 	// Tone is L* (0–100) at the quantiles ToneQuantiles.
 	Tone [ToneKnots]float32
@@ -62,18 +62,18 @@ const HueSectors = 12
 // bandWeights returns how much a pixel of rank r (the share of the
 // picture darker than it, 0 to 1) belongs to each tone band: tents centred
 // on the middle of each third, flat beyond the ends.
-func bandWeights(l float64) [ToneBands]float64 {
+func bandWeights(r float64) [ToneBands]float64 {
 	centres := [ToneBands]float64{1.0 / 6, 0.5, 5.0 / 6}
 	var w [ToneBands]float64
 	switch {
-	case l <= centres[0]:
+	case r <= centres[0]:
 		w[0] = 1
-	case l >= centres[ToneBands-1]:
+	case r >= centres[ToneBands-1]:
 		w[ToneBands-1] = 1
 	default:
 		for k := 0; k+1 < ToneBands; k++ {
-			if l <= centres[k+1] {
-				t := (l - centres[k]) / (centres[k+1] - centres[k])
+			if r <= centres[k+1] {
+				t := (r - centres[k]) / (centres[k+1] - centres[k])
 				w[k], w[k+1] = 1-t, t
 				break
 			}
