@@ -207,9 +207,13 @@ type ToneCurve struct {
 }
 
 // At maps one lightness.
-func (c ToneCurve) At(l float64) float64 {
+func (c ToneCurve) At(l float64) float64 { return c.points(exposed(l, c.Exposure)) }
+
+// exposed returns lightness l after an exposure of e stops, the first
+// part of a curve.
+func exposed(l, e float64) float64 {
 	_, y, _ := imaging.LabToXYZ(max(0, min(100, l)), 0, 0)
-	k := math.Exp2(c.Exposure)
+	k := math.Exp2(e)
 	if k > 1 {
 		// Brighter: Reinhard's extended operator with its white at the
 		// gain, so that white stays white and the highlights roll off
@@ -220,6 +224,12 @@ func (c ToneCurve) At(l float64) float64 {
 		y *= k
 	}
 	l1, _, _ := imaging.XYZToLab(0.9505*y, y, 1.089*y)
+	return l1
+}
+
+// points returns an exposed lightness l1 after the rest of the curve: its
+// contrast, its black and white points.
+func (c ToneCurve) points(l1 float64) float64 {
 	l2 := max(0, min(100, 50+c.Contrast*(l1-50)))
 	return c.Black + (c.White-c.Black)*l2/100
 }
@@ -233,22 +243,30 @@ func (g *Grade) toneCurve(in, target Light, lim Limits) {
 		d := float64(target.Tone[q] - in.Tone[q])
 		want[q] = float64(in.Tone[q]) + max(-lim.Tone, min(lim.Tone, d))
 	}
-	cost := func(c ToneCurve) float64 {
+	// The cost of curve c, whose exposure takes the quantiles to l1.
+	cost := func(c ToneCurve, l1 *[ToneKnots]float64) float64 {
 		var e float64
 		for q := range ToneKnots {
-			d := c.At(float64(in.Tone[q])) - want[q]
+			d := c.points(l1[q]) - want[q]
 			e += toneWeight[q] * d * d
 		}
 		// A small pull toward no change picks the mildest of equals.
 		return e + 0.5*(c.Exposure*c.Exposure*25+(c.Contrast-1)*(c.Contrast-1)*400)
 	}
+	// Every curve of the grid is tried; an exposure's effect on the
+	// quantiles, the costly part, is worked out once for all the curves
+	// that share it.
 	best, bestCost := ToneCurve{0, 1, 0, 100}, math.Inf(1)
 	for e := -lim.Exposure; e <= lim.Exposure/2+1e-9; e += 0.125 {
+		var l1 [ToneKnots]float64
+		for q := range ToneKnots {
+			l1[q] = exposed(float64(in.Tone[q]), e)
+		}
 		for ct := lim.MinContrast; ct <= lim.MaxContrast+1e-9; ct += 0.05 {
 			for b := 0.0; b <= lim.Black+1e-9; b += 2 {
 				for w := 100 - lim.Dim; w <= 100+1e-9; w += 2 {
 					c := ToneCurve{e, ct, b, w}
-					if v := cost(c); v < bestCost {
+					if v := cost(c, &l1); v < bestCost {
 						best, bestCost = c, v
 					}
 				}
