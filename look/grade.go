@@ -223,8 +223,7 @@ func exposed(l, e float64) float64 {
 	} else {
 		y *= k
 	}
-	l1, _, _ := imaging.XYZToLab(0.9505*y, y, 1.089*y)
-	return l1
+	return imaging.Lightness(y)
 }
 
 // points returns an exposed lightness l1 after the rest of the curve: its
@@ -439,18 +438,19 @@ func (g *Grade) Apply(m *imaging.RGB) (*imaging.RGB, error) {
 // before, and its CIELAB colour after the white balance (by the pixel's
 // band, luminance kept) and the tone curve.
 func (g *Grade) light(r, gg, b float64) (l0, l, a, bb float64) {
-	l0, _, _ = imaging.SRGBToLab(r, gg, b)
 	lr, lg, lb := imaging.SRGBToLinear(r), imaging.SRGBToLinear(gg), imaging.SRGBToLinear(b)
+	_, y0, _ := imaging.LinearToXYZ(lr, lg, lb)
+	l0 = imaging.Lightness(y0) // SRGBToLab's L*, from the linear values at hand
 	var k [3]float64
 	for band, w := range bandWeights(g.rank(l0)) {
 		for c := range 3 {
 			k[c] += w * float64(g.Gains[band][c])
 		}
 	}
-	y0 := 0.2126*lr + 0.7152*lg + 0.0722*lb
+	yr := 0.2126*lr + 0.7152*lg + 0.0722*lb
 	lr, lg, lb = lr*k[0], lg*k[1], lb*k[2]
 	if y1 := 0.2126*lr + 0.7152*lg + 0.0722*lb; y1 > 0 {
-		s := y0 / y1
+		s := yr / y1
 		lr, lg, lb = lr*s, lg*s, lb*s
 	}
 	x, y, z := imaging.LinearToXYZ(lr, lg, lb)

@@ -160,11 +160,13 @@ func Describe(m *imaging.RGB) (Light, error) {
 		if s := sr + sg + sb; math.IsNaN(s) || math.IsInf(s, 0) {
 			return Light{}, fmt.Errorf("look: light: a sample that is not a finite number at pixel %d", i)
 		}
-		l, a, b := imaging.SRGBToLab(sr, sg, sb)
+		// SRGBToLab, keeping the linear values for the chromaticity.
+		lr, lg, lb := imaging.SRGBToLinear(sr), imaging.SRGBToLinear(sg), imaging.SRGBToLinear(sb)
+		l, a, b := imaging.XYZToLab(imaging.LinearToXYZ(lr, lg, lb))
 		lum[i] = float32(l)
 		hist[min(toneBins-1, max(0, int(l/100*toneBins)))]++
 		c := math.Hypot(a, b)
-		cr, cb := logChroma(imaging.SRGBToLinear(sr), imaging.SRGBToLinear(sg), imaging.SRGBToLinear(sb))
+		cr, cb := logChroma(lr, lg, lb)
 		chroma[i] = [3]float32{float32(cr), float32(cb), float32(onLocus(cr, cb) * (0.25 + 0.75*neutrality(l, c)))}
 		if c > 0 {
 			k0, k1, t := sectorOf(math.Atan2(b, a))
