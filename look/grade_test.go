@@ -226,6 +226,20 @@ func TestGuard(t *testing.T) {
 	if math.Abs(math.Abs(turn)*180/math.Pi-g.MaxTurn) > 1 {
 		t.Errorf("sky turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.MaxTurn)
 	}
+	// A look within every bound is the guard's result, pixel for pixel.
+	in := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
+		h := float64(x) / 32 * 2 * math.Pi
+		return 40 + float64(y), 15 * math.Cos(h), 15 * math.Sin(h)
+	})
+	tinted := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
+		h := float64(x)/32*2*math.Pi + 0.1
+		return 42 + float64(y), 16 * math.Cos(h), 16 * math.Sin(h)
+	})
+	if res, err := g.Apply(in, tinted); err != nil {
+		t.Fatal(err)
+	} else if d := meanAbsDiff(res, tinted); d != 0 {
+		t.Errorf("a look within the bounds guarded %.3g away from itself", d)
+	}
 	// Apply refuses pictures of two sizes.
 	if _, err := g.Apply(imaging.NewRGB(4, 4), imaging.NewRGB(4, 5)); err == nil {
 		t.Error("pictures of two sizes were guarded")
