@@ -176,9 +176,9 @@ func Contrasting(own score.Looks, mean score.Looks, sig map[string]score.Looks, 
 }
 
 // MoodCases returns the test bed's cases: each photo toward PerPhoto moods
-// drawn from the third of the moods that contrast with it most, the draw
-// seeded by the photo's name so that it is repeatable and spreads over the
-// moods.
+// (every other mood, where there are fewer) drawn from the third of the
+// moods that contrast with it most, the draw seeded by the photo's name so
+// that it is repeatable and spreads over the moods.
 func MoodCases(c MoodConfig, sig map[string]score.Looks, looks map[string]score.Looks) ([]MoodCase, error) {
 	var mean score.Looks
 	for _, l := range looks {
@@ -188,7 +188,10 @@ func MoodCases(c MoodConfig, sig map[string]score.Looks, looks map[string]score.
 	}
 	pick := func(file string, own score.Looks, except string) []string {
 		order := Contrasting(own, mean, sig, except)
-		pool := order[:max(c.PerPhoto, (len(order)+2)/3)]
+		pool := order[:min(len(order), max(c.PerPhoto, (len(order)+2)/3))]
+		if len(pool) == 0 {
+			return nil
+		}
 		h := fnv.New32a()
 		h.Write([]byte(file))
 		start := int(h.Sum32() % uint32(len(pool)))
@@ -255,8 +258,11 @@ func without(ix *retrieval.Index, file string) (*retrieval.Index, error) {
 	return retrieval.New(es)
 }
 
-// RunMoods runs the study.
+// RunMoods runs the study; it needs a method at least.
 func RunMoods(ctx context.Context, c MoodConfig) (*MoodReport, error) {
+	if len(c.Methods) == 0 {
+		return nil, fmt.Errorf("evaluation: a mood study of no methods")
+	}
 	if c.PerPhoto < 1 {
 		c.PerPhoto = 2
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"sentiment/backbone/backbonetest"
 	"sentiment/engine"
 	"sentiment/retrieval"
+	"sentiment/score"
 )
 
 var (
@@ -129,5 +131,44 @@ func TestMoodStudy(t *testing.T) {
 	}
 	if listed != 2*2*len(rep.Rows) {
 		t.Errorf("the sheets list %d pictures, want every result twice (%d)", listed, 4*len(rep.Rows))
+	}
+}
+
+// TestMoodCasesFewMoods: a photo is given at most every mood other than
+// its own, however many are asked for per photo, and a collection of one
+// mood gives its references none (the collection may be anyone's: the
+// command takes -perphoto up to 20, and the assets have 20 moods).
+func TestMoodCasesFewMoods(t *testing.T) {
+	ix := &retrieval.Index{Entries: []retrieval.Entry{
+		{File: "a.jpg", Adjective: "warm", Picture: "a.jpg"},
+		{File: "b.jpg", Adjective: "cold", Picture: "b.jpg"},
+		{File: "c.jpg", Adjective: "dark", Picture: "c.jpg"},
+	}}
+	looks := map[string]score.Looks{"a.jpg": {60, 5, 95, 20, 30, 10, 20}, "b.jpg": {55, 4, 90, 18, 20, -5, -15}, "c.jpg": {20, 1, 50, 12, 10, 2, 2}}
+	sig := map[string]score.Looks{"warm": {2, 0, 0, 0, 5, 3, 6}, "cold": {-1, 0, 0, 0, -2, -1, -6}, "dark": {-20, -3, -30, -4, -5, 0, 0}}
+	cases, err := MoodCases(MoodConfig{Index: ix, PerPhoto: 5}, sig, looks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, c := range cases {
+		got[c.File] = append(got[c.File], c.Mood)
+	}
+	for _, e := range ix.Entries {
+		if ms := got[e.File]; len(ms) != 2 || slices.Contains(ms, e.Adjective) || ms[0] == ms[1] {
+			t.Errorf("%s (%s) toward %v, want the two other moods", e.File, e.Adjective, ms)
+		}
+	}
+	one := &retrieval.Index{Entries: ix.Entries[:1]}
+	if cases, err := MoodCases(MoodConfig{Index: one, PerPhoto: 2}, map[string]score.Looks{"warm": sig["warm"]}, looks); err != nil || len(cases) != 0 {
+		t.Errorf("a collection of one mood: %v, %v", cases, err)
+	}
+}
+
+// TestRunMoodsNoMethod: a study of no methods is refused before any
+// work (its log line reads the first method's diagnostics).
+func TestRunMoodsNoMethod(t *testing.T) {
+	if _, err := RunMoods(context.Background(), MoodConfig{Index: &retrieval.Index{}, RefDir: t.TempDir()}); err == nil {
+		t.Error("a study of no methods ran")
 	}
 }

@@ -158,6 +158,10 @@ func XYZToLab(x, y, z float64) (l, a, b float64) {
 	return 116*fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 }
 
+// Lightness returns the CIELAB L* of a luminance y (CIE Y, white 1): the
+// L* that XYZToLab gives, without the cube roots of X and Z.
+func Lightness(y float64) float64 { return 116*labF(y/white[1]) - 16 }
+
 // LabToXYZ converts CIELAB (D65 white) to CIE XYZ, the inverse of XYZToLab.
 func LabToXYZ(l, a, b float64) (x, y, z float64) {
 	fy := (l + 16) / 116

@@ -105,6 +105,16 @@ func TestKnownLab(t *testing.T) {
 		if math.Abs(l-want) > 1e-9 {
 			t.Errorf("grey %g: L* = %.12g, want %.12g", v, l, want)
 		}
+		if got := Lightness(y); math.Abs(got-want) > 1e-9 {
+			t.Errorf("grey %g: Lightness = %.12g, want %.12g", v, got, want)
+		}
+	}
+	// Lightness is XYZToLab's L* of any colour of that luminance.
+	for _, c := range [][3]float64{{0.2, 0.3, 0.9}, {0.9, 0.1, 0.05}, {0.001, 0.002, 0.0005}} {
+		x, y, z := LinearToXYZ(c[0], c[1], c[2])
+		if l, _, _ := XYZToLab(x, y, z); Lightness(y) != l {
+			t.Errorf("%v: Lightness %.15g, XYZToLab's L* %.15g", c, Lightness(y), l)
+		}
 	}
 }
 

@@ -16,14 +16,16 @@ import (
 // light's colour moves it, and a colour absent from the photo is never
 // painted in.
 type Grade struct {
-	// Haze is how much of each pixel becomes Air, the colour of the haze
-	// (sRGB): out = (1−Haze)·in + Haze·Air. Below 0 it takes haze away.
+	// Haze is how much of a far pixel becomes Air, the colour of the haze
+	// (sRGB): out = (1−h)·in + h·Air with h = Haze·depth, a pixel's depth
+	// (hazeDepth) from hazeNear for near, dark parts to 1 for far, hazy
+	// ones. Below 0 it takes haze away.
 	Haze float32
 	Air  [3]float32
 	// Gains are linear-RGB white-balance multipliers for the shadows,
 	// midtones and highlights (luminance kept).
 	Gains [ToneBands][3]float32
-	// Tone is the tone curve, and ToneIn and ToneOut its samples, the
+	// Curve is the tone curve, and ToneIn and ToneOut its samples, the
 	// knots of the monotone cubic by which it is applied.
 	Curve           ToneCurve
 	ToneIn, ToneOut []float32
@@ -165,20 +167,7 @@ func (g *Grade) hazeImage(m *imaging.RGB) *imaging.RGB {
 // the long side, is taken to a weight from hazeNear (nothing hazy) to 1
 // (a floor of hazeFar and above).
 func hazeDepth(m *imaging.RGB) []float32 {
-	cw, ch := imaging.Fit(m.W, m.H, hazeCells)
-	mins := make([]float32, cw*ch)
-	for i := range mins {
-		mins[i] = 1
-	}
-	n := m.W * m.H
-	for y := range m.H {
-		cy := y * ch / m.H
-		for x := range m.W {
-			i := y*m.W + x
-			c := cy*cw + x*cw/m.W
-			mins[c] = min(mins[c], m.Pix[i], m.Pix[n+i], m.Pix[2*n+i])
-		}
-	}
+	mins, cw, ch := darkCells(m)
 	field := imaging.ResizePlane(mins, cw, ch, m.W, m.H)
 	for i, v := range field {
 		field[i] = hazeNear + (1-hazeNear)*min(1, v/hazeFar)
@@ -216,9 +205,13 @@ type ToneCurve struct {
 }
 
 // At maps one lightness.
-func (c ToneCurve) At(l float64) float64 {
+func (c ToneCurve) At(l float64) float64 { return c.points(exposed(l, c.Exposure)) }
+
+// exposed returns lightness l after an exposure of e stops, the first
+// part of a curve.
+func exposed(l, e float64) float64 {
 	_, y, _ := imaging.LabToXYZ(max(0, min(100, l)), 0, 0)
-	k := math.Exp2(c.Exposure)
+	k := math.Exp2(e)
 	if k > 1 {
 		// Brighter: Reinhard's extended operator with its white at the
 		// gain, so that white stays white and the highlights roll off
@@ -228,7 +221,12 @@ func (c ToneCurve) At(l float64) float64 {
 	} else {
 		y *= k
 	}
-	l1, _, _ := imaging.XYZToLab(0.9505*y, y, 1.089*y)
+	return imaging.Lightness(y)
+}
+
+// points returns an exposed lightness l1 after the rest of the curve: its
+// contrast, its black and white points.
+func (c ToneCurve) points(l1 float64) float64 {
 	l2 := max(0, min(100, 50+c.Contrast*(l1-50)))
 	return c.Black + (c.White-c.Black)*l2/100
 }
@@ -242,22 +240,30 @@ func (g *Grade) toneCurve(in, target Light, lim Limits) {
 		d := float64(target.Tone[q] - in.Tone[q])
 		want[q] = float64(in.Tone[q]) + max(-lim.Tone, min(lim.Tone, d))
 	}
-	cost := func(c ToneCurve) float64 {
+	// The cost of curve c, whose exposure takes the quantiles to l1.
+	cost := func(c ToneCurve, l1 *[ToneKnots]float64) float64 {
 		var e float64
 		for q := range ToneKnots {
-			d := c.At(float64(in.Tone[q])) - want[q]
+			d := c.points(l1[q]) - want[q]
 			e += toneWeight[q] * d * d
 		}
 		// A small pull toward no change picks the mildest of equals.
 		return e + 0.5*(c.Exposure*c.Exposure*25+(c.Contrast-1)*(c.Contrast-1)*400)
 	}
+	// Every curve of the grid is tried; an exposure's effect on the
+	// quantiles, the costly part, is worked out once for all the curves
+	// that share it.
 	best, bestCost := ToneCurve{0, 1, 0, 100}, math.Inf(1)
 	for e := -lim.Exposure; e <= lim.Exposure/2+1e-9; e += 0.125 {
+		var l1 [ToneKnots]float64
+		for q := range ToneKnots {
+			l1[q] = exposed(float64(in.Tone[q]), e)
+		}
 		for ct := lim.MinContrast; ct <= lim.MaxContrast+1e-9; ct += 0.05 {
 			for b := 0.0; b <= lim.Black+1e-9; b += 2 {
 				for w := 100 - lim.Dim; w <= 100+1e-9; w += 2 {
 					c := ToneCurve{e, ct, b, w}
-					if v := cost(c); v < bestCost {
+					if v := cost(c, &l1); v < bestCost {
 						best, bestCost = c, v
 					}
 				}
@@ -430,18 +436,19 @@ func (g *Grade) Apply(m *imaging.RGB) (*imaging.RGB, error) {
 // before, and its CIELAB colour after the white balance (by the pixel's
 // band, luminance kept) and the tone curve.
 func (g *Grade) light(r, gg, b float64) (l0, l, a, bb float64) {
-	l0, _, _ = imaging.SRGBToLab(r, gg, b)
 	lr, lg, lb := imaging.SRGBToLinear(r), imaging.SRGBToLinear(gg), imaging.SRGBToLinear(b)
+	_, y0, _ := imaging.LinearToXYZ(lr, lg, lb)
+	l0 = imaging.Lightness(y0) // SRGBToLab's L*, from the linear values at hand
 	var k [3]float64
 	for band, w := range bandWeights(g.rank(l0)) {
 		for c := range 3 {
 			k[c] += w * float64(g.Gains[band][c])
 		}
 	}
-	y0 := 0.2126*lr + 0.7152*lg + 0.0722*lb
+	yr := 0.2126*lr + 0.7152*lg + 0.0722*lb
 	lr, lg, lb = lr*k[0], lg*k[1], lb*k[2]
 	if y1 := 0.2126*lr + 0.7152*lg + 0.0722*lb; y1 > 0 {
-		s := y0 / y1
+		s := yr / y1
 		lr, lg, lb = lr*s, lg*s, lb*s
 	}
 	x, y, z := imaging.LinearToXYZ(lr, lg, lb)

@@ -47,6 +47,47 @@ func TestToneCurve(t *testing.T) {
 	}
 }
 
+// TestToneCurveFit: the grade's curve is the best of the search's grid,
+// every curve of it costed through At, the whole curve, as the fit's
+// shortcut (the exposure's effect worked out once) must not change.
+func TestToneCurveFit(t *testing.T) {
+	photo := labPicture(64, 48, func(x, y int) (float64, float64, float64) { return 5 + 1.4*float64(x), 0, 0 })
+	in, _ := Describe(photo)
+	lim := DefaultLimits
+	for _, move := range [][ToneKnots]float32{{-20, -20, -15, -10, -5, -5, -5}, {10, 12, 15, 15, 10, 5, 0}, {15, 10, 0, 0, 0, -8, -15}} {
+		target := in
+		want := make([]float64, ToneKnots)
+		for q := range ToneKnots {
+			target.Tone[q] += move[q]
+			want[q] = float64(target.Tone[q])
+		}
+		var g Grade
+		g.toneCurve(in, target, lim)
+		best, bestCost := ToneCurve{}, math.Inf(1)
+		for e := -lim.Exposure; e <= lim.Exposure/2+1e-9; e += 0.125 {
+			for ct := lim.MinContrast; ct <= lim.MaxContrast+1e-9; ct += 0.05 {
+				for b := 0.0; b <= lim.Black+1e-9; b += 2 {
+					for w := 100 - lim.Dim; w <= 100+1e-9; w += 2 {
+						c := ToneCurve{e, ct, b, w}
+						var cost float64
+						for q := range ToneKnots {
+							d := c.At(float64(in.Tone[q])) - want[q]
+							cost += toneWeight[q] * d * d
+						}
+						cost += 0.5 * (e*e*25 + (ct-1)*(ct-1)*400)
+						if cost < bestCost {
+							best, bestCost = c, cost
+						}
+					}
+				}
+			}
+		}
+		if g.Curve != best {
+			t.Errorf("toward %v: the fit chose %+v, the grid's best is %+v", move, g.Curve, best)
+		}
+	}
+}
+
 // TestGradeMovesTowardTarget grades a photo toward lights that differ in
 // one respect each and checks that respect moved, the right way.
 func TestGradeMovesTowardTarget(t *testing.T) {
@@ -184,6 +225,20 @@ func TestGuard(t *testing.T) {
 	}
 	if math.Abs(math.Abs(turn)*180/math.Pi-g.MaxTurn) > 1 {
 		t.Errorf("sky turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.MaxTurn)
+	}
+	// A look within every bound is the guard's result, pixel for pixel.
+	in := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
+		h := float64(x) / 32 * 2 * math.Pi
+		return 40 + float64(y), 15 * math.Cos(h), 15 * math.Sin(h)
+	})
+	tinted := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
+		h := float64(x)/32*2*math.Pi + 0.1
+		return 42 + float64(y), 16 * math.Cos(h), 16 * math.Sin(h)
+	})
+	if res, err := g.Apply(in, tinted); err != nil {
+		t.Fatal(err)
+	} else if d := meanAbsDiff(res, tinted); d != 0 {
+		t.Errorf("a look within the bounds guarded %.3g away from itself", d)
 	}
 	// Apply refuses pictures of two sizes.
 	if _, err := g.Apply(imaging.NewRGB(4, 4), imaging.NewRGB(4, 5)); err == nil {

@@ -68,15 +68,24 @@ func (g Guard) Apply(in, out *imaging.RGB) (*imaging.RGB, error) {
 	for i := range n {
 		l0, a0, b0 := imaging.SRGBToLab(float64(in.Pix[i]), float64(in.Pix[n+i]), float64(in.Pix[2*n+i]))
 		l1, a1, b1 := imaging.SRGBToLab(float64(out.Pix[i]), float64(out.Pix[n+i]), float64(out.Pix[2*n+i]))
-		a1, b1 = g.colour(l0, a0, b0, a1, b1)
-		r, gg, b := inGamut(l1, a1, b1)
-		res.Pix[i], res.Pix[n+i], res.Pix[2*n+i] = float32(r), float32(gg), float32(b)
+		a, b := g.colour(l0, a0, b0, a1, b1)
+		if r, gg, bb := out.Pix[i], out.Pix[n+i], out.Pix[2*n+i]; a == a1 && b == b1 && inUnit(r) && inUnit(gg) && inUnit(bb) {
+			// Within every bound: the look's own pixel, which the round
+			// trip through CIELAB would give back at a cost.
+			res.Pix[i], res.Pix[n+i], res.Pix[2*n+i] = r, gg, bb
+			continue
+		}
+		r, gg, bb := inGamut(l1, a, b)
+		res.Pix[i], res.Pix[n+i], res.Pix[2*n+i] = float32(r), float32(gg), float32(bb)
 	}
 	return res, nil
 }
 
+// inUnit reports whether v is within [0, 1].
+func inUnit(v float32) bool { return v >= 0 && v <= 1 }
+
 // colour returns the guarded a*, b* of a pixel that was (l0, a0, b0) and
-// became (·, a1, b1).
+// became (·, a1, b1): a1, b1 themselves where no bound holds it.
 func (g Guard) colour(l0, a0, b0, a1, b1 float64) (float64, float64) {
 	c0, c1 := math.Hypot(a0, b0), math.Hypot(a1, b1)
 	if c0 < g.Neutral {
@@ -102,18 +111,23 @@ func (g Guard) colour(l0, a0, b0, a1, b1 float64) (float64, float64) {
 	if c0 < g.Coloured {
 		maxTurn += (math.Pi - maxTurn) * (g.Coloured - c0) / (g.Coloured - g.Neutral)
 	}
-	if math.Abs(turn) > maxTurn {
+	turned := math.Abs(turn) > maxTurn
+	if turned {
 		turn = math.Copysign(maxTurn, turn)
 	}
+	c := c1
 	if skin > 0 {
 		// Skin's chroma within its bounds, in proportion to how skin-like
 		// the colour is.
-		held := max(c0*g.SkinMinChroma, min(c0*g.SkinMaxChroma, c1))
-		c1 += skin * (held - c1)
+		held := max(c0*g.SkinMinChroma, min(c0*g.SkinMaxChroma, c))
+		c += skin * (held - c)
 	}
 	if c0 >= g.Vivid {
-		c1 = max(c1, g.VividKeep*c0)
+		c = max(c, g.VividKeep*c0)
+	}
+	if !turned && c == c1 {
+		return a1, b1
 	}
 	h := h0 + turn
-	return c1 * math.Cos(h), c1 * math.Sin(h)
+	return c * math.Cos(h), c * math.Sin(h)
 }

@@ -16,7 +16,7 @@ import (
 // a golden evening is warm light and lifted oranges, a misty morning
 // lifted blacks, soft highlights and little colour. Lights are small and
 // average meaningfully, so a mood's light can be estimated from many of
-// its references (Consensus) and a photo moved toward it (Grade).
+// its references (NewMood) and a photo moved toward it (Grade).
 type Light struct {
 	// Tone is L* (0–100) at the quantiles ToneQuantiles.
 	Tone [ToneKnots]float32
@@ -62,18 +62,18 @@ const HueSectors = 12
 // bandWeights returns how much a pixel of rank r (the share of the
 // picture darker than it, 0 to 1) belongs to each tone band: tents centred
 // on the middle of each third, flat beyond the ends.
-func bandWeights(l float64) [ToneBands]float64 {
+func bandWeights(r float64) [ToneBands]float64 {
 	centres := [ToneBands]float64{1.0 / 6, 0.5, 5.0 / 6}
 	var w [ToneBands]float64
 	switch {
-	case l <= centres[0]:
+	case r <= centres[0]:
 		w[0] = 1
-	case l >= centres[ToneBands-1]:
+	case r >= centres[ToneBands-1]:
 		w[ToneBands-1] = 1
 	default:
 		for k := 0; k+1 < ToneBands; k++ {
-			if l <= centres[k+1] {
-				t := (l - centres[k]) / (centres[k+1] - centres[k])
+			if r <= centres[k+1] {
+				t := (r - centres[k]) / (centres[k+1] - centres[k])
 				w[k], w[k+1] = 1-t, t
 				break
 			}
@@ -143,7 +143,8 @@ const tintPrior = 0.03
 // from: a quarter of a unit of L*.
 const toneBins = 400
 
-// Describe returns the light of m.
+// Describe returns the light of m; a sample that is not a finite number
+// is refused.
 func Describe(m *imaging.RGB) (Light, error) {
 	if err := m.Validate(); err != nil {
 		return Light{}, fmt.Errorf("look: light: %w", err)
@@ -156,11 +157,16 @@ func Describe(m *imaging.RGB) (Light, error) {
 	chroma := make([][3]float32, n) // ln R/G, ln B/G, weight
 	for i := range n {
 		sr, sg, sb := float64(m.Pix[i]), float64(m.Pix[n+i]), float64(m.Pix[2*n+i])
-		l, a, b := imaging.SRGBToLab(sr, sg, sb)
+		if s := sr + sg + sb; math.IsNaN(s) || math.IsInf(s, 0) {
+			return Light{}, fmt.Errorf("look: light: a sample that is not a finite number at pixel %d", i)
+		}
+		// SRGBToLab, keeping the linear values for the chromaticity.
+		lr, lg, lb := imaging.SRGBToLinear(sr), imaging.SRGBToLinear(sg), imaging.SRGBToLinear(sb)
+		l, a, b := imaging.XYZToLab(imaging.LinearToXYZ(lr, lg, lb))
 		lum[i] = float32(l)
 		hist[min(toneBins-1, max(0, int(l/100*toneBins)))]++
 		c := math.Hypot(a, b)
-		cr, cb := logChroma(imaging.SRGBToLinear(sr), imaging.SRGBToLinear(sg), imaging.SRGBToLinear(sb))
+		cr, cb := logChroma(lr, lg, lb)
 		chroma[i] = [3]float32{float32(cr), float32(cb), float32(onLocus(cr, cb) * (0.25 + 0.75*neutrality(l, c)))}
 		if c > 0 {
 			k0, k1, t := sectorOf(math.Atan2(b, a))
@@ -283,8 +289,19 @@ const hazeCells = 24
 
 // darkFloor returns m's Haze.
 func darkFloor(m *imaging.RGB) float32 {
-	cw, ch := imaging.Fit(m.W, m.H, hazeCells)
-	mins := make([]float32, cw*ch)
+	mins, _, _ := darkCells(m)
+	slices.Sort(mins)
+	return mins[len(mins)/2]
+}
+
+// darkCells returns the darkest channel value of each cell of m in a
+// grid hazeCells across its long side, and the grid's size. A picture
+// smaller than that grid has a cell a pixel: a cell without one would
+// read as white.
+func darkCells(m *imaging.RGB) (mins []float32, cw, ch int) {
+	cw, ch = imaging.Fit(m.W, m.H, hazeCells)
+	cw, ch = min(cw, m.W), min(ch, m.H)
+	mins = make([]float32, cw*ch)
 	for i := range mins {
 		mins[i] = 1
 	}
@@ -293,13 +310,11 @@ func darkFloor(m *imaging.RGB) float32 {
 		cy := y * ch / m.H
 		for x := range m.W {
 			i := y*m.W + x
-			v := min(m.Pix[i], m.Pix[n+i], m.Pix[2*n+i])
 			c := cy*cw + x*cw/m.W
-			mins[c] = min(mins[c], v)
+			mins[c] = min(mins[c], m.Pix[i], m.Pix[n+i], m.Pix[2*n+i])
 		}
 	}
-	slices.Sort(mins)
-	return mins[len(mins)/2]
+	return mins, cw, ch
 }
 
 // lightLen is the length of a light as a vector.
@@ -332,10 +347,17 @@ func lightOf(v [lightLen]float32) (l Light) {
 const LightBytes = 4 * lightLen
 
 // AppendBinary appends the light's binary form: its numbers as
-// little-endian float32, in a fixed order.
+// little-endian float32, in a fixed order. A light with a number that is
+// not finite is refused, as UnmarshalBinary would refuse its form.
 func (l Light) AppendBinary(b []byte) ([]byte, error) {
-	for _, v := range l.vector() {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	v := l.vector()
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return b, fmt.Errorf("look: a light with a number that is not finite")
+		}
+	}
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
 	}
 	return b, nil
 }

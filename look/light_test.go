@@ -182,3 +182,49 @@ func TestMeanRefusesNoWeight(t *testing.T) {
 		t.Error("a negative weight")
 	}
 }
+
+// TestDescribeTiny: a picture smaller than the haze's grid of cells (a
+// 16-px reference) reads its haze from its own pixels: black has no
+// haze, a mid grey its level. Cells with no pixel once read as white.
+func TestDescribeTiny(t *testing.T) {
+	for _, c := range []struct {
+		w, h int
+		v    float32
+	}{{16, 16, 0}, {16, 16, 0.4}, {20, 3, 0}, {2, 2, 0.25}, {1, 1, 0}} {
+		m := imaging.NewRGB(c.w, c.h)
+		for i := range m.Pix {
+			m.Pix[i] = c.v
+		}
+		l, err := Describe(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(float64(l.Haze-c.v)) > 1e-6 {
+			t.Errorf("%d×%d picture of %.2f: haze %.3f", c.w, c.h, c.v, l.Haze)
+		}
+		g := &Grade{Haze: 0.3, Air: [3]float32{airLevel, airLevel, airLevel}}
+		hazed := g.hazeImage(m)
+		if want := (1-0.3*hazeNear)*c.v + 0.3*hazeNear*airLevel; c.v == 0 && math.Abs(float64(hazed.Pix[0])-float64(want)) > 1e-6 {
+			t.Errorf("%d×%d black picture hazed to %.3f, want %.3f (nearest: its darkest is black)", c.w, c.h, hazed.Pix[0], want)
+		}
+	}
+}
+
+// TestDescribeRefusesNonFinite: a sample that is not a number is refused
+// with a message, not described as a light of NaNs (which an index would
+// write and then refuse to read) nor graded into a picture of them.
+func TestDescribeRefusesNonFinite(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		m := imaging.NewRGB(32, 24)
+		for i := range m.Pix {
+			m.Pix[i] = 0.5
+		}
+		m.Pix[len(m.Pix)-5] = float32(v)
+		if l, err := Describe(m); err == nil {
+			t.Errorf("a sample of %g described as %+v", v, l)
+		}
+		if _, err := NewGrade(m, Light{}, DefaultLimits); err == nil {
+			t.Errorf("a sample of %g graded", v)
+		}
+	}
+}

@@ -253,7 +253,10 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 		} else {
 			b = append(append(b, 1), e.Subject...)
 		}
-		b, _ = e.Light.AppendBinary(b)
+		var lerr error
+		if b, lerr = e.Light.AppendBinary(b); lerr != nil {
+			return nil, fmt.Errorf("retrieval: entry %q: %w", e.File, lerr)
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -62,6 +63,7 @@ func synthEntries(n int) []Entry {
 			Noun: nouns[(i/len(adjs))%len(nouns)], Description: "a picture, «described»", License: "CC0-1.0",
 			Author: "Someone", Source: "synthetic", Picture: "refs/p.jpg", Edges: synthMap(uint32(i)),
 		}
+		out[i].Light.Tone[0], out[i].Light.Tint[2][1], out[i].Light.Haze = float32(i), -0.01*float32(i), 0.1
 	}
 	return out
 }
@@ -95,6 +97,21 @@ func TestIndexRoundTrip(t *testing.T) {
 	again, _ := got.MarshalBinary()
 	if !bytes.Equal(again, b) {
 		t.Error("re-encoding differs")
+	}
+}
+
+// TestMarshalRefusesNonFiniteLight: an entry whose light is not finite
+// is refused when the index is written, not written into a file that
+// Load then refuses whole.
+func TestMarshalRefusesNonFiniteLight(t *testing.T) {
+	es := synthEntries(3)
+	es[1].Light.Hue[4] = float32(math.NaN())
+	ix, err := New(es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.MarshalBinary(); err == nil || !strings.Contains(err.Error(), es[1].File) {
+		t.Errorf("an index with a NaN light written: %v", err)
 	}
 }
 

@@ -6,8 +6,10 @@ import (
 
 	"sentiment/backbone/backbonetest"
 	"sentiment/engine"
+	"sentiment/imaging"
 	"sentiment/internal/assettest"
 	"sentiment/internal/cputime"
+	"sentiment/look"
 	"sentiment/transfer"
 )
 
@@ -62,4 +64,28 @@ func BenchmarkTransfer(b *testing.B) {
 			b.ReportMetric((cputime.Now()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
+}
+
+// BenchmarkPlace places a reference's regional light on a graded photo at
+// SqueezeNet's working size, as the default preset does once a transfer:
+// both feature maps, their similarities, the regions' colours.
+func BenchmarkPlace(b *testing.B) {
+	net := backbonetest.SqueezeNet(b)
+	in := assettest.Photo(b, "inputs/kodim16.jpg")
+	ref := assettest.Photo(b, "refs/lxqt-fog.jpg")
+	in = imaging.FromImage(imaging.Resize(in, 256, 256*in.H/in.W).NRGBA())
+	ref = imaging.Resize(ref, 256, 256*ref.H/ref.W)
+	graded, err := look.Reinhard(in, ref)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := transfer.DefaultPlacement
+	p.Tap = "fire5"
+	cpu := cputime.Now()
+	for b.Loop() {
+		if _, err := transfer.Place(net, in, graded, ref, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cputime.Now()-cpu).Seconds()*1e3/float64(b.N), "cpu-ms/op")
 }
