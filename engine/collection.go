@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"sentiment/backbone"
 	"sentiment/imaging"
@@ -104,12 +106,14 @@ func (s *Session) SetOwn(entries [][]byte) (Own, error) {
 	}
 	out := Own{Stale: []int{}}
 	var own []retrieval.Entry
+	var from []int
 	for i, b := range entries {
 		one, err := retrieval.Load(b)
 		if err != nil || len(one.Entries) != 1 {
 			out.Stale = append(out.Stale, i)
 			continue
 		}
+		from = append(from, i)
 		e := one.Entries[0]
 		if subject != "" && one.Subject != subject {
 			// Described before the network was built (or by another):
@@ -126,7 +130,7 @@ func (s *Session) SetOwn(entries [][]byte) (Own, error) {
 	if s.shipped == nil && len(own) == 0 {
 		ix = nil
 	}
-	s.own, s.index = own, ix
+	s.own, s.ownFrom, s.ownGiven, s.index = own, from, len(entries), ix
 	if ix != nil {
 		out.Vocabulary = ix.Vocabulary()
 	}
@@ -155,4 +159,72 @@ func (s *Session) Subject() ([]retrieval.NounGuess, error) {
 		return nil, fmt.Errorf("subject: the network %q is not loaded", ix.Subject)
 	}
 	return GuessSubject(net, ix, photo)
+}
+
+// ExportOwn writes the user's own references, as SetOwn was last given
+// them, as a collection file (retrieval.WriteCollection): pictures holds
+// each one's picture bytes, in SetOwn's order, stored under its entry's
+// Picture. Those SetOwn could not read are left out.
+func (s *Session) ExportOwn(pictures [][]byte) ([]byte, error) {
+	s.mu.Lock()
+	own, from, given := slices.Clone(s.own), s.ownFrom, s.ownGiven
+	subject := ""
+	if s.shipped != nil {
+		subject = s.shipped.Subject
+	}
+	s.mu.Unlock()
+	if len(pictures) != given {
+		return nil, badInput(fmt.Errorf("%d pictures for %d references of your own", len(pictures), given))
+	}
+	pics := make([][]byte, len(own))
+	for i := range own {
+		own[i].ID = uint32(i)
+		pics[i] = pictures[from[i]]
+	}
+	ix, err := retrieval.New(own)
+	if err != nil {
+		return nil, err
+	}
+	ix.Subject = subject
+	var b bytes.Buffer
+	err = retrieval.WriteCollection(&b, ix, func(e *retrieval.Entry) ([]byte, error) { return pics[e.ID], nil })
+	return b.Bytes(), err
+}
+
+// Imported is a reference of a collection file, as the page keeps one of
+// its own: the entry, as a one-entry index file and as data, and its
+// picture's bytes.
+type Imported struct {
+	Index   []byte          `json:"-"`
+	Entry   retrieval.Entry `json:"entry"`
+	Picture []byte          `json:"-"`
+}
+
+// ImportCollection reads a collection file (from ExportOwn, or `sentiment
+// index`) into references of the user's own; a file that is not one, or
+// is damaged, is refused whole.
+func ImportCollection(data []byte) ([]Imported, error) {
+	c, err := retrieval.ReadCollection(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, badInput(err)
+	}
+	out := make([]Imported, len(c.Index.Entries))
+	for i, e := range c.Index.Entries {
+		pic, err := c.PictureBytes(&e)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		e.ID = 0
+		one, err := retrieval.New([]retrieval.Entry{e})
+		if err != nil {
+			return nil, badInput(err)
+		}
+		one.Subject = c.Index.Subject
+		b, err := one.MarshalBinary()
+		if err != nil {
+			return nil, badInput(err)
+		}
+		out[i] = Imported{Index: b, Entry: e, Picture: pic}
+	}
+	return out, nil
 }

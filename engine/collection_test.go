@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,5 +157,87 @@ func TestSessionOwn(t *testing.T) {
 	}
 	if _, err := s.Retrieve(retrieval.Query{Adjective: "dreamy"}); !errors.Is(err, retrieval.ErrNoMatch) {
 		t.Errorf("own references kept after they were taken away: %v", err)
+	}
+}
+
+// TestSessionExportImport: the user's own references leave as one
+// collection file and come back from it as they were.
+func TestSessionExportImport(t *testing.T) {
+	s := &Session{}
+	var own [][]byte
+	var pics [][]byte
+	for i, rel := range []string{"inputs/kodim13.jpg", "inputs/kodim16.jpg"} {
+		pix, w, h := photoRGBA(t, rel, 200)
+		one, _, err := s.Describe(pix, w, h, retrieval.Entry{File: rel, Adjective: "dreamy", Noun: []string{"", "lake"}[i], Picture: fmt.Sprintf("k%d.jpg", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		own = append(own, one)
+		pics = append(pics, []byte(fmt.Sprintf("jpeg %d", i)))
+	}
+	// A damaged one in the middle is left out of the file.
+	if _, err := s.SetOwn([][]byte{own[0], []byte("damaged"), own[1]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ExportOwn(pics); !IsBadInput(err) {
+		t.Errorf("two pictures for three: %v", err)
+	}
+	file, err := s.ExportOwn([][]byte{pics[0], []byte("lost"), pics[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ImportCollection(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 2 || back[1].Entry.Noun != "lake" || back[0].Entry.Picture != "k0.jpg" || string(back[1].Picture) != "jpeg 1" {
+		t.Fatalf("imported %+v", back)
+	}
+	// Each comes back as the one-entry index the page keeps.
+	again, err := s.SetOwn([][]byte{back[0].Index, back[1].Index})
+	if err != nil || len(again.Stale) != 0 || again.Vocabulary.Adjectives[0].Own != 2 {
+		t.Errorf("set again: %+v %v", again, err)
+	}
+	if _, err := ImportCollection(file[:len(file)/2]); !IsBadInput(err) {
+		t.Errorf("a cut file: %v", err)
+	}
+}
+
+func TestZip(t *testing.T) {
+	z := NewZip()
+	var all []byte
+	for _, f := range []struct{ name, data string }{{"a.jpg", "first"}, {"b/c.jpg", "second, longer"}} {
+		b, err := z.Add(f.name, []byte(f.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	end, err := z.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all = append(all, end...)
+	r, err := zip.NewReader(bytes.NewReader(all), int64(len(all)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range r.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[f.Name] = string(b)
+	}
+	if got["a.jpg"] != "first" || got["b/c.jpg"] != "second, longer" || len(got) != 2 {
+		t.Errorf("files %v", got)
+	}
+	if _, err := z.Add("late.jpg", nil); err == nil {
+		t.Error("added after closing")
 	}
 }

@@ -28,7 +28,10 @@ func init() {
 		Half:     true,
 		Optional: true,
 		Presets: map[string]func(backbone.Network) transfer.Preset{
-			"default": denseDefault,
+			// f3: stride 16, DenseNet's block outputs get semantic early; at
+			// 224 px, the size it was trained at.
+			"default": func(net backbone.Network) transfer.Preset { return moodPreset(transfer.Paper(net), "f3", 224) },
+			"classic": denseClassic,
 			"look":    denseLook,
 			"pixels":  densePixels,
 		},
@@ -37,14 +40,14 @@ func init() {
 
 // DenseNet121's presets; PRESETS.md has the measurements behind each value.
 
-// denseDefault is the paper's loss run short and small enough to finish in
+// denseClassic, the default until the mood's light, is the paper's loss run short and small enough to finish in
 // about a minute in the page: 80 iterations at 128 px from three quarters
 // of the colour match, at full strength (DenseNet's content loss pulls the
 // colours back toward the input, so strength 1 is a clear mood, not a
 // full one), on Reinhard's curve and ahead of it on dark or hazy photos.
-func denseDefault(net backbone.Network) transfer.Preset {
+func denseClassic(net backbone.Network) transfer.Preset {
 	p := transfer.Paper(net)
-	p.Name, p.Iterations, p.Size, p.Start, p.Rate, p.Strength = "default", 80, 128, 0.75, 0.01, 1
+	p.Name, p.Iterations, p.Size, p.Start, p.Rate, p.Strength = "classic", 80, 128, 0.75, 0.01, 1
 	return p
 }
 

@@ -19,12 +19,15 @@ func TestDenseNetDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Preset("default", net, Keep)
+	if p, err := Preset("default", net, Keep); err != nil || p.Mood == nil || p.Place == nil || p.Place.Tap != "f3" {
+		t.Fatalf("DenseNet121's default is %+v, %v; want the mood preset placing at f3", p, err)
+	}
+	p, err := Preset("classic", net, Keep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := denseDefault(net); p.Name != "default" || p.Size != d.Size || p.Iterations != d.Iterations || p.Start != d.Start {
-		t.Fatalf("DenseNet121's default is %+v, want denseDefault's %+v", p, d)
+	if d := denseClassic(net); p.Name != "classic" || p.Size != d.Size || p.Iterations != d.Iterations || p.Start != d.Start {
+		t.Fatalf("DenseNet121's classic preset is %+v, want denseClassic's %+v", p, d)
 	}
 	p.Size, p.Iterations = 64, 6
 	res, err := transfer.Run(context.Background(), net, assettest.Photo(t, "inputs/kodim16.jpg"), assettest.Photo(t, "refs/lxqt-fog.jpg"), transfer.Options{Preset: p}, nil)

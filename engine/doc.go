@@ -11,7 +11,12 @@
 //   - presets: Preset, a network's named preset with Overrides
 //     (PRESETS.md has the measurements behind their values);
 //   - retrieval: Retrieve, returning retrieval.Match, the one match record
-//     (attribution included, JSON-tagged, spelled "license");
+//     (attribution included, JSON-tagged, spelled "license"); natively,
+//     OpenRefs opens an index file or a collection file with its pictures;
+//   - the subject: GuessSubject, a photo's likely nouns among an index's;
+//   - one's own references: Session.Describe (retrieval.NewEntry, as the
+//     shipped index was made), SetOwn, ExportOwn and ImportCollection;
+//     Zip writes the page's batch download a file at a time;
 //   - the transfer: Transfer, with progress and cancel; Session.ApplyRGBA carries
 //     its look to a full-size photo strip by strip; WriteLUT exports it;
 //   - classification: Classify, a photo's top classes as JSON-tagged Class;

@@ -81,7 +81,7 @@ func TestPreset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := squeezeDefault
+	base := moodPreset(squeezePixels, "fire5", 256)
 	if p, err := Preset("default", net, Keep); err != nil || p.Size != base.Size || p.Iterations != base.Iterations || p.Rate != base.Rate {
 		t.Errorf("Keep: %+v, %v; want %+v", p, err, base)
 	}

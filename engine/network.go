@@ -8,6 +8,7 @@ import (
 
 	"sentiment/assets"
 	"sentiment/backbone"
+	"sentiment/look"
 	"sentiment/transfer"
 	"sentiment/weights"
 )
@@ -134,10 +135,12 @@ func Build(f *weights.File) (backbone.Network, error) {
 }
 
 // PresetNames are the names of the presets a network may have: "default"
-// (what the page and the command line run), "look" (the look itself
-// optimized), "pixels" (the pixels optimized, the look refitted) and
-// "paper" (the paper's setting, which every network has).
-var PresetNames = []string{"default", "look", "pixels", "paper"}
+// (what the page and the command line run: the mood's light, placed by
+// the network), "classic" (the default before it: the reference's colour
+// statistics, then the paper's loss), "look" (the look itself optimized),
+// "pixels" (the pixels optimized, the look refitted) and "paper" (the
+// paper's setting, which every network has).
+var PresetNames = []string{"default", "classic", "look", "pixels", "paper"}
 
 // preset returns n's preset called name ("" is "default") for net.
 func (n Network) preset(name string, net backbone.Network) (transfer.Preset, error) {
@@ -151,4 +154,21 @@ func (n Network) preset(name string, net backbone.Network) (transfer.Preset, err
 		return transfer.Paper(net), nil
 	}
 	return transfer.Preset{}, fmt.Errorf("%s has no preset %q (want one of %v)", n.Label, name, PresetNames)
+}
+
+// moodPreset is every network's default: the photo graded toward the
+// mood's light as its references show it (look.Target, look.NewGrade),
+// the reference's regional light placed on it by the network's features
+// at tap (transfer.Place) at a working size of size pixels, held to look.DefaultGuard, the look refitted
+// and given whole. It runs no iterations of base's loss: after the grid's
+// refit they add nothing the grade has not (PRESETS.md), so base lends
+// only its size and loss for those who ask for iterations.
+func moodPreset(base transfer.Preset, tap string, size int) transfer.Preset {
+	p := base
+	m := look.DefaultSettings
+	pl := transfer.DefaultPlacement
+	pl.Tap = tap
+	p.Name, p.Iterations, p.Size, p.Light, p.Strength = "default", 0, size, 1, 1
+	p.Mood, p.Place, p.Guard = &m, &pl, true
+	return p
 }

@@ -61,7 +61,7 @@ func TestThirdNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer end()
-	sum, err := s.Transfer(ctx, tinynet.Name, engine.Keep, 0, nil)
+	sum, err := s.Transfer(ctx, tinynet.Name, engine.Keep, "", 0, nil)
 	if err != nil || sum.Iterations != 3 {
 		t.Errorf("a run on the tiny network: %+v, %v", sum, err)
 	}

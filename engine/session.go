@@ -32,6 +32,10 @@ type Session struct {
 	// own references after its entries (SetOwn).
 	shipped *retrieval.Index
 	own     []retrieval.Entry
+	// ownFrom gives each of own its place in the list SetOwn was given,
+	// which held ownGiven entries (some may not have been readable).
+	ownFrom  []int
+	ownGiven int
 }
 
 // SetPhoto sets the photo from w×h RGBA bytes.
@@ -128,6 +132,9 @@ type Summary struct {
 	// for its slider's instant preview (look.MixKnots): between two of
 	// them a rendering is linear in the strength.
 	BlendAt []float32 `json:"blendAt"`
+	// Mood is the light the photo was moved toward, and what it was
+	// made from.
+	Mood Mood `json:"mood"`
 }
 
 // Start registers a new transfer and returns its context, which Cancel
@@ -168,9 +175,9 @@ func (s *Session) Cancel() {
 // the result for ApplyRGBA and LUT; report, if not nil, gets every
 // iteration, with a preview every previewEvery (0: only the last). It
 // stops with ctx's error when ctx (from Start) is cancelled.
-func (s *Session) Transfer(ctx context.Context, name string, o Overrides, previewEvery int, report func(Progress)) (Summary, error) {
+func (s *Session) Transfer(ctx context.Context, name string, o Overrides, adjective string, previewEvery int, report func(Progress)) (Summary, error) {
 	s.mu.Lock()
-	photo, ref, net := s.photo, s.ref, s.nets[name]
+	photo, ref, net, ix := s.photo, s.ref, s.nets[name], s.index
 	s.mu.Unlock()
 	switch {
 	case photo == nil:
@@ -184,14 +191,23 @@ func (s *Session) Transfer(ctx context.Context, name string, o Overrides, previe
 	if err != nil {
 		return Summary{}, err
 	}
-	res, err := Transfer(ctx, net, photo, ref, p, previewEvery, report)
+	var mood Mood
+	if adjective != "" && ix != nil {
+		mood, err = MoodOf(ix, photo, adjective, ref)
+	} else {
+		mood, err = ReferenceMood(ix, ref)
+	}
+	if err != nil {
+		return Summary{}, err
+	}
+	res, err := Transfer(ctx, net, photo, ref, p, mood, previewEvery, report)
 	if err != nil {
 		return Summary{}, err
 	}
 	s.mu.Lock()
 	s.result = res
 	s.mu.Unlock()
-	return Summary{Iterations: res.Iterations, Loss: res.End, BlendAt: look.MixKnots()}, nil
+	return Summary{Iterations: res.Iterations, Loss: res.End, BlendAt: look.MixKnots(), Mood: mood}, nil
 }
 
 // grid returns the last result's grid.

@@ -212,7 +212,7 @@ func TestSessionTransfer(t *testing.T) {
 	}
 	ctx := context.Background()
 	opt := Overrides{Size: 96, Iterations: 4, Start: -1, Beta: -1, Rate: -1}
-	if _, err := e.Transfer(ctx, name, opt, 2, func(Progress) {}); err == nil {
+	if _, err := e.Transfer(ctx, name, opt, "", 2, func(Progress) {}); err == nil {
 		t.Error("a transfer without a photo succeeded")
 	}
 	photo, w, h := photoRGBA(t, "inputs/kodim16.jpg", 96)
@@ -224,7 +224,7 @@ func TestSessionTransfer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var its, previews []int
-	sum, err := e.Transfer(ctx, name, opt, 2, func(p Progress) {
+	sum, err := e.Transfer(ctx, name, opt, "", 2, func(p Progress) {
 		its = append(its, p.Iteration)
 		if p.Total != 4 || !(p.Losses.Total() > 0) {
 			t.Errorf("progress %+v", p)
@@ -284,7 +284,7 @@ func TestSessionTransfer(t *testing.T) {
 	// A cancelled context stops the run before its next iteration.
 	cctx, cancel := context.WithCancel(ctx)
 	n := 0
-	_, err = e.Transfer(cctx, name, Overrides{Size: 96, Iterations: 50, Start: -1, Beta: -1, Rate: -1}, 0, func(Progress) {
+	_, err = e.Transfer(cctx, name, Overrides{Size: 96, Iterations: 50, Start: -1, Beta: -1, Rate: -1}, "", 0, func(Progress) {
 		n++
 		if n == 2 {
 			cancel()
@@ -433,7 +433,7 @@ func TestTransferLateCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	last := 0
-	res, err := Transfer(ctx, net, m, m, p, 0, func(pr Progress) {
+	res, err := Transfer(ctx, net, m, m, p, Mood{}, 0, func(pr Progress) {
 		last = pr.Iteration
 		if pr.Iteration == pr.Total {
 			cancel()
@@ -442,4 +442,83 @@ func TestTransferLateCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || res != nil || last != 3 {
 		t.Errorf("cancelled at the last of 3 iterations (reached %d): %v, %v", last, res, err)
 	}
+}
+
+// TestSessionTransferMood: with an index, the mood's references make the
+// light, whatever the reference: the same photo and reference given
+// "golden" comes out warmer than given "misty"; with no mood the
+// reference's own light is used; the summary says what made the light.
+func TestSessionTransferMood(t *testing.T) {
+	var entries []retrieval.Entry
+	for i, f := range []struct{ file, adjective string }{
+		{"bud-beacon.jpg", "golden"}, {"kyl-goldhills.jpg", "golden"}, {"ele-posts.jpg", "golden"},
+		{"ele-breathe.jpg", "misty"}, {"ele-carmine.jpg", "misty"}, {"sol-bluepeaks.jpg", "misty"},
+	} {
+		m := assettest.Photo(t, "refs/"+f.file)
+		e, _, err := retrieval.NewEntry(retrieval.Entry{ID: uint32(i), File: f.file, Adjective: f.adjective, Noun: "lake", Picture: f.file}, m, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, e)
+	}
+	ix, err := retrieval.New(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob, err := ix.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, man := squeezeNet(t)
+	e := &Session{}
+	name := backbone.SqueezeNetName
+	if _, err := e.LoadBackbone(name, data, man); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.LoadIndex(blob); err != nil {
+		t.Fatal(err)
+	}
+	photo, w, h := photoRGBA(t, "inputs/kodim13.jpg", 256)
+	if err := e.SetPhoto(photo, w, h); err != nil {
+		t.Fatal(err)
+	}
+	// warmth runs a transfer with the reference and mood given and
+	// returns how warm the light of the result's midtones is: its tint
+	// along the daylight locus (blue to amber).
+	warmth := func(refFile, adjective string) (float64, Summary) {
+		ref, rw, rh := photoRGBA(t, "refs/"+refFile, 256)
+		if err := e.SetReference(ref, rw, rh); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := e.Transfer(context.Background(), name, Keep, adjective, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := append([]byte(nil), photo...)
+		if err := e.ApplyRGBA(out, w, h, 0, h, 1); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := FromRGBA(out, w, h)
+		l, err := look.Describe(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0.55*float64(l.Tint[1][0]) - 0.835*float64(l.Tint[1][1]), sum
+	}
+	golden, gs := warmth("bud-beacon.jpg", "golden")
+	misty, ms := warmth("ele-carmine.jpg", "misty")
+	if !(golden > misty+0.1) {
+		t.Errorf("midtones' warmth golden %.3f, misty %.3f: want golden clearly warmer", golden, misty)
+	}
+	if gs.Mood.Adjective != "golden" || gs.Mood.References != 3 || ms.Mood.References != 3 {
+		t.Errorf("moods reported %+v and %+v, want 3 references each", gs.Mood, ms.Mood)
+	}
+	own, os := warmth("ubu-blueridges.jpg", "")
+	if os.Mood.Adjective != "" || os.Mood.References != 1 || os.Mood.Consensus {
+		t.Errorf("own reference's mood reported %+v", os.Mood)
+	}
+	if !(own < golden) {
+		t.Errorf("blue ridges' own light gave warmth %.3f, golden %.3f", own, golden)
+	}
+	t.Logf("midtones' warmth: golden %.3f, misty %.3f, blue ridges' own %.3f", golden, misty, own)
 }

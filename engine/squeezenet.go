@@ -20,7 +20,10 @@ func init() {
 		Build:    func(f *weights.File) (backbone.Network, error) { return backbone.NewSqueezeNet(f) },
 		Sources:  []Source{{Remote: assets.SqueezeNet, Fetch: true}},
 		Presets: map[string]func(backbone.Network) transfer.Preset{
-			"default": func(backbone.Network) transfer.Preset { return squeezeDefault },
+			// fire5: stride 8, the last map fine enough at the working size
+			// to tell a sky from the hills under it.
+			"default": func(backbone.Network) transfer.Preset { return moodPreset(squeezePixels, "fire5", 256) },
+			"classic": func(backbone.Network) transfer.Preset { return squeezeClassic },
 			"look":    func(backbone.Network) transfer.Preset { return squeezeLook },
 			"pixels":  func(backbone.Network) transfer.Preset { return squeezePixels },
 		},
@@ -52,14 +55,15 @@ var squeezePixels = transfer.Preset{
 	Strength:   1,
 }
 
-// squeezeDefault is what the page and the command line run: squeezePixels
-// from the whole colour match for 15 iterations (the first carry the
-// network's style, later ones trade structure for little more), its look
-// keeping 0.9 of the lightness change and opening at strength 0.9
-// (look.MixAt: colour whole, lightness 0.81), above Reinhard's curve.
-var squeezeDefault = func() transfer.Preset {
+// squeezeClassic was the default until the mood's light replaced the
+// reference's colour statistics: squeezePixels from the whole colour match
+// for 15 iterations (the first carry the network's style, later ones
+// trade structure for little more), its look keeping 0.9 of the lightness
+// change and opening at strength 0.9 (look.MixAt: colour whole, lightness
+// 0.81), above Reinhard's curve.
+var squeezeClassic = func() transfer.Preset {
 	p := squeezePixels
-	p.Name, p.Start, p.Iterations, p.Light, p.Strength = "default", 1, 15, 0.9, 0.9
+	p.Name, p.Start, p.Iterations, p.Light, p.Strength = "classic", 1, 15, 0.9, 0.9
 	return p
 }()
 

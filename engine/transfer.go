@@ -27,14 +27,15 @@ func CheckPhotoSize(what string, w, h int) error {
 	return CheckPhoto(what, &imaging.RGB{W: w, H: h})
 }
 
-// Transfer optimizes photo toward ref's look with preset p on net and
-// refits the look as a grid (transfer.Run). progress, if not nil, gets
+// Transfer moves photo toward mood (MoodOf, ReferenceMood) and ref's look
+// with preset p on net and refits the look as a grid (transfer.Run); a
+// preset without Mood settings ignores mood. progress, if not nil, gets
 // every iteration, with a preview every previewEvery (0: only the last).
 // Cancelling ctx stops the run between iterations; a cancel that comes
 // after the last iteration still counts, so that nothing is written
 // after the user asked to stop.
-func Transfer(ctx context.Context, net backbone.Network, photo, ref *imaging.RGB, p transfer.Preset, previewEvery int, progress func(Progress)) (*transfer.Result, error) {
-	res, err := transfer.Run(ctx, net, photo, ref, transfer.Options{Preset: p, PreviewEvery: previewEvery}, progress)
+func Transfer(ctx context.Context, net backbone.Network, photo, ref *imaging.RGB, p transfer.Preset, mood Mood, previewEvery int, progress func(Progress)) (*transfer.Result, error) {
+	res, err := transfer.Run(ctx, net, photo, ref, transfer.Options{Preset: p, PreviewEvery: previewEvery, Mood: mood.Light, Base: mood.Base}, progress)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"sentiment/imaging"
+	"sentiment/look"
 )
 
 // NewEntry makes the index entry of a reference picture: tags gives what
@@ -21,6 +22,9 @@ func NewEntry(tags Entry, m *imaging.RGB, subject *Subject) (Entry, *imaging.RGB
 	w := Working(m)
 	var err error
 	if e.Edges, err = EdgeMap(w); err != nil {
+		return Entry{}, nil, err
+	}
+	if e.Light, err = look.Describe(w); err != nil {
 		return Entry{}, nil, err
 	}
 	if subject != nil {

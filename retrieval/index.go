@@ -9,12 +9,14 @@ import (
 	"io/fs"
 	"slices"
 	"unicode/utf8"
+
+	"sentiment/look"
 )
 
 // The index file, all integers little-endian:
 //
 //	magic     8 bytes  "SENTREF\x00"
-//	version   uint16   2
+//	version   uint16   3
 //	grid      uint16   side of every edge map (Grid)
 //	subject   string: the network whose subject features the entries
 //	          hold ("" for none), uvarint: their length (0 for none)
@@ -28,6 +30,7 @@ import (
 //	            string description, licence, author, source, picture
 //	            grid·grid bytes: the edge map
 //	            byte 1 and the subject features, or byte 0 (none)
+//	            the light (look.Light's binary form, look.LightBytes)
 //	crc32     uint32   IEEE CRC-32 of everything before it
 //
 // A string is a uvarint byte length and that many bytes of UTF-8. The CRC
@@ -36,7 +39,7 @@ import (
 // checked, so a damaged file that slips past it is still refused cleanly.
 const (
 	magic   = "SENTREF\x00"
-	version = 2
+	version = 3
 	// maxString bounds every string field: catalog text is short, and a
 	// length field must not make the reader allocate much.
 	maxString = 1 << 12
@@ -115,6 +118,9 @@ type Entry struct {
 	// Subject is the picture's subject features (Subject.Features), made
 	// by the index's Subject network; nil if none.
 	Subject []uint8 `json:"-"`
+	// Light is the picture's light (look.Describe), from which a mood's
+	// light is made.
+	Light look.Light `json:"-"`
 	// Own marks a reference of the user's own collection among those the
 	// index ships with (With); it is not stored in the file.
 	Own bool `json:"own,omitempty"`
@@ -247,6 +253,7 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 		} else {
 			b = append(append(b, 1), e.Subject...)
 		}
+		b, _ = e.Light.AppendBinary(b)
 	}
 	if err != nil {
 		return nil, err
@@ -328,6 +335,11 @@ func Load(data []byte) (*Index, error) {
 			e.Subject = r.bytes(dim)
 		case has[0] != 0:
 			r.fail("subject marker %d", has[0])
+		}
+		if lb := r.bytes(look.LightBytes); r.err == nil {
+			if err := e.Light.UnmarshalBinary(lb); err != nil {
+				r.fail("%v", err)
+			}
 		}
 		ix.Entries = append(ix.Entries, e)
 	}

@@ -131,8 +131,8 @@ func TestLoadRefusesDamage(t *testing.T) {
 	// and its features' length): the adjective count.
 	vocab := len(magic) + 4 + 2
 	cases := map[string]func([]byte) []byte{
-		"version 3": func(b []byte) []byte { b[8] = 3; return reseal(b) },
-		"version 1": func(b []byte) []byte { b[8] = 1; return reseal(b) },
+		"version 4": func(b []byte) []byte { b[8] = 4; return reseal(b) },
+		"version 2": func(b []byte) []byte { b[8] = 2; return reseal(b) },
 		"features, no network": func(b []byte) []byte {
 			b[vocab-1] = 4
 			return reseal(b)

@@ -11,7 +11,8 @@ import (
 
 // With returns an index of ix's entries followed by own, the user's own
 // references, marked Own. An own entry takes ix's polarity for an adjective
-// ix has (a user's word keeps the collection's sense) and a new id after
+// ix has (a user's word keeps the collection's sense), else that of the
+// first own entry with its adjective, and a new id after
 // ix's; one whose subject features ix's network did not make (other
 // lengths, or an ix without features) loses them. ix may be nil (a site
 // without an index). Neither ix nor own is changed.
@@ -33,6 +34,8 @@ func (ix *Index) With(own []Entry) (*Index, error) {
 	for _, e := range own {
 		if p, ok := pol[e.Adjective]; ok {
 			e.Polarity = p
+		} else {
+			pol[e.Adjective] = e.Polarity // the first to say decides
 		}
 		if subject == "" || len(e.Subject) != dim {
 			e.Subject = nil

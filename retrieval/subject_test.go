@@ -11,6 +11,7 @@ import (
 	"sentiment/backbone/backbonetest"
 	"sentiment/imaging"
 	"sentiment/internal/assettest"
+	"sentiment/look"
 )
 
 // features returns subject features pointing mostly along axis a, a
@@ -86,7 +87,7 @@ func TestSubjectFeatures(t *testing.T) {
 		for _, v := range f {
 			top = max(top, v)
 		}
-		if len(f) != 512 || top != 255 {
+		if len(f) != 512 || top != subjectLevels {
 			t.Fatalf("%d features, largest %d", len(f), top)
 		}
 		fs[i] = f
@@ -113,8 +114,9 @@ func TestNewEntry(t *testing.T) {
 		t.Errorf("working picture %d×%d", w.W, w.H)
 	}
 	edges, _ := EdgeMap(w)
+	light, _ := look.Describe(w)
 	want := tags
-	want.Edges, want.Subject, want.Own = edges, nil, false
+	want.Edges, want.Subject, want.Own, want.Light = edges, nil, false, light
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("entry %+v", e)
 	}

@@ -329,3 +329,41 @@ func columns(rows, dst []float64, vw, vh int) {
 		}
 	}
 }
+
+// Terms are the means over the SSIM map of its three factors (Wang et al.
+// 2004, eq. 6–10, with C3 = C2/2, whose product is SSIM): Luminance
+// compares local means, Contrast local standard deviations and Structure
+// the correlation of the local patterns. Structure alone is blind to a
+// change of brightness or of contrast, so it measures how much of a
+// picture's detail a deliberate change of tone (darker, hazier, harder)
+// keeps.
+type Terms struct {
+	Luminance, Contrast, Structure float64
+}
+
+// Terms returns the mean SSIM terms of the comparer's plane and b.
+func (c *Comparer) Terms(b []float32) (Terms, error) {
+	if len(b) != c.w*c.h {
+		return Terms{}, fmt.Errorf("%w: %d samples for %d×%d", ErrSize, len(b), c.w, c.h)
+	}
+	s := c.pool.Get().(*scratch)
+	defer c.pool.Put(s)
+	c.filter3(b, s)
+	c3 := c.c2 / 2
+	var t Terms
+	for i, muB := range s.muB {
+		muA := c.muA[i]
+		varA, varB := c.varA[i], max(0, s.eB2[i]-muB*muB)
+		sdA, sdB := math.Sqrt(max(0, varA)), math.Sqrt(varB)
+		cov := s.eAB[i] - muA*muB
+		t.Luminance += (2*muA*muB + c.c1) / (muA*muA + muB*muB + c.c1)
+		t.Contrast += (2*sdA*sdB + c.c2) / (varA + varB + c.c2)
+		t.Structure += (cov + c3) / (sdA*sdB + c3)
+	}
+	n := float64(len(s.muB))
+	t.Luminance, t.Contrast, t.Structure = t.Luminance/n, t.Contrast/n, t.Structure/n
+	if math.IsNaN(t.Structure+t.Contrast+t.Luminance) || math.IsInf(t.Structure+t.Contrast+t.Luminance, 0) {
+		return Terms{}, errors.New("ssim: the planes hold samples that are not finite numbers")
+	}
+	return t, nil
+}

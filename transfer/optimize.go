@@ -53,6 +53,12 @@ type Options struct {
 	// PreviewEvery is how often Progress carries a preview; 0 means never
 	// (but for the last iteration).
 	PreviewEvery int
+	// Mood and Base, for a preset with Mood settings, are the mood's light
+	// (from its references) and the collection's average light it is read
+	// against. A zero Mood is the reference's own light; a zero Base the
+	// photo's.
+	Mood look.Mood
+	Base look.Light
 }
 
 // Weighted is a reference with its weight in the style target.
@@ -154,7 +160,11 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		}
 	}
 	first := in.Clone()
-	if p.Start > 0 {
+	if p.Mood != nil {
+		if first, err = moodStart(net, in, rf, o); err != nil {
+			return nil, err
+		}
+	} else if p.Start > 0 {
 		matched, err := look.Reinhard(in, rf)
 		if err != nil {
 			return nil, err
@@ -209,7 +219,7 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		if progress != nil {
 			pr := Progress{Iteration: it, Total: p.Iterations, Losses: losses}
 			if it == p.Iterations || (o.PreviewEvery > 0 && it%o.PreviewEvery == 0) {
-				if res.Grid, err = lookOf(u, grid, p); err != nil {
+				if res.Grid, err = lookOf(u, in, grid, p); err != nil {
 					return nil, err
 				}
 				if pr.Preview, err = res.Grid.Apply(in, 1); err != nil {
@@ -223,7 +233,7 @@ func Run(ctx context.Context, net backbone.Network, input, ref *imaging.RGB, o O
 		return nil, err
 	}
 	if res.Grid == nil { // the last preview's grid is this look already
-		if res.Grid, err = lookOf(u, grid, p); err != nil {
+		if res.Grid, err = lookOf(u, in, grid, p); err != nil {
 			return nil, err
 		}
 	}
@@ -377,11 +387,59 @@ func scale(x mat.Tensor, k float64) mat.Tensor {
 }
 
 // lookOf is the unknown's look as the preset keeps it: all of its colour,
-// the preset's share of its lightness.
-func lookOf(u unknown, cfg look.GridConfig, p Preset) (*look.Grid, error) {
-	g, err := u.look(cfg)
+// the preset's share of its lightness, fitted to the guarded iterate if
+// the preset guards.
+func lookOf(u unknown, in *imaging.RGB, cfg look.GridConfig, p Preset) (*look.Grid, error) {
+	var g *look.Grid
+	var err error
+	if p.Guard {
+		x, err := u.optimized()
+		if err != nil {
+			return nil, err
+		}
+		if x, err = look.DefaultGuard.Apply(in, x); err != nil {
+			return nil, err
+		}
+		g, err = look.Fit(in, x, cfg)
+	} else {
+		g, err = u.look(cfg)
+	}
 	if err != nil || p.Light == 1 {
 		return g, err
 	}
 	return g.Mixed(look.Mix{Light: float32(p.Light), Colour: 1}), nil
+}
+
+// moodStart returns the working-size photo in graded toward the mood's
+// light (o.Mood against o.Base, as the preset's Mood settings move it)
+// and, if the preset places, with the reference's regional light placed
+// on it by net.
+func moodStart(net backbone.Network, in, rf *imaging.RGB, o Options) (*imaging.RGB, error) {
+	p := o.Preset
+	own, err := look.Describe(in)
+	if err != nil {
+		return nil, err
+	}
+	mood, base := o.Mood, o.Base
+	if mood.Light == (look.Light{}) {
+		if mood.Light, err = look.Describe(rf); err != nil {
+			return nil, err
+		}
+	}
+	if base == (look.Light{}) {
+		base = own
+	}
+	target, err := look.Target(own, mood, base, *p.Mood)
+	if err != nil {
+		return nil, err
+	}
+	g, err := look.NewGrade(in, target, look.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	out, err := g.Apply(in)
+	if err != nil || p.Place == nil {
+		return out, err
+	}
+	return Place(net, in, out, rf, *p.Place)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"sentiment/backbone"
+	"sentiment/look"
 )
 
 // Preset is a complete setting of the optimization: which feature maps it
@@ -65,6 +66,19 @@ type Preset struct {
 	// (look.Grid.Apply's strength, 0 to 1: the engine checks it where it
 	// is applied).
 	Strength float64
+	// Mood, if set, starts from the photo graded toward the mood's light
+	// (look.Target with these settings, then look.NewGrade) instead of
+	// from Reinhard's match (Start is then unused): a mood as light —
+	// white balance, tone, haze, saturation — estimated from the mood's
+	// references, rather than one reference's colour statistics.
+	Mood *look.Settings
+	// Place, if set, then places the reference's regional light on the
+	// graded photo by the network's features (Place).
+	Place *Placement
+	// Guard, if set, holds the result to look.DefaultGuard before its
+	// look is fitted: skin, vivid colours and neutral surfaces keep what
+	// they are.
+	Guard bool
 }
 
 // Paper is the paper's setting on net: equal weights over the network's
@@ -137,11 +151,25 @@ func (p Preset) validate(net backbone.Network) error {
 	if !(p.Start >= 0 && p.Start <= 1) {
 		return fmt.Errorf("transfer: start %g, want a fraction in [0, 1]", p.Start)
 	}
+	if m := p.Mood; m != nil {
+		if !m.Valid() {
+			return fmt.Errorf("transfer: preset %q moves toward a mood by %+v", p.Name, *m)
+		}
+	}
 	taps := map[string]bool{}
 	for _, t := range net.Taps() {
 		taps[t] = true
 	}
-	for _, t := range append([]string{p.Content}, p.Style...) {
+	want := append([]string{p.Content}, p.Style...)
+	if p.Place != nil {
+		if err := p.Place.validate(); err != nil {
+			return err
+		}
+		if p.Place.Tap != "" {
+			want = append(want, p.Place.Tap)
+		}
+	}
+	for _, t := range want {
 		if !taps[t] {
 			return fmt.Errorf("transfer: %s has no tap %q (taps: %v)", net.Name(), t, net.Taps())
 		}

@@ -22,7 +22,8 @@ import (
 // bridge is the state behind the JavaScript methods.
 type bridge struct {
 	s     engine.Session
-	strip []byte // applyRows' buffer, kept from strip to strip
+	strip []byte      // applyRows' buffer, kept from strip to strip
+	zip   *engine.Zip // the zip zipAdd writes to
 }
 
 // calls are the bridge's methods by their JavaScript names.
@@ -40,6 +41,11 @@ var calls = map[string]func(*bridge, []safejs.Value) (any, error){
 	"subject":      (*bridge).subject,
 	"describe":     (*bridge).describe,
 	"setOwn":       (*bridge).setOwn,
+	"exportOwn":    (*bridge).exportOwn,
+	"importOwn":    (*bridge).importOwn,
+	"zipOpen":      (*bridge).zipOpen,
+	"zipAdd":       (*bridge).zipAdd,
+	"zipClose":     (*bridge).zipClose,
 }
 
 func main() {
@@ -134,6 +140,9 @@ type transferOptions struct {
 	Size         int    `json:"size"`
 	Iterations   int    `json:"iterations"`
 	PreviewEvery int    `json:"previewEvery"` // iterations between previews; 0 for none
+	// Mood is the adjective whose references' light the photo takes; ""
+	// for the reference's own (one's own reference).
+	Mood string `json:"mood"`
 }
 
 // overrides are the preset's adjustments o asks for.
@@ -172,7 +181,7 @@ func (b *bridge) transfer(a []safejs.Value) (any, error) {
 	}
 	go guarded("transfer", reject, func() {
 		defer end()
-		sum, err := b.s.Transfer(ctx, o.Backbone, o.overrides(), o.PreviewEvery, func(st engine.Progress) {
+		sum, err := b.s.Transfer(ctx, o.Backbone, o.overrides(), o.Mood, o.PreviewEvery, func(st engine.Progress) {
 			msg, err := toJS(st)
 			if err != nil {
 				return
@@ -315,4 +324,87 @@ func (b *bridge) setOwn(a []safejs.Value) (any, error) {
 		return nil, err
 	}
 	return toJS(own)
+}
+
+// exportOwn([Uint8Array]) → Uint8Array: the user's own references as one
+// collection file, with their pictures in setOwn's order.
+func (b *bridge) exportOwn(a []safejs.Value) (any, error) {
+	var pictures [][]byte
+	if err := scan(a, &pictures); err != nil {
+		return nil, err
+	}
+	file, err := b.s.ExportOwn(pictures)
+	if err != nil {
+		return nil, err
+	}
+	return bytesToJS(file)
+}
+
+// importOwn(Uint8Array) → [{entry, index: Uint8Array, picture:
+// Uint8Array}]: the references of a collection file, each as describe
+// gives one.
+func (b *bridge) importOwn(a []safejs.Value) (any, error) {
+	var data []byte
+	if err := scan(a, &data); err != nil {
+		return nil, err
+	}
+	refs, err := engine.ImportCollection(data)
+	if err != nil {
+		return nil, err
+	}
+	v, err := toJS(refs)
+	if err != nil {
+		return nil, err
+	}
+	list := v.(safejs.Value)
+	for i, r := range refs {
+		item, err := list.Index(i)
+		if err != nil {
+			return nil, err
+		}
+		for k, data := range map[string][]byte{"index": r.Index, "picture": r.Picture} {
+			u, err := bytesToJS(data)
+			if err != nil {
+				return nil, err
+			}
+			item.Set(k, u)
+		}
+	}
+	return list, nil
+}
+
+// zipOpen() starts a zip file (one at a time: a new one replaces it).
+func (b *bridge) zipOpen([]safejs.Value) (any, error) {
+	b.zip = engine.NewZip()
+	return nil, nil
+}
+
+// zipAdd(name, Uint8Array) → Uint8Array: the zip's bytes for that file.
+func (b *bridge) zipAdd(a []safejs.Value) (any, error) {
+	var name string
+	var data []byte
+	if err := scan(a, &name, &data); err != nil {
+		return nil, err
+	}
+	if b.zip == nil {
+		return nil, fmt.Errorf("zipAdd: no zip open")
+	}
+	out, err := b.zip.Add(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return bytesToJS(out)
+}
+
+// zipClose() → Uint8Array: the zip's last bytes.
+func (b *bridge) zipClose([]safejs.Value) (any, error) {
+	if b.zip == nil {
+		return nil, fmt.Errorf("zipClose: no zip open")
+	}
+	out, err := b.zip.Close()
+	b.zip = nil
+	if err != nil {
+		return nil, err
+	}
+	return bytesToJS(out)
 }

@@ -13,13 +13,21 @@ import * as network from './network.js';
 import * as result from './result.js';
 import * as compare from './compare.js';
 import * as offline from './offline.js';
+import * as collection from './collection.js';
+import * as subject from './subject.js';
+import * as batch from './batch.js';
 
 const engine = new Engine((m) => {
   if (m.event === 'load') onLoad(m);
-  else if (m.event === 'progress') run.onProgress(m);
+  else if (m.event === 'progress') {
+    run.onProgress(m);
+    batch.onProgress(m);
+  }
   else if (m.event === 'export') result.onExport(m);
   else if (m.event === 'backbone') network.onBackbone(m);
   else if (m.event === 'network') network.onDownload(m);
+  else if (m.event === 'own') collection.onEvent(m);
+  else if (m.event === 'batch') batch.onEvent(m);
 });
 compare.init();
 photo.init(engine);
@@ -28,6 +36,9 @@ run.init(engine, recover);
 network.init(engine);
 result.init(engine);
 offline.init();
+collection.init(engine);
+subject.init(engine);
+batch.init(engine);
 $('engine-retry').addEventListener('click', () => {
   // A fresh worker, and downloads that bypass the HTTP cache.
   engine.restart();

@@ -57,6 +57,11 @@ export class Engine {
     this.worker.postMessage({ type: 'cancelReference' });
   }
 
+  /** cancelBatch stops the running batch: the photo at work is cancelled, no other starts. */
+  cancelBatch() {
+    this.worker.postMessage({ type: 'cancelBatch' });
+  }
+
   /** cancelNetwork stops the download of the network name, if one runs. */
   cancelNetwork(name) {
     this.worker.postMessage({ type: 'cancelNetwork', name });

@@ -3,6 +3,8 @@
 // alike their structure is to the photo's, with their credits.
 import { $, el, say } from './dom.js';
 import { check, decode } from './photo.js';
+import { pictureURL } from './collection.js';
+import { guessed } from './subject.js';
 import { state, set, subscribe, locked, debug } from './state.js';
 
 const K = 6; // references shown
@@ -92,7 +94,8 @@ function renderMoods() {
         set({ adjective: a.name });
         retrieve();
       });
-      chips.append(el('label', { class: 'chip', title: `${a.count} reference photo${a.count === 1 ? '' : 's'}` }, input, el('span', {}, a.name)));
+      const mine = a.own ? `, ${a.own} of them yours` : '';
+      chips.append(el('label', { class: a.own ? 'chip own' : 'chip', title: `${a.count} reference photo${a.count === 1 ? '' : 's'}${mine}` }, input, el('span', {}, a.name)));
     }
     box.append(el('fieldset', {}, el('legend', {}, title), chips));
   }
@@ -122,6 +125,10 @@ export async function retrieve() {
     set({ reference: null });
   }
   try {
+    // The subject the network sees in the photo ranks first, when it
+    // comes in time (subject.js).
+    await guessed(state.photo);
+    if (id !== seq) return;
     const r = await engine.request('retrieve', { adjective: state.adjective, noun: state.noun, k: K, size: Number($('size').value) });
     if (id !== seq) return;
     debug.metrics.retrieval = r.ms;
@@ -229,24 +236,30 @@ function card(m, best) {
   const weak = poor(m.ssim);
   const score = weak ? `${matchText(m.ssim)} — poor` : matchText(m.ssim);
   const lic = shortLicense(m.license);
-  const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${score}, by ${author(m)}, ${lic}` });
+  // One's own: the picture kept in this browser, the file it came from.
+  const who = m.own ? `yours: ${m.file}` : `by ${author(m)}, ${lic}`;
+  const input = el('input', { type: 'radio', name: 'ref', value: m.picture, 'aria-label': `${m.adjective} ${m.noun}, ${score}, ${who}` });
   if (best && !state.ownRef && !ownChosen) input.checked = true;
   input.addEventListener('change', () => choose(m));
-  const attr = el('span', { class: 'attr' }, `${author(m)} · ${lic}`);
-  const c = el('label', { class: weak ? 'ref poor' : 'ref', title: m.description || '', 'data-ssim': m.ssim },
+  const attr = el('span', { class: 'attr' }, m.own ? `your photo · ${m.file}` : `${author(m)} · ${lic}`);
+  const c = el('label', { class: `ref${weak ? ' poor' : ''}${m.own ? ' mine' : ''}`, title: m.description || '', 'data-ssim': m.ssim },
     input,
-    el('img', { src: m.picture, alt: '', loading: 'lazy', decoding: 'async' }),
+    // Not lazy: six thumbnails, and a gallery below the fold (a small
+    // window, the subject's line above it) would wait for a scroll.
+    el('img', { src: m.own ? pictureURL(m) : m.picture, alt: '', decoding: 'async' }),
     el('span', { class: 'score', title: 'How alike the outlines of this photo and yours are (edge-map SSIM, 0 to 100%)' }, score),
     el('span', {}, `${m.adjective} ${m.noun}`),
     attr);
   if (best) c.append(el('span', { class: 'best' }, 'closest'));
+  if (m.own) c.append(el('span', { class: 'yours' }, 'yours'));
   return c;
 }
 
 async function choose(m) {
   say('ref-error');
   try {
-    await give(async () => [{ file: m.picture }], { file: m.picture, label: `${m.adjective} ${m.noun}`, ssim: m.ssim });
+    const label = m.own ? `your “${m.adjective}” ${m.file}` : `${m.adjective} ${m.noun}`;
+    await give(async () => [m.own ? { own: m.picture } : { file: m.picture }], { file: m.picture, label, ssim: m.ssim, mine: !!m.own });
   } catch (e) {
     say('ref-error', e.message);
   }
@@ -324,6 +337,6 @@ async function decodeOwn(f) {
 
 /** restore gives a fresh worker the reference it had. */
 export async function restore(ref) {
-  if (ref?.file) await give(async () => [{ file: ref.file }], ref);
+  if (ref?.file) await give(async () => [ref.mine ? { own: ref.file } : { file: ref.file }], ref);
   else if (state.ownRef) await give(() => decodeOwn(state.ownRef), ref, state.ownRef);
 }

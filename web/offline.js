@@ -11,7 +11,7 @@ let pictures = null; // {kept, total}: the reference pictures the service worker
 
 /** init registers the service worker and keeps the privacy line true. */
 export function init() {
-  subscribe((changed) => changed.has('kept') && measure());
+  subscribe((changed) => (changed.has('kept') || changed.has('own')) && measure());
   if (!('serviceWorker' in navigator)) {
     render('This browser cannot keep the page for offline use, so it needs the connection each visit.');
     return;
@@ -45,7 +45,10 @@ function render(problem) {
   // The pictures on their way: how many are in so far.
   const coming = pictures && !stored && !problem ? ` The reference pictures are being kept in the background: ${pictures.kept} of ${pictures.total} so far.` : '';
   const p = $('privacy-text');
-  p.textContent = `Everything runs on this device: your photos are never uploaded, and nothing of yours is kept. This browser keeps ${what}, for offline use.` +
+  // One's own references are the one thing of the user's that is kept.
+  const n = state.own?.refs.length || 0;
+  const yours = n ? `your photos are never uploaded; the ${n} reference picture${n === 1 ? '' : 's'} you added (${mb(state.own.bytes)}) are kept in this browser only` : 'your photos are never uploaded, and nothing of yours is kept';
+  p.textContent = `Everything runs on this device: ${yours}. This browser keeps ${what}, for offline use.` +
     (problem ? ` ${problem}` : stored ? ` It now works without a connection${usage ? ` (${mb(usage)} stored in all)` : ''}.` : coming);
   $('privacy').dataset.offline = stored && state.kept ? 'ready' : 'pending';
 }

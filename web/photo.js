@@ -4,6 +4,7 @@
 import { $, say } from './dom.js';
 import { fit } from './fit.js';
 import { state, set, subscribe, locked } from './state.js';
+import { queue } from './batch.js';
 
 const SCREEN = 1280; // long side of the display copy that previews use
 // The working size the photo is checked against: the smallest the
@@ -33,7 +34,9 @@ export function init(eng) {
   input.accept = accept;
   $('ref-input').accept = accept;
   input.addEventListener('change', () => {
-    if (input.files[0]) take(input.files[0]);
+    // Several photos at once are a batch (batch.js).
+    if (input.files.length > 1) queue([...input.files]);
+    else if (input.files[0]) take(input.files[0]);
     input.value = ''; // choosing the same file again still fires
   });
   subscribe((changed) => {
@@ -66,8 +69,9 @@ export function init(eng) {
   document.addEventListener('drop', (e) => {
     e.preventDefault();
     drop.classList.remove('over');
-    const f = e.dataTransfer.files[0];
-    if (f) take(f);
+    const fs = [...e.dataTransfer.files];
+    if (fs.length > 1 && !locked()) queue(fs);
+    else if (fs[0]) take(fs[0]);
   });
   document.addEventListener('paste', (e) => {
     const f = [...(e.clipboardData?.files || [])][0];
@@ -78,7 +82,8 @@ export function init(eng) {
   });
 }
 
-async function take(file) {
+/** take makes file the photo, or says why it cannot be. */
+export async function take(file) {
   if (locked()) {
     say('photo-error', BUSY);
     return;

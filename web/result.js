@@ -171,7 +171,8 @@ function name(result) {
   return `${base}-${look}${net}`;
 }
 
-function save(blob, filename) {
+/** save hands blob to the browser as a download named filename. */
+export function save(blob, filename) {
   debug.saved = { name: filename, size: blob.size, blob };
   const url = URL.createObjectURL(blob);
   const a = el('a', { href: url, download: filename });

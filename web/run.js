@@ -85,7 +85,10 @@ function buttons() {
 
 async function start() {
   say('run-error');
-  const iterations = Math.max(1, Math.min(1000, Math.round(Number($('iterations').value) || 150)));
+  // 0 is the default: the mood's light alone; iterations refine it with
+  // the paper's loss.
+  const typed = Math.round(Number($('iterations').value));
+  const iterations = Math.max(0, Math.min(1000, Number.isFinite(typed) ? typed : 0));
   $('iterations').value = iterations;
   const run = {
     photoId: state.photo.id, adjective: state.adjective, noun: state.noun, reference: state.reference,
@@ -101,7 +104,9 @@ async function start() {
   // The result before this run, which a cancel gives back.
   const previous = state.result ? { result: state.result, strength: state.strength } : null;
   keptBack = previous?.result;
-  const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations });
+  // The mood's references make the light; one's own reference alone.
+  const mood = run.reference.own ? '' : run.adjective;
+  const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations, mood });
   set({ running: { ...run, request }, result: null });
   let made = false; // the run's result is shown
   $('cancel').focus(); // Start is disabled now: focus stays on a control
@@ -120,9 +125,10 @@ async function start() {
     if (strength === 1) drawAfter(whole.rgba, r.w, r.h);
     const keys = r.keys.map((k) => ({ at: k.at, bitmap: bitmapOnWhite(k.rgba, r.w, r.h) }));
     $('run-progress').value = $('run-progress').max;
-    // A poor structure match is said with the result it made, not only on its card.
-    const weak = !run.reference.own && poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), so the mood may sit less naturally: another mood or your own reference may suit it better.` : '';
-    $('run-text').textContent = `Done: ${source(run)}, ${r.iterations} iterations${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
+    // What made the light, and a poor structure match, are said with the
+    // result they made, not only on the card.
+    const weak = lightText(run, r.mood);
+    $('run-text').textContent = `Done: ${source(run)}${r.iterations ? `, ${r.iterations} iterations` : ''}${run.backbone !== state.backbones[0] ? ` with ${label(run.backbone)}` : ''} in ${(r.ms / 1000).toFixed(1)} s.${weak} Drag across the picture to compare.`;
     // The result opens at the preset's strength, drawn exactly before the
     // result is shown as done.
     if (strength !== 1) await drawAt(strength);
@@ -236,4 +242,16 @@ async function drawAt(v) {
   const s = await engine.request('strength', { value: v });
   drawAfter(s.rgba, s.w, s.h);
   debug.metrics.strengthDrawn = v;
+}
+
+// lightText says what the engine made the light from: the mood's
+// references (all alike when none shares the photo's structure) or one's
+// own reference.
+function lightText(run, mood) {
+  if (!mood?.adjective) return '';
+  const n = mood.references;
+  const refs = `${n} “${mood.adjective}” reference${n === 1 ? '' : 's'}`;
+  if (mood.consensus) return ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)}), and so do the others, so the light comes from all ${refs} together.`;
+  const own = poor(run.reference.ssim) ? ` Its reference shares little of your photo’s structure (${matchText(run.reference.ssim)});` : '';
+  return `${own} The light comes from the ${refs}, those laid out most like your photo counting most.`;
 }

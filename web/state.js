@@ -14,6 +14,7 @@ export const state = {
   // defaults ({size, iterations, strength}), estimates ({[size]: {first, perIteration}})}
   networks: {},
   kept: null, // what the page keeps on this device: {bytes, networks, pictures}
+  own: null, // the user's own references kept in this browser: {refs: [{key, file, adjective, noun, bytes, picture}], bytes, problem}
   file: null, // the photo's File: re-read if the worker restarts; before the first load, the photo waiting for it
   reading: false, // a photo is being read and handed to the worker: no run starts until it is in
   photo: null, // {id, name, w, h}: a new id for every photo taken

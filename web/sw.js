@@ -15,9 +15,9 @@
 const CACHE = 'sentiment-page-v1';
 // The page's files: index.html and every module it and the worker import.
 const PAGE = ['./', 'index.html', 'site.json', 'wasm_exec.js', 'refs/attribution.json',
-  'web/app.js', 'web/assets.js', 'web/compare.js', 'web/dom.js', 'web/engine.js', 'web/fit.js', 'web/moods.js',
-  'web/network.js', 'web/offline.js', 'web/photo.js', 'web/png.js', 'web/result.js', 'web/run.js', 'web/state.js', 'web/style.css', 'web/white.js',
-  'web/worker.js', 'web/worker-export.js', 'web/worker-photo.js', 'web/worker-session.js', 'web/worker-start.js', 'web/worker-transfer.js'];
+  'web/app.js', 'web/assets.js', 'web/batch.js', 'web/collection.js', 'web/compare.js', 'web/dom.js', 'web/engine.js', 'web/fit.js', 'web/moods.js',
+  'web/network.js', 'web/offline.js', 'web/own-store.js', 'web/photo.js', 'web/png.js', 'web/result.js', 'web/run.js', 'web/state.js', 'web/style.css',
+  'web/subject.js', 'web/white.js', 'web/worker.js', 'web/worker-batch.js', 'web/worker-collection.js', 'web/worker-export.js', 'web/worker-photo.js', 'web/worker-session.js', 'web/worker-start.js', 'web/worker-transfer.js'];
 // Kept by assets.js under their hash: never twice.
 const BIG = /\.(wasm|weights|bin)$/;
 

@@ -4,6 +4,7 @@
 import { fit } from './fit.js';
 import { drawOnWhite } from './white.js';
 import { session, base, call, cancelled } from './worker-session.js';
+import * as own from './worker-collection.js';
 
 // How long a reference picture's download may take before it is given up
 // with a message (a few hundred kB: only a stalled server takes this long).
@@ -30,23 +31,34 @@ export const handlers = {
     const t = performance.now();
     const matches = call('retrieve', { adjective, noun: noun || '', k });
     const ms = performance.now() - t;
-    // The engine gives pictures relative to the index file.
-    const index = new URL(session.site.index.url, base);
-    for (const m of matches) m.picture = new URL(m.picture, index).href;
+    // The engine gives pictures relative to the index file; one's own are
+    // kept on this device, named by their key.
+    const index = session.site.index && new URL(session.site.index.url, base);
+    for (const m of matches) {
+      if (m.own) m.blob = own.picture(m.picture);
+      else m.picture = new URL(m.picture, index).href;
+    }
     return { matches, ms };
   },
 
-  async reference({ file, bitmap }) {
+  // reference takes the reference: the index's picture file, the key of
+  // one of the user's kept references (own), or a picture (bitmap).
+  async reference({ file, own: key, bitmap }) {
     if (session.transferring || session.preparing) throw new Error('A transfer is running; cancel it first.');
     let bm = bitmap;
     if (file) bm = await download(file);
+    if (key) {
+      const kept = own.picture(key);
+      if (!kept) throw new Error('This reference of yours is no longer kept: choose another.');
+      bm = await createImageBitmap(kept);
+    }
     // A reference needs no more detail than the working size the engine
     // compares at; the build ships them at that size already.
     const [w, h] = fit(bm.width, bm.height, session.engine.constants.workingSize);
     const rgba = await pixels(bm, w, h, true);
     bm.close();
     call('setReference', rgba, w, h);
-    session.reference = { file, own: !file };
+    session.reference = { file: file || key, own: !file && !key };
     return { w, h };
   },
 };

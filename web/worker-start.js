@@ -4,6 +4,7 @@
 import '../wasm_exec.js';
 import { fetchVerified, isKept, DownloadError } from './assets.js';
 import { session, base, post, call } from './worker-session.js';
+import * as own from './worker-collection.js';
 
 // name → promise of the network's default settings once the engine has
 // built it (a failure stays as a rejected promise, retried on next use).
@@ -52,7 +53,7 @@ function keptNow() {
   const networks = site.backbones.filter((b) => kept.has(b.weights.url)).map((b) => b.name);
   let bytes = 0;
   for (const n of kept.values()) bytes += n;
-  return { bytes, networks, pictures: (vocabulary?.adjectives || []).reduce((n, a) => n + a.count, 0) };
+  return { bytes, networks, pictures: (vocabulary?.adjectives || []).reduce((n, a) => n + a.count - (a.own || 0), 0) };
 }
 
 // engineFile picks the engine this browser runs: the SIMD build where
@@ -101,6 +102,8 @@ async function startEngine(reload) {
   phases.compile = performance.now() - t;
   t = performance.now();
   if (bytes.index) session.vocabulary = call('loadIndex', bytes.index);
+  // The user's own references, kept on this device, after the shipped ones.
+  await own.start();
   phases.index = performance.now() - t;
   post({ event: 'load', loaded: total, total, cached: cachedAll, phases });
   // The network is built after the page is ready (building takes a moment

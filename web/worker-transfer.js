@@ -46,7 +46,7 @@ export const handlers = {
     };
   },
 
-  async transfer({ backbone, size, iterations }) {
+  async transfer({ backbone, size, iterations, mood }) {
     if (!session.full) throw new Error('Choose a photo first.');
     if (!session.reference) throw new Error('Choose a reference first.');
     const job = {};
@@ -70,7 +70,7 @@ export const handlers = {
     // phases the answer reports.
     const ends = [];
     try {
-      const r = await call('transfer', { backbone, size, iterations, previewEvery: PREVIEW_EVERY }, (p) => {
+      const r = await call('transfer', { backbone, size, iterations, mood, previewEvery: PREVIEW_EVERY }, (p) => {
         ends.push([performance.now(), !!p.preview]);
         return onProgress(p);
       });

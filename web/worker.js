@@ -5,14 +5,17 @@
 // worker-start.js (the engine, the index and the networks' downloads),
 // worker-photo.js (the photo, its copies, the reference, retrieval),
 // worker-transfer.js (probe, transfer, strength), worker-export.js (the
-// full-size result and the LUT), around worker-session.js (what the
-// worker holds).
+// full-size result and the LUT), worker-collection.js (the user's own
+// references and the subject guess), worker-batch.js (many photos, one
+// zip), around worker-session.js (what the worker holds).
 //
 // Requests are {id, type, ...}; answers {id, ok, result} or {id, ok: false,
 // error}. Events the page did not ask for are {event, ...}: 'load' (download
 // progress), 'network' (a chosen network's download progress), 'progress'
 // (a transfer's iterations and previews), 'export' (rows of the full-size
-// result done) and 'backbone' (a network built, with its default settings).
+// result done), 'backbone' (a network built, with its default settings)
+// 'own' (own references being prepared, or a new vocabulary) and 'batch'
+// (a photo of a batch started, done or failed).
 //
 // Transparency: the engine works on colour only. The working copy it
 // optimizes is the photo composited on white, as the page shows it; where
@@ -25,15 +28,18 @@ import * as start from './worker-start.js';
 import * as photo from './worker-photo.js';
 import * as transfer from './worker-transfer.js';
 import * as exported from './worker-export.js';
+import * as own from './worker-collection.js';
+import * as batch from './worker-batch.js';
 
 // Every handler returns [result, transferables] or a result.
-const handlers = { ...start.handlers, ...photo.handlers, ...transfer.handlers, ...exported.handlers };
+const handlers = { ...start.handlers, ...photo.handlers, ...transfer.handlers, ...exported.handlers, ...own.handlers, ...batch.handlers };
 
 // Cancels are handled at once, not queued behind the request they stop.
 const cancels = {
   cancel: () => transfer.cancel(),
   cancelReference: () => photo.cancelReference(),
   cancelNetwork: (m) => start.cancelNetwork(m.name),
+  cancelBatch: () => batch.cancelBatch(),
 };
 
 self.onmessage = async (e) => {

@@ -42,7 +42,17 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	ablation := fs.Bool("ablation", true, "also transfer a random reference of the mood (the paper's ablation)")
 	pf := addPresetFlags(fs)
 	limit := integer(fs, "limit", 0, 0, math.MaxInt32, "evaluate only the first N inputs (0: all)")
-	seed := fs.Int64("seed", 1, "seed of the random-reference ablation")
+	seed := fs.Int64("seed", 1, "seed of the random-reference ablation (and of -moods' blind study)")
+	moods := fs.Bool("moods", false, "the mood study instead of the paper's table: every reference (and -everyday photo) toward the moods that contrast with it most, by each method, judged by what a viewer would see (moods.md, sheet-N.png), with a blind-study kit (-kit)")
+	everyday := fs.String("everyday", "", "with -moods: comma-separated folders of further photos with a catalog.tsv each")
+	perPhoto := integer(fs, "perphoto", 2, 1, 20, "with -moods: contrasting moods per photo")
+	every := integer(fs, "every", 1, 1, 1000, "with -moods: keep one case in N")
+	everyRef := integer(fs, "everyref", 1, 1, 1000, "with -moods: keep one reference's case in N (before -every)")
+	noRefs := fs.Bool("norefs", false, "with -moods: leave the references out of the photos")
+	methods := fs.String("methods", "ours,no-network,classic,reinhard", "with -moods: the methods, of ours (the default preset), no-network (without the placement), classic, reinhard, and a network's name (its default preset)")
+	kit := fs.String("kit", "", "with -moods: write a blind study into this folder (its key beside it, as FOLDER-key.tsv)")
+	families := fs.String("families", "", "with -moods -kit: a file of mood<TAB>family lines, the distractors' families (default: every mood its own)")
+	groups := integer(fs, "groups", 2, 1, 100, "with -moods -kit: groups of transfers, two judges each")
 	r := reporter{"eval", stderr}
 	if err := r.parse(fs, args); err != nil {
 		return exitUsage
@@ -80,6 +90,12 @@ func evalCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := tf.apply(&p); err != nil {
 		return fail(exitUsage, err)
+	}
+	if *moods {
+		return moodStudy(moodFlags{
+			refs: *refs, dir: *dir, out: *out, everyday: *everyday, perPhoto: *perPhoto, every: *every, everyRef: *everyRef, noRefs: *noRefs,
+			methods: *methods, kit: *kit, families: *families, groups: *groups, seed: *seed, strength: -1,
+		}, net, p, ix, stdout, stderr)
 	}
 	judge, code, err := openJudge(*judgeName, net, *dir, stderr)
 	if err != nil {

@@ -199,7 +199,7 @@ func TestFlagRanges(t *testing.T) {
 		{[]string{"-iters", "1e9"}, "-iters: want a whole number from 0 to 10000"},
 		{[]string{"-iters", "1000000000"}, "-iters: want a whole number from 0 to 10000"},
 		{[]string{"-strength", "-1"}, "-strength: want a number from 0 to 1"},
-		{[]string{"-preset", "fast"}, "-preset: want one of default, look, pixels, paper"},
+		{[]string{"-preset", "fast"}, "-preset: want one of default, classic, look, pixels, paper"},
 	} {
 		var code int
 		var stderr string

@@ -13,6 +13,7 @@ import (
 	"sentiment/backbone"
 	"sentiment/engine"
 	"sentiment/imaging"
+	"sentiment/retrieval"
 	"sentiment/score"
 	"sentiment/transfer"
 )
@@ -149,7 +150,12 @@ func (j *photoJob) run(ctx context.Context, p *photo, out, lut string, checkRef 
 	if err != nil {
 		return rep, err
 	}
-	res, err := engine.Transfer(ctx, j.net, img, ref, j.preset, 0, progress)
+	mood, err := j.mood(img, ref)
+	if err != nil {
+		return rep, err
+	}
+	rep.Mood = &mood
+	res, err := engine.Transfer(ctx, j.net, img, ref, j.preset, mood, 0, progress)
 	if err != nil {
 		return rep, err
 	}
@@ -203,4 +209,18 @@ func checkAdjective(refs *engine.Refs, adjective string) error {
 		return nil
 	}
 	return usageError{fmt.Errorf("-adjective %s: the references have no such mood; they have %s", adjective, strings.Join(names, ", "))}
+}
+
+// mood is the light the photo img is moved toward with ref: the mood's
+// references' (engine.MoodOf) when one was retrieved, -ref's own when it
+// was given (read against the index's average light if one is open).
+func (j *photoJob) mood(img, ref *imaging.RGB) (engine.Mood, error) {
+	if j.ref == nil {
+		return engine.MoodOf(j.refs.Index, img, j.adjective, nil)
+	}
+	var ix *retrieval.Index
+	if j.refs != nil {
+		ix = j.refs.Index
+	}
+	return engine.ReferenceMood(ix, ref)
 }

@@ -51,6 +51,9 @@ type transferReport struct {
 	LossStart  transfer.Losses   `json:"loss_start"`
 	LossEnd    transfer.Losses   `json:"loss_end"`
 	Retrieved  []retrieval.Match `json:"retrieved,omitempty"`
+	// Mood is the light the photo was moved toward: how many references
+	// it was made from, and whether it is their consensus alone.
+	Mood *engine.Mood `json:"mood,omitempty"`
 	// Subject is the network's guess of what the photo shows (-noun auto).
 	Subject []retrieval.NounGuess `json:"subject,omitempty"`
 }

@@ -1,0 +1,192 @@
+package look
+
+import (
+	"math"
+	"testing"
+
+	"sentiment/imaging"
+	"sentiment/internal/assettest"
+)
+
+// labMean returns the mean L*, a*, b* of m's pixels where keep is true
+// (all if keep is nil).
+func labMean(m *imaging.RGB, keep func(i int) bool) (l, a, b float64) {
+	n := m.W * m.H
+	var k float64
+	for i := range n {
+		if keep != nil && !keep(i) {
+			continue
+		}
+		ll, aa, bb := imaging.SRGBToLab(float64(m.Pix[i]), float64(m.Pix[n+i]), float64(m.Pix[2*n+i]))
+		l, a, b, k = l+ll, a+aa, b+bb, k+1
+	}
+	return l / k, a / k, b / k
+}
+
+func TestToneCurve(t *testing.T) {
+	for _, c := range []ToneCurve{{0, 1, 0, 100}, {-2, 1.2, 0, 80}, {1, 0.8, 15, 100}, {0.5, 1.3, 4, 90}} {
+		prev := -1.0
+		for l := 0.0; l <= 100; l += 0.5 {
+			v := c.At(l)
+			if v < prev-1e-9 || v < 0 || v > 100 {
+				t.Fatalf("%+v: At(%.1f) = %.3f after %.3f, want increasing within [0, 100]", c, l, v, prev)
+			}
+			prev = v
+		}
+	}
+	id := ToneCurve{0, 1, 0, 100}
+	for _, l := range []float64{0, 20, 50, 90, 100} {
+		if v := id.At(l); math.Abs(v-l) > 0.05 {
+			t.Errorf("the identity curve takes %.0f to %.3f", l, v)
+		}
+	}
+	// Brighter by a stop: the midtones rise, white stays white.
+	up := ToneCurve{1, 1, 0, 100}
+	if up.At(50) < 60 || math.Abs(up.At(100)-100) > 0.05 {
+		t.Errorf("a stop up: 50 → %.2f, 100 → %.2f; want midtones up, white kept", up.At(50), up.At(100))
+	}
+}
+
+// TestGradeMovesTowardTarget grades a photo toward lights that differ in
+// one respect each and checks that respect moved, the right way.
+func TestGradeMovesTowardTarget(t *testing.T) {
+	photo := assettest.Photo(t, "inputs/kodim08.jpg")
+	w, h := imaging.Fit(photo.W, photo.H, 256)
+	photo = imaging.Resize(photo, w, h)
+	in, err := Describe(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l0, _, _ := labMean(photo, nil)
+
+	darker := in
+	for q := range darker.Tone {
+		darker.Tone[q] *= 0.5
+	}
+	g, err := NewGrade(photo, darker, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := g.Apply(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l1, _, _ := labMean(out, nil); l1 > l0-10 {
+		t.Errorf("toward a darker light: mean L* %.1f → %.1f", l0, l1)
+	}
+
+	warmer := in
+	for k := range warmer.Tint {
+		warmer.Tint[k][0] += 0.2 * float32(locus[0])
+		warmer.Tint[k][1] += 0.2 * float32(locus[1])
+	}
+	g, _ = NewGrade(photo, warmer, DefaultLimits)
+	out, _ = g.Apply(photo)
+	// The near-neutral pixels warm, all alike.
+	neutral := func(i int) bool {
+		n := photo.W * photo.H
+		_, a, b := imaging.SRGBToLab(float64(photo.Pix[i]), float64(photo.Pix[n+i]), float64(photo.Pix[2*n+i]))
+		return math.Hypot(a, b) < 5
+	}
+	_, a0, b0 := labMean(photo, neutral)
+	_, a1, b1 := labMean(out, neutral)
+	if b1-b0 < 4 || math.Abs(a1-a0) > b1-b0 {
+		t.Errorf("toward a warmer light: neutrals' a*, b* %.1f, %.1f → %.1f, %.1f; want warmer (b* up, mostly)", a0, b0, a1, b1)
+	}
+
+	// Toward the light of the same scene seen through mist (a third of
+	// it a bright grey): the mist's floor and black are reached.
+	misty := photo.Clone()
+	for i, v := range misty.Pix {
+		misty.Pix[i] = 0.67*v + 0.33*0.8
+	}
+	hazy, _ := Describe(misty)
+	g, _ = NewGrade(photo, hazy, DefaultLimits)
+	out, _ = g.Apply(photo)
+	after, _ := Describe(out)
+	if g.Haze <= 0 || math.Abs(float64(after.Haze-hazy.Haze)) > 0.05 || math.Abs(float64(after.Tone[0]-hazy.Tone[0])) > 5 {
+		t.Errorf("toward a hazier light: haze %.2f laid, floor %.3f → %.3f (mist's %.3f), black %.1f → %.1f (mist's %.1f)",
+			g.Haze, in.Haze, after.Haze, hazy.Haze, in.Tone[0], after.Tone[0], hazy.Tone[0])
+	}
+
+	same, _ := NewGrade(photo, in, DefaultLimits)
+	out, _ = same.Apply(photo)
+	if d := meanAbsDiff(out, photo); d > 0.02 {
+		t.Errorf("toward its own light the photo changed by %.4f on average", d)
+	}
+}
+
+func meanAbsDiff(a, b *imaging.RGB) float64 {
+	var s float64
+	for i, v := range a.Pix {
+		s += math.Abs(float64(v - b.Pix[i]))
+	}
+	return s / float64(len(a.Pix))
+}
+
+// TestGradeKeepsHues: however far the target's light, a grade turns a
+// colour's hue no further than the light's colour can within its limit.
+func TestGradeKeepsHues(t *testing.T) {
+	photo := labPicture(64, 48, func(x, y int) (float64, float64, float64) {
+		h := float64(x) / 64 * 2 * math.Pi
+		return 30 + float64(y), 40 * math.Cos(h), 40 * math.Sin(h)
+	})
+	in, _ := Describe(photo)
+	far := in
+	for k := range far.Tint {
+		far.Tint[k] = [2]float32{-2, 2} // an impossible blue
+	}
+	g, err := NewGrade(photo, far, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := g.Apply(photo)
+	n := photo.W * photo.H
+	worst := 0.0
+	for i := range n {
+		_, a0, b0 := imaging.SRGBToLab(float64(photo.Pix[i]), float64(photo.Pix[n+i]), float64(photo.Pix[2*n+i]))
+		_, a1, b1 := imaging.SRGBToLab(float64(out.Pix[i]), float64(out.Pix[n+i]), float64(out.Pix[2*n+i]))
+		d := math.Abs(math.Atan2(b1, a1) - math.Atan2(b0, a0))
+		if d > math.Pi {
+			d = 2*math.Pi - d
+		}
+		worst = max(worst, d*180/math.Pi)
+	}
+	if worst > 60 {
+		t.Errorf("a hue turned by %.0f°", worst)
+	}
+}
+
+func TestGuard(t *testing.T) {
+	g := DefaultGuard
+	// Skin (hue 50°, chroma 25) may turn only SkinTurn.
+	h0 := 50 * math.Pi / 180
+	a, b := g.colour(60, 25*math.Cos(h0), 25*math.Sin(h0), 25*math.Cos(h0+0.8), 25*math.Sin(h0+0.8))
+	if turn := math.Atan2(b, a) - h0; math.Abs(turn*180/math.Pi-g.SkinTurn) > 1 {
+		t.Errorf("skin turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.SkinTurn)
+	}
+	// A grey may take a tint but not a colour.
+	a, b = g.colour(70, 1, 1, 30, 10)
+	if c := math.Hypot(a, b); math.Abs(c-g.NeutralMax) > 1e-9 {
+		t.Errorf("grey made chroma %.1f, want held at %.0f", c, g.NeutralMax)
+	}
+	// A vivid yellow faded to nearly white stays yellow.
+	a, b = g.colour(80, 0, 70, 0, 5)
+	if c := math.Hypot(a, b); c < g.VividKeep*70-1e-9 {
+		t.Errorf("yellow faded to chroma %.1f, want at least %.1f", c, g.VividKeep*70)
+	}
+	// A blue sky turned green is turned back to within MaxTurn.
+	h0 = 270 * math.Pi / 180
+	a, b = g.colour(70, 30*math.Cos(h0), 30*math.Sin(h0), 30*math.Cos(h0-1.2), 30*math.Sin(h0-1.2))
+	turn := math.Atan2(b, a) - h0
+	for turn < -math.Pi {
+		turn += 2 * math.Pi
+	}
+	if math.Abs(math.Abs(turn)*180/math.Pi-g.MaxTurn) > 1 {
+		t.Errorf("sky turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.MaxTurn)
+	}
+	// Apply refuses pictures of two sizes.
+	if _, err := g.Apply(imaging.NewRGB(4, 4), imaging.NewRGB(4, 5)); err == nil {
+		t.Error("pictures of two sizes were guarded")
+	}
+}

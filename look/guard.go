@@ -1,0 +1,119 @@
+package look
+
+import (
+	"fmt"
+	"math"
+
+	"sentiment/imaging"
+)
+
+// Guard bounds how far a look may move each colour of a photo, so that
+// objects keep the colours a viewer knows them by: a coloured surface
+// keeps its family of hues, skin stays skin, and a neutral surface takes
+// at most a tint, never a colour of its own.
+type Guard struct {
+	// MaxTurn is the largest turn of hue, in degrees, of a coloured
+	// pixel (chroma at least Coloured).
+	MaxTurn  float64
+	Coloured float64
+	// SkinTurn, SkinMinChroma and SkinMaxChroma bound a skin-coloured
+	// pixel's hue turn and the ratio of its chroma after to before.
+	SkinTurn, SkinMinChroma, SkinMaxChroma float64
+	// Neutral is the chroma under which a pixel counts as neutral (snow,
+	// cloud, a grey wall), and NeutralMax the chroma it may reach.
+	Neutral, NeutralMax float64
+	// Vivid is the chroma from which a colour is an object's own (a
+	// yellow car, a red cap): it keeps at least VividKeep of its chroma,
+	// so that a faded mood leaves it pale yellow, not white.
+	Vivid, VividKeep float64
+}
+
+// DefaultGuard is the guard every mood is held to.
+var DefaultGuard = Guard{
+	MaxTurn: 25, Coloured: 12,
+	SkinTurn: 12, SkinMinChroma: 0.5, SkinMaxChroma: 1.3,
+	Neutral: 6, NeutralMax: 16,
+	Vivid: 30, VividKeep: 0.4,
+}
+
+// skinLike reports how much a CIELAB colour looks like skin, from 0 to 1:
+// the orange hues of every skin tone (about 25° to 70° in a*b*) at
+// moderate chroma and lightness. Wood, sand and brick fall in it too;
+// they are memory colours as well, and guarding them costs little.
+func skinLike(l, c, h float64) float64 {
+	if l < 25 || l > 92 || c < 8 || c > 45 {
+		return 0
+	}
+	d := h*180/math.Pi - 50
+	if d > 180 {
+		d -= 360
+	}
+	return math.Exp(-(d * d) / (2 * 11 * 11))
+}
+
+// Apply returns out with each pixel's colour brought within the guard's
+// bounds of the same pixel in in (the two of one size).
+func (g Guard) Apply(in, out *imaging.RGB) (*imaging.RGB, error) {
+	if err := in.Validate(); err != nil {
+		return nil, fmt.Errorf("look: guard: %w", err)
+	}
+	if err := out.Validate(); err != nil {
+		return nil, fmt.Errorf("look: guard: %w", err)
+	}
+	if in.W != out.W || in.H != out.H {
+		return nil, fmt.Errorf("look: guard: %d×%d photo, %d×%d look", in.W, in.H, out.W, out.H)
+	}
+	res := imaging.NewRGB(in.W, in.H)
+	n := in.W * in.H
+	for i := range n {
+		l0, a0, b0 := imaging.SRGBToLab(float64(in.Pix[i]), float64(in.Pix[n+i]), float64(in.Pix[2*n+i]))
+		l1, a1, b1 := imaging.SRGBToLab(float64(out.Pix[i]), float64(out.Pix[n+i]), float64(out.Pix[2*n+i]))
+		a1, b1 = g.colour(l0, a0, b0, a1, b1)
+		r, gg, b := inGamut(l1, a1, b1)
+		res.Pix[i], res.Pix[n+i], res.Pix[2*n+i] = float32(r), float32(gg), float32(b)
+	}
+	return res, nil
+}
+
+// colour returns the guarded a*, b* of a pixel that was (l0, a0, b0) and
+// became (·, a1, b1).
+func (g Guard) colour(l0, a0, b0, a1, b1 float64) (float64, float64) {
+	c0, c1 := math.Hypot(a0, b0), math.Hypot(a1, b1)
+	if c0 < g.Neutral {
+		if c1 > g.NeutralMax {
+			k := g.NeutralMax / c1
+			return a1 * k, b1 * k
+		}
+		return a1, b1
+	}
+	h0, h1 := math.Atan2(b0, a0), math.Atan2(b1, a1)
+	turn := h1 - h0
+	for turn > math.Pi {
+		turn -= 2 * math.Pi
+	}
+	for turn < -math.Pi {
+		turn += 2 * math.Pi
+	}
+	// The allowed turn narrows from MaxTurn for colours to SkinTurn for
+	// skin; below Coloured, hue is weakly defined and may turn freely
+	// in proportion.
+	skin := skinLike(l0, c0, h0)
+	maxTurn := (g.MaxTurn + skin*(g.SkinTurn-g.MaxTurn)) * math.Pi / 180
+	if c0 < g.Coloured {
+		maxTurn += (math.Pi - maxTurn) * (g.Coloured - c0) / (g.Coloured - g.Neutral)
+	}
+	if math.Abs(turn) > maxTurn {
+		turn = math.Copysign(maxTurn, turn)
+	}
+	if skin > 0 {
+		// Skin's chroma within its bounds, in proportion to how skin-like
+		// the colour is.
+		held := max(c0*g.SkinMinChroma, min(c0*g.SkinMaxChroma, c1))
+		c1 += skin * (held - c1)
+	}
+	if c0 >= g.Vivid {
+		c1 = max(c1, g.VividKeep*c0)
+	}
+	h := h0 + turn
+	return c1 * math.Cos(h), c1 * math.Sin(h)
+}

@@ -1,0 +1,184 @@
+package look
+
+import (
+	"math"
+	"testing"
+
+	"sentiment/imaging"
+	"sentiment/internal/assettest"
+)
+
+// labPicture returns a w×h picture of the CIELAB colour f(x, y) gives.
+func labPicture(w, h int, f func(x, y int) (l, a, b float64)) *imaging.RGB {
+	m := imaging.NewRGB(w, h)
+	n := w * h
+	for i := range n {
+		r, g, b := imaging.LabToSRGB(f(i%w, i/w))
+		m.Pix[i], m.Pix[n+i], m.Pix[2*n+i] = float32(r), float32(g), float32(b)
+	}
+	return m
+}
+
+func TestDescribeGrey(t *testing.T) {
+	m := labPicture(64, 48, func(x, y int) (float64, float64, float64) { return 60, 0, 0 })
+	l, err := Describe(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, v := range l.Tone {
+		if math.Abs(float64(v)-60) > 0.5 {
+			t.Errorf("tone quantile %d: %.2f, want 60", q, v)
+		}
+	}
+	for k, tint := range l.Tint {
+		if math.Abs(float64(tint[0])) > 0.01 || math.Abs(float64(tint[1])) > 0.01 {
+			t.Errorf("band %d tint %v, want none", k, tint)
+		}
+	}
+	if l.Chroma() > 0.1 || l.Detail > 0.01 {
+		t.Errorf("chroma %.3f, detail %.3f; want 0", l.Chroma(), l.Detail)
+	}
+	r, _, _ := imaging.LabToSRGB(60, 0, 0)
+	if math.Abs(float64(l.Haze)-r) > 0.01 {
+		t.Errorf("haze %.3f, want the grey's level %.3f", l.Haze, r)
+	}
+}
+
+// TestDescribeSeparatesLightFromContent gives one scene two lights and
+// one content colour: the tint follows the light, and a green leaf's
+// colour, far from the daylight locus, does not become the light's.
+func TestDescribeSeparatesLightFromContent(t *testing.T) {
+	// Grey surfaces of every lightness under a light of the given
+	// warmth (linear-RGB gains along the locus), and, if leaf, a green
+	// leaf over the darker half.
+	scene := func(warm float64, leaf bool) *imaging.RGB {
+		m := imaging.NewRGB(64, 48)
+		n := 64 * 48
+		for i := range n {
+			x := i % 64
+			y := 0.03 + 0.9*float64(x)/63
+			r, g, b := y*math.Exp(0.15*warm), y, y*math.Exp(-0.22*warm)
+			if leaf && x < 32 {
+				r, g, b = 0.3*y, 1.4*y, 0.2*y
+			}
+			m.Pix[i] = float32(imaging.LinearToSRGB(min(1, r)))
+			m.Pix[n+i] = float32(imaging.LinearToSRGB(min(1, g)))
+			m.Pix[2*n+i] = float32(imaging.LinearToSRGB(min(1, b)))
+		}
+		return m
+	}
+	cool, err := Describe(scene(-1, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	warm, _ := Describe(scene(1, false))
+	for k := range ToneBands {
+		// Warmer light: more red, less blue, along the locus.
+		dr := float64(warm.Tint[k][0] - cool.Tint[k][0])
+		db := float64(warm.Tint[k][1] - cool.Tint[k][1])
+		if along := dr*locus[0] + db*locus[1]; along < 0.15 {
+			t.Errorf("band %d: warm light %.3f along the locus from cool, want clearly warmer", k, along)
+		}
+	}
+	leafy, _ := Describe(scene(1, true))
+	for k := range ToneBands {
+		d := math.Hypot(float64(leafy.Tint[k][0]-warm.Tint[k][0]), float64(leafy.Tint[k][1]-warm.Tint[k][1]))
+		if d > 0.08 {
+			t.Errorf("band %d: half the picture green moved the light's tint by %.3f", k, d)
+		}
+	}
+	// The leaf is content: it shows in the hues, in the green sector.
+	green := leafy.Hue[sectorIndex(math.Atan2(40, -45))]
+	if green < 10 {
+		t.Errorf("the green sector holds %.2f of chroma, want the leaf's", green)
+	}
+}
+
+func sectorIndex(h float64) int {
+	k0, k1, t := sectorOf(h)
+	if t > 0.5 {
+		return k1
+	}
+	return k0
+}
+
+func TestLightBinary(t *testing.T) {
+	m := assettest.Photo(t, "inputs/kodim13.jpg")
+	l, err := Describe(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := l.AppendBinary(nil)
+	if len(b) != LightBytes {
+		t.Fatalf("%d bytes, want %d", len(b), LightBytes)
+	}
+	var back Light
+	if err := back.UnmarshalBinary(b); err != nil || back != l {
+		t.Errorf("round trip: %v, %+v against %+v", err, back, l)
+	}
+	b[3] = 0x7f // the first number's exponent all ones: not finite
+	b[2] = 0xc0
+	if err := back.UnmarshalBinary(b); err == nil {
+		t.Error("a NaN was read")
+	}
+	if err := back.UnmarshalBinary(b[1:]); err == nil {
+		t.Error("a short light was read")
+	}
+}
+
+// TestNewMoodTypical: an unusual reference among alike ones moves the
+// mood far less than a plain mean would, and the spread says which
+// traits the references agree on.
+func TestNewMoodTypical(t *testing.T) {
+	var ls []WeightedLight
+	for i := range 6 {
+		var l Light
+		for q := range l.Tone {
+			l.Tone[q] = float32(10*q + i) // all much alike in tone
+		}
+		l.Tint[1] = [2]float32{0.3, -0.45} // all warm
+		l.Haze = float32(i) * 0.1          // haze all over the place
+		ls = append(ls, WeightedLight{Light: l, Weight: 1})
+	}
+	odd := ls[0].Light
+	odd.Tint[1] = [2]float32{-0.5, 0.75} // one blue one
+	ls = append(ls, WeightedLight{Light: odd, Weight: 1})
+	m, err := NewMood(ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := Mean(ls)
+	if d := m.Light.Tint[1][0] - 0.3; math.Abs(float64(d)) > 0.5*math.Abs(float64(plain.Tint[1][0]-0.3)) {
+		t.Errorf("the odd reference moved the tint to %.3f (plain mean %.3f), want near 0.3", m.Light.Tint[1][0], plain.Tint[1][0])
+	}
+	if m.Spread.Haze < 0.1 || m.Spread.Tone[3] > 2.5 {
+		t.Errorf("spreads: haze %.3f, tone %.3f; want the haze wide and the tone narrow", m.Spread.Haze, m.Spread.Tone[3])
+	}
+	// Target: the tint the references agree on is taken; the haze they
+	// disagree on is left as the photo has it.
+	var base, in Light
+	in.Haze = 0.05
+	base.Haze = m.Light.Haze + 0.25*m.Spread.Haze // well within the references' spread
+	got, err := Target(in, m, base, DefaultSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Tint[1][0] < 0.2 {
+		t.Errorf("target tint %.3f, want toward the mood's warm 0.3", got.Tint[1][0])
+	}
+	if got.Haze != in.Haze {
+		t.Errorf("target haze %.3f, want the photo's own %.3f (the references disagree)", got.Haze, in.Haze)
+	}
+	if _, err := Target(in, m, base, Settings{Absolute: Traits{Tone: math.NaN()}, Agree: 1, MaxSalience: 1}); err == nil {
+		t.Error("NaN settings were taken")
+	}
+}
+
+func TestMeanRefusesNoWeight(t *testing.T) {
+	if _, err := Mean(nil); err == nil {
+		t.Error("the mean of nothing")
+	}
+	if _, err := Mean([]WeightedLight{{Weight: -1}}); err == nil {
+		t.Error("a negative weight")
+	}
+}
