@@ -57,7 +57,11 @@ export async function drawPreview(rgba, w, h) {
   const t = performance.now();
   const g = ++generation;
   if (sharp?.screen !== s) sharp = { screen: s, pixels: pixelsOnWhite(s, s.width, s.height) };
-  if (sharp.w !== w || sharp.h !== h) Object.assign(sharp, { w, h, small: pixelsOnWhite(await createImageBitmap(s, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' }), w, h) });
+  if (sharp.w !== w || sharp.h !== h) {
+    const small = await createImageBitmap(s, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
+    Object.assign(sharp, { w, h, small: pixelsOnWhite(small, w, h) });
+    small.close();
+  }
   if (g !== generation) return;
   // The change, offset by 128 so that a canvas can hold and enlarge it.
   const change = new ImageData(w, h);

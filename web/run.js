@@ -103,6 +103,7 @@ async function start() {
   showBefore();
   // The result before this run, which a cancel gives back.
   const previous = state.result ? { result: state.result, strength: state.strength } : null;
+  keptBack = previous?.result;
   // The mood's references make the light; one's own reference alone.
   const mood = run.reference.own ? '' : run.adjective;
   const request = engine.request('transfer', { backbone: run.backbone, size: run.size, iterations, mood });
@@ -149,6 +150,9 @@ async function start() {
     if (previous && (e.kind === 'cancelled' || e.kind === 'download')) await restore(previous);
     set({ running: null });
   } finally {
+    // The result from before is gone for good unless it came back.
+    if (keptBack && keptBack !== state.result) closeKeys(keptBack);
+    keptBack = null;
     clock = null;
     $('cancel').hidden = true;
     // Focus goes where the outcome is (the Cancel button it was on has
@@ -160,6 +164,24 @@ async function start() {
     }
   }
 }
+
+// A result's keys are bitmaps of the display copy (a few MB each, in the
+// renderer's memory, not the script's heap): those of a result gone for
+// good (another photo's, one a later run replaced) are closed at once
+// rather than left to a garbage collection, which a page that allocates
+// little script memory may put off for long.
+let keyed = null; // the result whose keys are open
+let keptBack = null; // the result a running start may give back
+
+function closeKeys(result) {
+  for (const k of result?.keys || []) k.bitmap.close();
+}
+
+subscribe((changed) => {
+  if (!changed.has('result')) return;
+  if (keyed && keyed !== state.result && keyed !== keptBack) closeKeys(keyed);
+  keyed = state.result;
+});
 
 /** onProgress shows an iteration of the running transfer, its time left and preview. */
 export function onProgress(m) {

@@ -101,10 +101,17 @@ self.addEventListener('fetch', (e) => {
   e.respondWith((async () => {
     try {
       const res = await fetch(req);
-      // Keep the fresh copy of what is kept already (or of the page itself).
+      // Keep the fresh copy of what is kept already (or of the page
+      // itself), unless the kept copy is the same (its ETag, the file's
+      // sha256): a copy put again is the response cloned, its body held
+      // twice until this worker's garbage is collected, which it may not
+      // be while the page keeps it busy (a reference picture each time
+      // one is chosen: 300 KiB of the renderer's memory a choice).
       if (res.ok && res.status === 200) {
         const cache = await caches.open(CACHE);
-        if (req.mode === 'navigate' || (await cache.match(req))) await cache.put(req, res.clone());
+        const kept = await cache.match(req);
+        const tag = res.headers.get('ETag');
+        if ((req.mode === 'navigate' || kept) && !(tag && kept?.headers.get('ETag') === tag)) await cache.put(req, res.clone());
         // The worker reads site.json on every visit: then the credits are
         // read afresh and the kept pictures made to match a rebuilt site.
         if (url.pathname.endsWith('/site.json')) {
