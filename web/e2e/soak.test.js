@@ -27,9 +27,11 @@ test('a long session: every run ends as it should and the renderer memory stays 
     const held = (r) => r.settled - r.wasm;
     const mem = late.map((r) => held(r) / MiB);
     const perRun = slope(late.map((r) => [r.run, held(r)])) / 1024;
-    const spread = Math.max(...mem) - Math.min(...mem);
+    // Growth, not spread: a collector that gives back 10 MiB halfway is
+    // not a leak (CI's first run of this test failed on 167 → 160 MiB).
+    const rise = Math.max(...mem.slice(-3)) - Math.min(...mem.slice(0, 3));
     console.log(`renderer memory, garbage collected, less the engine's heap, runs ${late[0].run + 1} to ${late.at(-1).run + 1}: ${mem.map((m) => m.toFixed(0)).join(', ')} MiB; ${perRun.toFixed(0)} KiB a run`);
-    assert.ok(perRun < 150 && spread < 12, `renderer memory grows ${perRun.toFixed(0)} KiB a run (${spread.toFixed(1)} MiB over the second half): ${mem.map((m) => m.toFixed(0)).join(', ')}`);
+    assert.ok(perRun < 150 && rise < 12, `renderer memory grows ${perRun.toFixed(0)} KiB a run (${rise.toFixed(1)} MiB from the second half's start to its end): ${mem.map((m) => m.toFixed(0)).join(', ')}`);
   } finally {
     await close();
   }
