@@ -74,7 +74,7 @@ if (process.env.MEASURE_WHOLE !== '0') {
   await page.click('#start');
   await page.waitForSelector('#dl-png:not([disabled])', { timeout: 60 * 60_000 });
   const m = await page.evaluate(() => window.sentimentDebug.metrics.transfer);
-  row(`whole default DenseNet121 transfer: ${m.iterations} iterations at ${d.size} px`, `${(m.ms / 1000).toFixed(1)} s in the worker (${((Date.now() - t) / 1000).toFixed(1)} s click to result), ${m.perIteration.toFixed(0)} ms an iteration with previews every 5; engine memory ${mib(m.wasmBytes)}`);
+  row(`whole default DenseNet121 transfer: ${m.iterations} iterations at ${d.size} px`, `${(m.ms / 1000).toFixed(1)} s in the worker (${((Date.now() - t) / 1000).toFixed(1)} s click to result), ${m.iterations ? `${m.perIteration.toFixed(0)} ms an iteration with previews every 5` : 'no iteration (the mood preset)'}; engine memory ${mib(m.wasmBytes)}`);
   row('the page\'s estimate before it (probe of three iterations, the last with a preview)', `${estimate} (probe: ${p.perIteration.toFixed(0)} ms an iteration, ${p.preview.toFixed(0)} ms a preview)`);
 }
 

@@ -102,12 +102,15 @@ await page.click('#start');
 await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 60 * 60_000 });
 const m = await page.evaluate(() => window.sentimentDebug.metrics);
 row(`transfer of the ${MP} photo, ${settings.iterations} iterations at ${settings.size} px`, `${(m.transfer.ms / 1000).toFixed(1)} s in all`);
-row('time per iteration (from the progress events)', `${m.transfer.perIteration.toFixed(0)} ms`);
+// The mood preset's default runs no iteration: there is no time per
+// iteration then, and the phases have no iterations to split.
+const ms = (v) => (Number.isFinite(v) ? v.toFixed(0) : '–');
+if (m.transfer.perIteration !== undefined) row('time per iteration (from the progress events)', `${ms(m.transfer.perIteration)} ms`);
 const f = m.transfer.phases;
 if (f) {
-  row('of the transfer, in the worker, ms', `working copy ${f.work.toFixed(0)} (made with the retrieval, before the transfer), setup ${f.setup.toFixed(0)}, `
-    + `iterations ${f.iterations.toFixed(0)} (${f.iteration.toFixed(0)} each without a preview), ${f.previewCount} previews ${f.previews.toFixed(0)}, `
-    + `finish ${f.finish.toFixed(0)}, display copy drawn ${f.draw.toFixed(0)}`);
+  row('of the transfer, in the worker, ms', `working copy ${ms(f.work)} (made with the retrieval, before the transfer), setup ${ms(f.setup)}, `
+    + `iterations ${ms(f.iterations)} (${ms(f.iteration)} each without a preview), ${f.previewCount} previews ${ms(f.previews)}, `
+    + `finish ${ms(f.finish)}, display copy drawn ${ms(f.draw)}`);
 }
 if (m.transfer.wasmBytes) row('engine memory (WebAssembly heap) after the transfer, before any export', `${(m.transfer.wasmBytes / 2 ** 20).toFixed(0)} MiB`);
 
