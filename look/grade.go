@@ -74,10 +74,10 @@ type Limits struct {
 // DefaultLimits are the limits every grade is held to.
 var DefaultLimits = Limits{
 	Tone: 40, Exposure: 2.5,
-	MinContrast: 0.7, MaxContrast: 1.3,
+	MinContrast: 0.7, MaxContrast: 1.45,
 	Black: 24, Dim: 24,
-	Tint: 0.5, OffLocus: 0.35,
-	MinChroma: 0.45, MaxChroma: 1.5, Emphasis: 1.6,
+	Tint: 0.7, OffLocus: 0.35,
+	MinChroma: 0.35, MaxChroma: 1.7, Emphasis: 1.6,
 	MinDetail: 0.75, MaxDetail: 1.15,
 	MaxHaze: 0.55, MaxClear: 0.15,
 }

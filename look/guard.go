@@ -30,10 +30,10 @@ type Guard struct {
 
 // DefaultGuard is the guard every mood is held to.
 var DefaultGuard = Guard{
-	MaxTurn: 25, Coloured: 12,
+	MaxTurn: 40, Coloured: 12,
 	SkinTurn: 12, SkinMinChroma: 0.5, SkinMaxChroma: 1.3,
-	Neutral: 6, NeutralMax: 16,
-	Vivid: 30, VividKeep: 0.4,
+	Neutral: 6, NeutralMax: 24,
+	Vivid: 30, VividKeep: 0.3,
 }
 
 // skinLike reports how much a CIELAB colour looks like skin, from 0 to 1:

@@ -158,7 +158,9 @@ func TestNewMoodTypical(t *testing.T) {
 	// disagree on is left as the photo has it.
 	var base, in Light
 	in.Haze = 0.05
-	base.Haze = m.Light.Haze + 0.25*m.Spread.Haze // well within the references' spread
+	// Well within the references' spread: a quarter of the difference
+	// from which a trait starts to count (half of Agree, in spreads).
+	base.Haze = m.Light.Haze + float32(0.25*DefaultSettings.Agree/2)*m.Spread.Haze
 	got, err := Target(in, m, base, DefaultSettings)
 	if err != nil {
 		t.Fatal(err)

@@ -158,8 +158,8 @@ func (s Settings) Valid() bool {
 // DefaultSettings are the settings the moods are given with.
 var DefaultSettings = Settings{
 	Absolute: Traits{Tone: 0.5, Tint: 1, Hue: 0.4, Detail: 0.7, Haze: 0.8},
-	Relative: Traits{Tone: 1.3, Tint: 1.5, Hue: 1, Detail: 1.2, Haze: 1.3},
-	Agree:    0.6, MaxSalience: 2,
+	Relative: Traits{Tone: 1.95, Tint: 2.25, Hue: 1.5, Detail: 1.8, Haze: 1.95},
+	Agree:    0.3, MaxSalience: 2,
 }
 
 // Target returns the light a photo of light in is given in mood m, base
