@@ -83,13 +83,21 @@ function buttons() {
   for (const id of ['size', 'iterations']) $(id).disabled = locked();
 }
 
-async function start() {
-  say('run-error');
-  // 0 is the default: the mood's light alone; iterations refine it with
-  // the paper's loss.
+/**
+ * iterationsChosen reads the iterations field as a run takes it, for a
+ * single run and a batch alike: 0 is the default (the mood's light alone);
+ * iterations refine it with the paper's loss, up to 1000.
+ */
+export function iterationsChosen() {
   const typed = Math.round(Number($('iterations').value));
   const iterations = Math.max(0, Math.min(1000, Number.isFinite(typed) ? typed : 0));
   $('iterations').value = iterations;
+  return iterations;
+}
+
+async function start() {
+  say('run-error');
+  const iterations = iterationsChosen();
   const run = {
     photoId: state.photo.id, adjective: state.adjective, noun: state.noun, reference: state.reference,
     backbone: state.backbone || state.backbones[0], size: Number($('size').value), iterations,

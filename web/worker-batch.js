@@ -39,7 +39,7 @@ export const handlers = {
         const name = unique(names, `${file.name.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_') || 'photo'}-${adjective.replace(/\W+/g, '_')}.jpg`);
         parts.push(new Blob([call('zipAdd', name, new Uint8Array(await r.blob.arrayBuffer()))]));
         done++;
-        post({ event: 'batch', i, status: 'done', name, reference: r.reference, subject: r.subject, ms: performance.now() - t, bytes: r.blob.size });
+        post({ event: 'batch', i, status: 'done', name, reference: r.reference, subject: r.subject, run: r.run, ms: performance.now() - t, bytes: r.blob.size });
       } catch (e) {
         if (stop || e?.name === 'Cancelled') {
           post({ event: 'batch', i, status: 'cancelled' });
@@ -84,9 +84,11 @@ async function one(file, o) {
   const m = matches[0];
   await photo.handlers.reference(m.own ? { own: m.picture } : { file: m.picture });
   if (stop) throw cancelled();
-  await transfer.handlers.transfer({ backbone: o.backbone, size: o.size, iterations: o.iterations });
+  // The mood's references make the light, as in a single run; one's own
+  // reference alone.
+  const [t] = await transfer.handlers.transfer({ backbone: o.backbone, size: o.size, iterations: o.iterations, mood: m.own ? '' : o.adjective });
   const r = await exported.handlers.export({ format: 'jpeg', quality: o.quality, strength: o.strength });
-  return { blob: r.blob, reference: m.own ? `your ${m.file}` : `${m.adjective} ${m.noun} by ${m.author || 'an unnamed author'}`, subject: noun };
+  return { blob: r.blob, run: { iterations: t.iterations, mood: t.mood.adjective || '', references: t.mood.references }, reference: m.own ? `your ${m.file}` : `${m.adjective} ${m.noun} by ${m.author || 'an unnamed author'}`, subject: noun };
 }
 
 // unique returns name, or name with a number, not yet in names.

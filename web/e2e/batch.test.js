@@ -86,6 +86,13 @@ test('several photos get the same mood one after another, a bad one is reported 
   assert.match(await page.textContent('#run-text'), /Done: “warm”/);
   const m = await page.evaluate(() => globalThis.sentimentDebug.metrics.batch);
   assert.equal(m.done, 2);
+  // Each photo was given what a single run gives it: the settings' iterations
+  // (the default none) and the light of the mood's references.
+  const single = await page.evaluate(() => globalThis.sentimentDebug.metrics.transfer);
+  const iterations = Number(await page.inputValue('#iterations'));
+  assert.equal(single.iterations, iterations);
+  assert.deepEqual(m.runs.map((r) => [r.iterations, r.mood]), [[iterations, 'warm'], [iterations, 'warm']]);
+  assert.ok(m.runs.every((r) => r.references > 1), `the light from the mood's references: ${JSON.stringify(m.runs)}`);
   assert.deepEqual(page.errors || [], []);
   await context.close();
 });

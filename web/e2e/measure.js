@@ -109,7 +109,7 @@ if (m.transfer.perIteration !== undefined) row('time per iteration (from the pro
 const f = m.transfer.phases;
 if (f) {
   row('of the transfer, in the worker, ms', `working copy ${ms(f.work)} (made with the retrieval, before the transfer), setup ${ms(f.setup)}, `
-    + `iterations ${ms(f.iterations)} (${ms(f.iteration)} each without a preview), ${f.previewCount} previews ${ms(f.previews)}, `
+    + `iterations ${ms(f.iterations)} (${ms(f.iteration)} each without a preview), ${f.previewCount ?? 0} previews ${ms(f.previews)}, `
     + `finish ${ms(f.finish)}, display copy drawn ${ms(f.draw)}`);
 }
 if (m.transfer.wasmBytes) row('engine memory (WebAssembly heap) after the transfer, before any export', `${(m.transfer.wasmBytes / 2 ** 20).toFixed(0)} MiB`);
