@@ -6,7 +6,7 @@
 //
 //	SITE_URL=http://127.0.0.1:8080/ node web/e2e/soak.js [runs] [iterations]
 //
-// (500 runs at the networks' default iterations unless given), which
+// (500 runs of 5 iterations unless given), which
 // prints a Markdown table of the figures; SOAK_NETWORK=1 turns on the
 // DevTools Network domain as Playwright does, which keeps every response
 // body in the renderer. Linux only: the renderer's
@@ -201,7 +201,9 @@ export function slope(points) {
 // The long soak, run as a program.
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const runs = Number(process.argv[2]) || 500;
-  const iterations = Number(process.argv[3]) || 0;
+  // Five iterations unless given: the default of none gives a cancel
+  // nothing to stop in the middle of (the soak waited for an iteration).
+  const iterations = Number(process.argv[3]) || 5;
   // SOAK_NETWORK=1: with the Network domain on, as a Playwright soak has it.
   const { browser, page, close } = await startSoak(process.env.SITE_URL, { network: !!process.env.SOAK_NETWORK });
   const recs = await soak(browser, page, {
