@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"image"
-	"image/color"
-	"image/draw"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -19,50 +17,24 @@ import (
 // its reference, each method's result) and at most rows rows a sheet,
 // tile pixels a column.
 func (r *MoodReport) Sheets(tile, rows int) []*image.NRGBA {
-	const caption = 16
 	cols := append([]string{"input", "reference"}, r.Methods...)
 	var out []*image.NRGBA
 	for s := 0; s < len(r.Rows); s += rows {
 		part := r.Rows[s:min(s+rows, len(r.Rows))]
-		total := caption
-		heights := make([]int, len(part))
-		for i, row := range part {
-			in := row.Images["input"]
-			heights[i] = max(1, tile*in.H/in.W)
-			total += heights[i] + caption
-		}
-		sheet := image.NewNRGBA(image.Rect(0, 0, tile*len(cols), total))
-		draw.Draw(sheet, sheet.Bounds(), image.NewUniform(color.NRGBA{24, 24, 24, 255}), image.Point{}, draw.Src)
-		for c, name := range cols {
-			label(sheet, c*tile+4, 12, name, sheetText)
-		}
-		y := caption
-		for i, row := range part {
-			for c, name := range cols {
-				m := row.Images[name]
-				if m == nil {
-					continue
+		out = append(out, drawSheet(tile, cols, len(part), func(i int, name string) (*imaging.RGB, string) {
+			row := part[i]
+			switch name {
+			case "input":
+				return row.Images[name], row.File
+			case "reference":
+				if row.Light.Consensus {
+					return row.Images[name], row.Mood + ": consensus"
 				}
-				h := min(heights[i], max(1, tile*m.H/m.W))
-				small := imaging.Resize(m, tile, h).NRGBA()
-				draw.Draw(sheet, image.Rect(c*tile, y, (c+1)*tile, y+h), small, image.Point{}, draw.Src)
-				text := row.File
-				switch name {
-				case "input":
-				case "reference":
-					text = row.Mood + ": " + row.Reference
-					if row.Light.Consensus {
-						text = row.Mood + ": consensus"
-					}
-				default:
-					d := row.Diag[name]
-					text = fmt.Sprintf("cast %.2f turn %.2f dir %+.1f", d.NeutralCast, d.HueTurns, d.Direction)
-				}
-				label(sheet, c*tile+4, y+heights[i]+12, text, sheetText)
+				return row.Images[name], row.Mood + ": " + row.Reference
 			}
-			y += heights[i] + caption
-		}
-		out = append(out, sheet)
+			d := row.Diag[name]
+			return row.Images[name], fmt.Sprintf("cast %.2f turn %.2f dir %+.1f", d.NeutralCast, d.HueTurns, d.Direction)
+		}))
 	}
 	return out
 }

@@ -23,43 +23,51 @@ var sheetColumns = []string{"input", "reference", string(Ours), sheetMatched, st
 // ContactSheet draws one row per input: the input, its reference and each
 // method's output, tile pixels wide, with a caption under every tile.
 func (r *Report) ContactSheet(tile int) *image.NRGBA {
+	return drawSheet(tile, sheetColumns, len(r.Rows), func(i int, name string) (*imaging.RGB, string) {
+		row := r.Rows[i]
+		switch name {
+		case "input":
+			return row.Images[name], row.Input
+		case "reference":
+			return row.Images[name], row.Adjective + ": " + row.Reference
+		case sheetMatched:
+			return row.Images[name], formatScore(row.Matched.SSIM, row.Matched.Movement, row.Matched.MovementOK)
+		}
+		sc := row.Scores[Method(name)]
+		return row.Images[name], formatScore(sc.SSIM, sc.Movement, sc.MovementOK)
+	})
+}
+
+// drawSheet draws a contact sheet of n rows under a heading of cols, tile
+// pixels a column: tile(i, col) gives row i's picture in that column (nil:
+// none) and its caption. A row is as tall as its input (the "input"
+// column's picture) at the tile's width; a picture of another aspect, a
+// reference say, is fitted into it. The evaluation's sheet and the mood
+// study's are drawn by it.
+func drawSheet(tile int, cols []string, n int, cell func(i int, col string) (*imaging.RGB, string)) *image.NRGBA {
 	const caption = 16
-	heights := make([]int, len(r.Rows))
+	heights := make([]int, n)
 	total := caption
-	for i, row := range r.Rows {
-		in := row.Images["input"]
-		heights[i] = tile * in.H / in.W
+	for i := range n {
+		in, _ := cell(i, "input")
+		heights[i] = max(1, tile*in.H/in.W)
 		total += heights[i] + caption
 	}
-	sheet := image.NewNRGBA(image.Rect(0, 0, tile*len(sheetColumns), total))
+	sheet := image.NewNRGBA(image.Rect(0, 0, tile*len(cols), total))
 	draw.Draw(sheet, sheet.Bounds(), image.NewUniform(color.NRGBA{24, 24, 24, 255}), image.Point{}, draw.Src)
-	for c, name := range sheetColumns {
+	for c, name := range cols {
 		label(sheet, c*tile+4, 12, name, sheetText)
 	}
 	y := caption
-	for i, row := range r.Rows {
-		for c, name := range sheetColumns {
-			m := row.Images[name]
+	for i := range n {
+		for c, name := range cols {
+			m, text := cell(i, name)
 			if m == nil {
 				continue
 			}
-			h := heights[i]
-			if name == "reference" { // its own aspect, fitted into the tile
-				h = min(h, tile*m.H/m.W)
-			}
-			small := imaging.Resize(m, tile, max(1, h)).NRGBA()
+			h := min(heights[i], max(1, tile*m.H/m.W))
+			small := imaging.Resize(m, tile, h).NRGBA()
 			draw.Draw(sheet, image.Rect(c*tile, y, (c+1)*tile, y+h), small, image.Point{}, draw.Src)
-			text := row.Input
-			switch name {
-			case "reference":
-				text = row.Adjective + ": " + row.Reference
-			case "input":
-			case sheetMatched:
-				text = formatScore(row.Matched.SSIM, row.Matched.Movement, row.Matched.MovementOK)
-			default:
-				sc := row.Scores[Method(name)]
-				text = formatScore(sc.SSIM, sc.Movement, sc.MovementOK)
-			}
 			label(sheet, c*tile+4, y+heights[i]+12, text, sheetText)
 		}
 		y += heights[i] + caption
