@@ -176,6 +176,46 @@ func TestNewMoodTypical(t *testing.T) {
 	}
 }
 
+// TestTargetHazeIsAir: a mood's extra haze is laid on a photo only when
+// its references are softer too, as air makes them; hazier references that
+// are as crisp as any (snowfields) leave the photo's dark floor alone.
+func TestTargetHazeIsAir(t *testing.T) {
+	var base, in Light
+	base.Haze, base.Detail = 0.2, 6
+	in.Haze, in.Detail = 0.05, 6
+	for _, c := range []struct {
+		name   string
+		detail float32
+		hazed  bool
+	}{
+		{"crisp references", 6.5, false},
+		{"references as crisp as the collection", 6, false},
+		{"soft references", 4, true},
+	} {
+		m := Mood{Light: base}
+		m.Light.Haze, m.Light.Detail = 0.4, c.detail
+		m.Spread.Haze = 0.02
+		got, err := Target(in, m, base, DefaultSettings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hazed := got.Haze > in.Haze+0.05; hazed != c.hazed {
+			t.Errorf("%s: target haze %.3f from %.3f, want hazed %v", c.name, got.Haze, in.Haze, c.hazed)
+		}
+	}
+	// Taking haze away (a clear mood) does not need softness.
+	m := Mood{Light: base}
+	m.Light.Haze, m.Light.Detail = 0.05, 7
+	in.Haze = 0.3
+	got, err := Target(in, m, base, DefaultSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Haze > 0.25 {
+		t.Errorf("clear mood: target haze %.3f from %.3f, want it lowered", got.Haze, in.Haze)
+	}
+}
+
 func TestMeanRefusesNoWeight(t *testing.T) {
 	if _, err := Mean(nil); err == nil {
 		t.Error("the mean of nothing")

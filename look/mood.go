@@ -133,7 +133,7 @@ func (t Traits) of(k int) float64 {
 		return t.Tint
 	case k < ToneKnots+2*ToneBands+HueSectors:
 		return t.Hue
-	case k == lightLen-2:
+	case k == detailDim:
 		return t.Detail
 	}
 	return t.Haze
@@ -175,6 +175,9 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 		// How much the references agree that the mood differs here.
 		z := math.Abs(float64(vm[k]-vb[k])) / (float64(vs[k]) + 0.25*sc)
 		w := min(1, max(0, (z-s.Agree/2)/(s.Agree/2)))
+		if k == hazeDim && vm[k] > vb[k] {
+			w *= airborne(vm, vb)
+		}
 		// The traits that set the mood most apart are pushed furthest.
 		sal := min(s.MaxSalience, max(1, z/(2*s.Agree)))
 		a, r := s.Absolute.of(k), sal*s.Relative.of(k)
@@ -191,6 +194,28 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 		out[k] = vi[k] + float32(w*mv)
 	}
 	return lightOf(out).clamped(), nil
+}
+
+// detailDim and hazeDim are the light vector's dimensions of Detail and
+// Haze.
+const (
+	detailDim = lightLen - 2
+	hazeDim   = lightLen - 1
+)
+
+// hazeSoftening is the loss of local contrast, in L*, from which a mood's
+// extra haze counts fully as the air's.
+const hazeSoftening = 1.0
+
+// airborne returns how much of a mood's extra haze (light vector vm, the
+// collection's vb) is the air's: haze is a veil, and softens local
+// contrast as it lifts the dark floor. References that are hazier without
+// being softer (snowfields, white skies: the "cold" of a snowy collection)
+// owe their high dark floor to what they show, and a photo given the mood
+// — cherries on black — would only come out faded.
+func airborne(vm, vb [lightLen]float32) float64 {
+	soft := float64(vb[detailDim]-vm[detailDim]) / hazeSoftening
+	return min(1, max(0, soft))
 }
 
 // clamped returns l with every number within what a picture can have.
