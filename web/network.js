@@ -9,6 +9,7 @@
 // the choice back on the first network, which keeps working.
 import { $, el, mb, say } from './dom.js';
 import { state, set, subscribe, locked, debug } from './state.js';
+import { iterationsIn } from './run.js';
 
 let engine;
 let probing = ''; // `${name}@${size}` of the probe asked for, '' when none
@@ -159,7 +160,6 @@ function render() {
   if (box.hidden) return;
   const size = Number($('size').value);
   const est = n.estimates[size];
-  const d = n.defaults;
   let text = n.about;
   if (n.status === 'downloading') text += ` Downloading it, once: ${Math.floor((100 * n.loaded) / n.size)}% of ${mb(n.size)} (less travels, compressed). It is kept on this device for offline use; ${label(names[0])} works meanwhile.`;
   else if (n.status === 'building') text += ' Checking and building it…';
@@ -171,10 +171,13 @@ function render() {
   $('net-cancel').hidden = n.status !== 'downloading';
   let e = '';
   if (est) {
-    const its = Number($('iterations').value) || d?.iterations || 0;
+    const its = iterationsIn($('iterations').value);
     // The run shows a preview every few iterations and at its end.
     const total = est.first + Math.max(0, its - 1) * est.perIteration + Math.ceil(its / est.previewEvery) * est.preview;
-    e = `Measured on this device: ${secs(est.perIteration)} an iteration at ${size} px, so ${its} iterations take about ${secs(total)}.`;
+    const per = `Measured on this device: ${secs(est.perIteration)} an iteration at ${size} px`;
+    // With no iteration the network only places the mood's light: the
+    // probe's first step (setup and a whole step) is no estimate of that.
+    e = its > 0 ? `${per}, so ${its} iterations take about ${secs(total)}.` : `${per}; no iteration is asked for, so the network only places the mood’s light, in a fraction of that.`;
   } else if (probing === `${name}@${size}`) e = `Measuring its speed on this device at ${size} px…`;
   else if (n.status === 'ready') e = 'Its speed on this device is measured once your photo and a reference are chosen.';
   $('net-estimate').textContent = e;

@@ -89,10 +89,15 @@ function buttons() {
  * iterations refine it with the paper's loss, up to 1000.
  */
 export function iterationsChosen() {
-  const typed = Math.round(Number($('iterations').value));
-  const iterations = Math.max(0, Math.min(1000, Number.isFinite(typed) ? typed : 0));
+  const iterations = iterationsIn($('iterations').value);
   $('iterations').value = iterations;
   return iterations;
+}
+
+/** iterationsIn reads a typed number of iterations as a run would take it. */
+export function iterationsIn(value) {
+  const typed = Math.round(Number(value));
+  return Math.max(0, Math.min(1000, Number.isFinite(typed) ? typed : 0));
 }
 
 async function start() {

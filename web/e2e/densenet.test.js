@@ -147,6 +147,12 @@ test('DenseNet121: its size said, downloaded once when chosen, timed on this dev
     assert.ok(Math.abs(Number(per) - probe.perIteration / 1000) <= 0.06 * Math.max(1, Number(per)), `${per} s, probe ${JSON.stringify(probe)}`);
     const want = (probe.first + 4 * probe.perIteration + Math.ceil(5 / probe.previewEvery) * probe.preview) / (unit === 'min' ? 60_000 : 1000);
     assert.ok(Math.abs(Number(total) - want) <= 0.06 * Math.max(1, want) + (unit === 'min' ? 0.51 : 0), `${total} ${unit}, want ${want}`);
+    // No iteration asked for: no total is made up from the probe's first
+    // step, which is mostly setup.
+    await page.fill('#iterations', '0');
+    assert.match(await page.textContent('#net-estimate'), /^Measured on this device: [\d.]+ s an iteration at 128 px; no iteration is asked for, so the network only places the mood’s light/);
+    await page.fill('#iterations', '5');
+    assert.match(await page.textContent('#net-estimate'), /so 5 iterations take about/);
     // The probe left the engine's last result alone: SqueezeNet's, redrawn
     // by the worker at a strength, is as it was.
     await strength(page, 40);
