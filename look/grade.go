@@ -48,11 +48,14 @@ type Grade struct {
 // Limits bound how far a Grade may move a photo, whatever its target: the
 // edge of what still reads as a photograph.
 type Limits struct {
-	// Tone bounds the move of each tone quantile that the curve aims at,
-	// in L*; Exposure the curve's exposure, in stops down (and half of it
-	// up); MinContrast and MaxContrast its contrast; Black its lift of
-	// the blacks and Dim its lowering of the white, in L*.
-	Tone, Exposure           float64
+	// Tone bounds the lowering of each tone quantile that the curve aims
+	// at, and Brighten its raising, in L*: a brighter light burns faces
+	// and skies to white, and lifts blacks to a faded matte, long before a
+	// darker one hides anything. Exposure bounds the curve's exposure, in
+	// stops down (and half of it up); MinContrast and MaxContrast its
+	// contrast; Black its lift of the blacks and Dim its lowering of the
+	// white, in L*.
+	Tone, Brighten, Exposure float64
 	MinContrast, MaxContrast float64
 	Black, Dim               float64
 	// Tint bounds the shift of the light's colour, in log-chromaticity
@@ -73,9 +76,9 @@ type Limits struct {
 
 // DefaultLimits are the limits every grade is held to.
 var DefaultLimits = Limits{
-	Tone: 40, Exposure: 2.5,
+	Tone: 40, Brighten: 12, Exposure: 2.5,
 	MinContrast: 0.7, MaxContrast: 1.45,
-	Black: 24, Dim: 24,
+	Black: 12, Dim: 24,
 	Tint: 0.7, OffLocus: 0.35,
 	MinChroma: 0.35, MaxChroma: 1.7, Emphasis: 1.6,
 	MinDetail: 0.75, MaxDetail: 1.15,
@@ -238,7 +241,7 @@ func (g *Grade) toneCurve(in, target Light, lim Limits) {
 	want := make([]float64, ToneKnots)
 	for q := range ToneKnots {
 		d := float64(target.Tone[q] - in.Tone[q])
-		want[q] = float64(in.Tone[q]) + max(-lim.Tone, min(lim.Tone, d))
+		want[q] = float64(in.Tone[q]) + max(-lim.Tone, min(lim.Brighten, d))
 	}
 	// The cost of curve c, whose exposure takes the quantiles to l1.
 	cost := func(c ToneCurve, l1 *[ToneKnots]float64) float64 {

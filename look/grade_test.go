@@ -59,7 +59,7 @@ func TestToneCurveFit(t *testing.T) {
 		want := make([]float64, ToneKnots)
 		for q := range ToneKnots {
 			target.Tone[q] += move[q]
-			want[q] = float64(target.Tone[q])
+			want[q] = float64(in.Tone[q]) + max(-lim.Tone, min(lim.Brighten, float64(move[q])))
 		}
 		var g Grade
 		g.toneCurve(in, target, lim)
