@@ -206,6 +206,16 @@ func TestGuard(t *testing.T) {
 	if turn := math.Atan2(b, a) - h0; math.Abs(turn*180/math.Pi-g.SkinTurn) > 1 {
 		t.Errorf("skin turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.SkinTurn)
 	}
+	// So may dark skin in shadow (L* 18, chroma 12), and it keeps half its
+	// chroma when a mood greys everything else.
+	a, b = g.colour(18, 12*math.Cos(h0), 12*math.Sin(h0), 12*math.Cos(h0+0.8), 12*math.Sin(h0+0.8))
+	if turn := math.Atan2(b, a) - h0; math.Abs(turn*180/math.Pi-g.SkinTurn) > 1 {
+		t.Errorf("dark skin turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.SkinTurn)
+	}
+	a, b = g.colour(18, 12*math.Cos(h0), 12*math.Sin(h0), 2*math.Cos(h0), 2*math.Sin(h0))
+	if c := math.Hypot(a, b); c < 12*g.SkinMinChroma-0.5 {
+		t.Errorf("dark skin greyed to chroma %.1f, want at least %.1f", c, 12*g.SkinMinChroma)
+	}
 	// A grey may take a tint but not a colour.
 	a, b = g.colour(70, 1, 1, 30, 10)
 	if c := math.Hypot(a, b); math.Abs(c-g.NeutralMax) > 1e-9 {

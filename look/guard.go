@@ -38,10 +38,12 @@ var DefaultGuard = Guard{
 
 // skinLike reports how much a CIELAB colour looks like skin, from 0 to 1:
 // the orange hues of every skin tone (about 25° to 70° in a*b*) at
-// moderate chroma and lightness. Wood, sand and brick fall in it too;
-// they are memory colours as well, and guarding them costs little.
+// moderate chroma, from the darkest skin in shadow (L* 12) to the palest
+// in light. Wood, sand, brick and brown hair fall in it too; they are
+// memory colours as well (a cold cast turns dark hair violet as readily
+// as it greys dark skin), and guarding them costs little.
 func skinLike(l, c, h float64) float64 {
-	if l < 25 || l > 92 || c < 8 || c > 45 {
+	if l < 12 || l > 92 || c < 6 || c > 45 {
 		return 0
 	}
 	d := h*180/math.Pi - 50
