@@ -34,10 +34,23 @@ import * as batch from './worker-batch.js';
 // Every handler returns [result, transferables] or a result.
 const handlers = { ...start.handlers, ...photo.handlers, ...transfer.handlers, ...exported.handlers, ...own.handlers, ...batch.handlers };
 
+// A batch has the worker to itself: it holds the worker's photo and
+// reference from one photo to the next, and the page's own requests (the
+// reference it ranks for the mood just chosen, say) would replace them in
+// the middle of a photo, or their download stop the batch's. It begins once
+// the requests before it are answered; those sent during it wait for it.
+const alone = new Set(['batch']);
+const working = new Set(); // the requests being answered
+let owner = null; // the request that has the worker to itself
+
 // Cancels are handled at once, not queued behind the request they stop.
 const cancels = {
   cancel: () => transfer.cancel(),
-  cancelReference: () => photo.cancelReference(),
+  // While a batch runs, the page's reference waits (above): no download
+  // of it to stop, and the batch's own must go on.
+  cancelReference: () => {
+    if (!owner) photo.cancelReference();
+  },
   cancelNetwork: (m) => start.cancelNetwork(m.name),
   cancelBatch: () => batch.cancelBatch(),
 };
@@ -49,9 +62,17 @@ self.onmessage = async (e) => {
     return;
   }
   const h = handlers[m.type];
+  let job;
   try {
     if (!h) throw new Error(`unknown request ${m.type}`);
-    let r = await h(m);
+    while (owner) await owner.catch(() => {});
+    if (alone.has(m.type)) {
+      const before = [...working];
+      job = owner = Promise.allSettled(before).then(() => h(m));
+      job.finally(() => { if (owner === job) owner = null; }).catch(() => {});
+    } else job = h(m);
+    working.add(job);
+    let r = await job;
     let buffers = [];
     if (Array.isArray(r)) [r, buffers] = r;
     post({ id: m.id, ok: true, result: r }, buffers);
@@ -60,5 +81,7 @@ self.onmessage = async (e) => {
       id: m.id, ok: false, error: err?.message || String(err),
       kind: err?.cancelled || err?.name === 'Cancelled' ? 'cancelled' : err instanceof DownloadError ? 'download' : 'engine',
     });
+  } finally {
+    working.delete(job);
   }
 };

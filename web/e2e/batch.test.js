@@ -97,6 +97,38 @@ test('several photos get the same mood one after another, a bad one is reported 
   await context.close();
 });
 
+test('a batch begun while the page still fetches the mood’s reference waits for it: both the batch and the page’s reference come through', async () => {
+  // Reference pictures come slowly, so that the page's own (the best card,
+  // chosen as the mood is) is still on its way when the batch begins; the
+  // context blocks service workers, which would answer without the route.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, serviceWorkers: 'block' });
+  await context.route('**/refs/*.jpg', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  const { page } = await open(context);
+  await ready(page);
+  await page.setInputFiles('#photo-input', photos);
+  await page.waitForSelector('#batch:not([hidden])');
+  await page.waitForSelector('#photo-info:not([hidden])');
+  await page.click('.settings summary');
+  await page.fill('#iterations', '0');
+  await page.click('label.chip:has(input[value=warm])');
+  await page.waitForSelector('input[name=ref]:checked');
+  await page.click('#batch-start');
+  await page.waitForSelector('#batch-zip:not([hidden])', { timeout: 240_000 });
+  assert.deepEqual(await page.$$eval('#batch-list li', (ls) => ls.map((l) => l.className)), ['batch-done', 'batch-done']);
+  // The page's reference was not stopped by the batch's downloads, and is
+  // the engine's again: a single run takes it.
+  assert.equal(await page.isHidden('#ref-error'), true, await page.textContent('#ref-error'));
+  await page.waitForFunction(() => !document.querySelector('#start').disabled, null, { timeout: 30_000 });
+  await page.click('#start');
+  await page.waitForSelector('#dl-jpeg:not([disabled])', { timeout: 120_000 });
+  assert.match(await page.textContent('#run-text'), /Done: “warm”/);
+  assert.deepEqual(page.errors || [], []);
+  await context.close();
+});
+
 test('a cancelled batch stops, and what is done can still be downloaded', async () => {
   const { context, page } = await open(browser);
   await ready(page);
