@@ -39,7 +39,7 @@ func (r *Report) ContactSheet(tile int) *image.NRGBA {
 }
 
 // drawSheet draws a contact sheet of n rows under a heading of cols, tile
-// pixels a column: tile(i, col) gives row i's picture in that column (nil:
+// pixels a column: cell(i, col) gives row i's picture in that column (nil:
 // none) and its caption. A row is as tall as its input (the "input"
 // column's picture) at the tile's width; a picture of another aspect, a
 // reference say, is fitted into it. The evaluation's sheet and the mood

@@ -8,8 +8,7 @@
 // the user starts one. A failed or cancelled download says so and puts
 // the choice back on the first network, which keeps working.
 import { $, el, mb, say } from './dom.js';
-import { state, set, subscribe, locked, debug } from './state.js';
-import { iterationsIn } from './run.js';
+import { state, set, subscribe, locked, debug, iterationsIn } from './state.js';
 
 let engine;
 let probing = ''; // `${name}@${size}` of the probe asked for, '' when none

@@ -4,7 +4,7 @@
 // the inputs it was made from.
 import { $, el, say } from './dom.js';
 import { drawAfter, drawPreview, showBefore } from './compare.js';
-import { state, set, subscribe, locked, debug } from './state.js';
+import { state, set, subscribe, locked, debug, iterationsIn } from './state.js';
 import { label } from './network.js';
 import { matchText, poor, source } from './moods.js';
 import { bitmapOnWhite } from './white.js';
@@ -92,12 +92,6 @@ export function iterationsChosen() {
   const iterations = iterationsIn($('iterations').value);
   $('iterations').value = iterations;
   return iterations;
-}
-
-/** iterationsIn reads a typed number of iterations as a run would take it. */
-export function iterationsIn(value) {
-  const typed = Math.round(Number(value));
-  return Math.max(0, Math.min(1000, Number.isFinite(typed) ? typed : 0));
 }
 
 async function start() {

@@ -43,6 +43,16 @@ export function set(patch) {
   for (const fn of subscribers) fn(changed);
 }
 
+/**
+ * iterationsIn reads a typed number of iterations as a run takes it: 0
+ * (the default) to 1000, whole. Here, not in run.js, so that the network's
+ * estimate reads it too without the two modules importing each other.
+ */
+export function iterationsIn(value) {
+  const typed = Math.round(Number(value));
+  return Math.max(0, Math.min(1000, Number.isFinite(typed) ? typed : 0));
+}
+
 /** locked reports whether a run owns the inputs now (mood, reference, photo, settings). */
 export function locked() {
   return !!state.running;
