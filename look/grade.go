@@ -65,8 +65,13 @@ type Limits struct {
 	Tint, OffLocus float64
 	// MinChroma and MaxChroma bound the saturation gains, MinDetail and
 	// MaxDetail the gain of local contrast, MaxHaze the haze laid on
-	// (and MaxClear the haze taken away).
-	MinChroma, MaxChroma float64
+	// (and MaxClear the haze taken away). Fade, below MinChroma, bounds
+	// the gain of the photo's saturation as a whole: a colourless mood
+	// (grey references, nearly black and white) fades every colour
+	// alike, as black-and-white film does, and still reads as a
+	// photograph, while colours faded each to MinChroma, some more than
+	// others, read as a tinted, washed-out print.
+	MinChroma, MaxChroma, Fade float64
 	// Emphasis bounds how much more (or less) one family of hues is
 	// saturated than the rest.
 	Emphasis             float64
@@ -80,7 +85,7 @@ var DefaultLimits = Limits{
 	MinContrast: 0.7, MaxContrast: 1.45,
 	Black: 12, Dim: 24,
 	Tint: 0.7, OffLocus: 0.35,
-	MinChroma: 0.35, MaxChroma: 1.7, Emphasis: 1.6,
+	MinChroma: 0.35, MaxChroma: 1.7, Fade: 0.05, Emphasis: 1.6,
 	MinDetail: 0.75, MaxDetail: 1.15,
 	MaxHaze: 0.55, MaxClear: 0.15,
 }
@@ -136,13 +141,27 @@ func NewGrade(photo *imaging.RGB, target Light, lim Limits) (*Grade, error) {
 	// Saturation: the whole change, shaded by how much more or less of
 	// the target's colour each family of hues holds than the photo's
 	// (gently: a mood's emphasis, not its references' content colours).
+	// A family's gain stays at least MinChroma; a whole faded further
+	// fades the families more alike the further it goes, until at Fade
+	// they fade as one (colours half faded among grey ones read as a
+	// washed-out print, not as a black-and-white photograph).
 	ic, tc := in.Chroma(), target.Chroma()
-	whole := max(lim.MinChroma, min(lim.MaxChroma, (tc+0.5)/(ic+0.5)))
+	fade := min(lim.Fade, lim.MinChroma)
+	whole := max(fade, min(lim.MaxChroma, (tc+0.5)/(ic+0.5)))
+	emphasis := lim.Emphasis
+	if whole < lim.MinChroma {
+		// Past MinChroma the mood is colourless, and goes there
+		// decisively: the fade beyond it is squared.
+		t := (whole - fade) / (lim.MinChroma - fade)
+		whole = fade + (whole-fade)*t
+		emphasis = 1 + (emphasis-1)*t
+	}
+	floor := min(lim.MinChroma, whole/emphasis)
 	for k := range HueSectors {
 		ti := (float64(target.Hue[k]) + 0.05) / (tc + 0.6)
 		ii := (float64(in.Hue[k]) + 0.05) / (ic + 0.6)
-		e := max(1/lim.Emphasis, min(lim.Emphasis, math.Sqrt(ti/ii)))
-		g.Chroma[k] = float32(max(lim.MinChroma, min(lim.MaxChroma, whole*e)))
+		e := max(1/emphasis, min(emphasis, math.Sqrt(ti/ii)))
+		g.Chroma[k] = float32(max(floor, min(lim.MaxChroma, whole*e)))
 	}
 	return g, nil
 }

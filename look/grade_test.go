@@ -200,6 +200,7 @@ func TestGradeKeepsHues(t *testing.T) {
 
 func TestGuard(t *testing.T) {
 	g := DefaultGuard
+	h0s := 50 * math.Pi / 180
 	// Skin (hue 50°, chroma 25) may turn only SkinTurn.
 	h0 := 50 * math.Pi / 180
 	a, b := g.colour(60, 25*math.Cos(h0), 25*math.Sin(h0), 25*math.Cos(h0+0.8), 25*math.Sin(h0+0.8))
@@ -250,8 +251,70 @@ func TestGuard(t *testing.T) {
 	} else if d := meanAbsDiff(res, tinted); d != 0 {
 		t.Errorf("a look within the bounds guarded %.3g away from itself", d)
 	}
+	// A look that fades every colour alike to a tenth fades skin with
+	// them, one that fades them to Faded or less far, or skin alone,
+	// is held at SkinMinChroma.
+	people := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
+		if x < 8 {
+			return 60, 25 * math.Cos(h0s), 25 * math.Sin(h0s) // skin
+		}
+		h := float64(x) / 32 * 2 * math.Pi
+		return 50, 40 * math.Cos(h), 40 * math.Sin(h)
+	})
+	for _, c := range []struct {
+		rest, want float64 // the look's share of chroma, skin's after the guard
+	}{{0.1, g.SkinMinChroma * 0.1 / g.Faded}, {g.Faded, g.SkinMinChroma}, {1, g.SkinMinChroma}} {
+		faded := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
+			if x < 8 {
+				return 60, 2.5 * math.Cos(h0s), 2.5 * math.Sin(h0s)
+			}
+			h := float64(x) / 32 * 2 * math.Pi
+			return 50, 40 * c.rest * math.Cos(h), 40 * c.rest * math.Sin(h)
+		})
+		res, err := g.Apply(people, faded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, a, b := labMean(res, func(i int) bool { return i%32 < 8 })
+		if got := math.Hypot(a, b) / 25; math.Abs(got-c.want) > 0.03 {
+			t.Errorf("the rest faded to %.0f%%: skin kept %.3f of its chroma, want %.3f", 100*c.rest, got, c.want)
+		}
+	}
 	// Apply refuses pictures of two sizes.
 	if _, err := g.Apply(imaging.NewRGB(4, 4), imaging.NewRGB(4, 5)); err == nil {
 		t.Error("pictures of two sizes were guarded")
+	}
+}
+
+// TestGradeFadesAlike: toward a colourless light a grade fades the photo
+// further than MinChroma, down to Fade, and there every family of hues
+// alike; toward a pale one no family drops below MinChroma.
+func TestGradeFadesAlike(t *testing.T) {
+	photo := labPicture(64, 48, func(x, y int) (float64, float64, float64) {
+		h := float64(x) / 64 * 2 * math.Pi
+		return 30 + float64(y), 45 * math.Cos(h), 45 * math.Sin(h)
+	})
+	in, _ := Describe(photo)
+	lim := DefaultLimits
+	for _, c := range []struct {
+		share    float32 // of the photo's chroma the target holds
+		min, max float64 // bounds of every family's gain
+	}{
+		{0, lim.Fade, lim.Fade},
+		{0.5, lim.MinChroma, 1},
+	} {
+		target := in
+		for k := range target.Hue {
+			target.Hue[k] *= c.share
+		}
+		g, err := NewGrade(photo, target, lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range g.Chroma {
+			if float64(v) < c.min-1e-6 || float64(v) > c.max+1e-6 {
+				t.Errorf("target with %.0f%% of the chroma: family %d's gain %.3f, want within [%.3f, %.3f]", 100*c.share, k, v, c.min, c.max)
+			}
+		}
 	}
 }

@@ -26,6 +26,15 @@ type Guard struct {
 	// yellow car, a red cap): it keeps at least VividKeep of its chroma,
 	// so that a faded mood leaves it pale yellow, not white.
 	Vivid, VividKeep float64
+	// Faded is the share of chroma a look leaves the photo's other
+	// colours below which the floors of skin's and vivid colours' chroma
+	// come down with it, in proportion. A floor keeps an object's colour
+	// from a look that takes it more than the rest's; a look that takes
+	// nearly all colour from everything alike (a black-and-white mood)
+	// takes it from skin too, or leaves the only coloured faces in a
+	// grey world. Above Faded the floors hold: a half-faded photo with
+	// grey faces reads as wrong.
+	Faded float64
 }
 
 // DefaultGuard is the guard every mood is held to.
@@ -34,6 +43,7 @@ var DefaultGuard = Guard{
 	SkinTurn: 12, SkinMinChroma: 0.5, SkinMaxChroma: 1.3,
 	Neutral: 6, NeutralMax: 24,
 	Vivid: 30, VividKeep: 0.3,
+	Faded: 0.35,
 }
 
 // skinLike reports how much a CIELAB colour looks like skin, from 0 to 1:
@@ -65,6 +75,7 @@ func (g Guard) Apply(in, out *imaging.RGB) (*imaging.RGB, error) {
 	if in.W != out.W || in.H != out.H {
 		return nil, fmt.Errorf("look: guard: %d×%d photo, %d×%d look", in.W, in.H, out.W, out.H)
 	}
+	g = g.fadedBy(in, out)
 	res := imaging.NewRGB(in.W, in.H)
 	n := in.W * in.H
 	for i := range n {
@@ -81,6 +92,33 @@ func (g Guard) Apply(in, out *imaging.RGB) (*imaging.RGB, error) {
 		res.Pix[i], res.Pix[n+i], res.Pix[2*n+i] = float32(r), float32(gg), float32(bb)
 	}
 	return res, nil
+}
+
+// fadedBy returns g with its chroma floors lowered by how much the look
+// out fades in's coloured pixels that are not skin (Faded), measured on
+// every third pixel.
+func (g Guard) fadedBy(in, out *imaging.RGB) Guard {
+	if g.Faded <= 0 {
+		return g
+	}
+	n := in.W * in.H
+	var before, after float64
+	for i := 0; i < n; i += 3 {
+		l0, a0, b0 := imaging.SRGBToLab(float64(in.Pix[i]), float64(in.Pix[n+i]), float64(in.Pix[2*n+i]))
+		c0 := math.Hypot(a0, b0)
+		if c0 < g.Coloured || skinLike(l0, c0, math.Atan2(b0, a0)) > 0.3 {
+			continue
+		}
+		_, a1, b1 := imaging.SRGBToLab(float64(out.Pix[i]), float64(out.Pix[n+i]), float64(out.Pix[2*n+i]))
+		before += c0
+		after += math.Hypot(a1, b1)
+	}
+	if before > 0 {
+		k := min(1, after/before/g.Faded)
+		g.SkinMinChroma *= k
+		g.VividKeep *= k
+	}
+	return g
 }
 
 // inUnit reports whether v is within [0, 1].
