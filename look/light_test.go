@@ -270,3 +270,48 @@ func TestDescribeRefusesNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetWholeChroma: how much colour a photo keeps in all follows the
+// mood's whole chroma, not the sum of its families' moves: a mood whose
+// references hold as much colour as the collection's, none of it orange,
+// leaves an orange photo as colourful (its orange less favoured), and a
+// mood with half the collection's colour fades it.
+func TestTargetWholeChroma(t *testing.T) {
+	var base, in Light
+	for k := range base.Hue {
+		base.Hue[k] = 1.5
+	}
+	in.Hue[2] = 18 // an orange photo
+	sum := func(l Light) (s float64) {
+		for _, v := range l.Hue {
+			s += float64(v)
+		}
+		return s
+	}
+	noOrange := Mood{Light: base}
+	noOrange.Light.Hue[1], noOrange.Light.Hue[2], noOrange.Light.Hue[3] = 0, 0, 0
+	noOrange.Light.Hue[8], noOrange.Light.Hue[9], noOrange.Light.Hue[10] = 3, 3, 3
+	pale := Mood{Light: base}
+	for k := range pale.Light.Hue {
+		pale.Light.Hue[k] = 0.75
+	}
+	for _, c := range []struct {
+		name     string
+		m        Mood
+		min, max float64 // of the target's chroma over the photo's
+	}{
+		{"as colourful, no orange", noOrange, 0.9, 1.1},
+		{"half as colourful", pale, 0, 0.7},
+	} {
+		got, err := Target(in, c.m, base, DefaultSettings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := sum(got) / sum(in); r < c.min || r > c.max {
+			t.Errorf("%s: the target holds %.2f of the photo's chroma, want within [%.1f, %.1f]", c.name, r, c.min, c.max)
+		}
+		if c.m.Light.Hue[2] == 0 && got.Hue[2] >= in.Hue[2] {
+			t.Errorf("%s: orange not less favoured (%.2f from %.2f)", c.name, got.Hue[2], in.Hue[2])
+		}
+	}
+}

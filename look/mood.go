@@ -170,6 +170,7 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 	}
 	vi, vm, vs, vb := in.vector(), m.Light.vector(), m.Spread.vector(), base.vector()
 	var out [lightLen]float32
+	var whole [3]float64 // Σ base·agreement, Σ base·salience, Σ base over the hue families
 	for k := range vi {
 		sc := float64(lightScale[k])
 		// How much the references agree that the mood differs here.
@@ -185,15 +186,50 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 			// How much of a hue a picture holds scales, from a pale photo
 			// to a vivid one: a mood's "less colour" is a ratio, which a
 			// vivid photo takes as it would its own.
-			const floor = 0.3
-			i, m, b := math.Log(float64(vi[k])+floor), math.Log(float64(vm[k])+floor), math.Log(float64(vb[k])+floor)
-			out[k] = float32(math.Exp(i+w*(a*(m-i)+r*(m-b))) - floor)
+			out[k] = float32(scaled(vi[k], vm[k], vb[k], hueFloor, w*a, w*r))
+			// The families' agreement and salience, weighted by how much
+			// of the collection's colour each holds, are the whole's.
+			whole[0] += float64(vb[k]) * w
+			whole[1] += float64(vb[k]) * sal
+			whole[2] += float64(vb[k])
 			continue
 		}
 		mv := a*float64(vm[k]-vi[k]) + r*float64(vm[k]-vb[k])
 		out[k] = vi[k] + float32(w*mv)
 	}
+	if whole[2] > 0 {
+		// The families say which hues the mood favours; how much colour
+		// the photo keeps in all is the mood's whole chroma against the
+		// collection's. Summed, the families' moves would carry the
+		// references' content colours: "misty" references hold no
+		// orange, and an orange photo would come out grey.
+		var si, sm, sb, so float64
+		for k := range vi {
+			if isHue(k) {
+				si, sm, sb, so = si+float64(vi[k]), sm+float64(vm[k]), sb+float64(vb[k]), so+float64(max(0, out[k]))
+			}
+		}
+		w, sal := whole[0]/whole[2], whole[1]/whole[2]
+		t := scaled(float32(si), float32(sm), float32(sb), HueSectors*hueFloor, w*s.Absolute.Hue, w*sal*s.Relative.Hue)
+		for k := range out {
+			if isHue(k) && so > 0 {
+				out[k] = float32(float64(max(0, out[k])) * max(0, t) / so)
+			}
+		}
+	}
 	return lightOf(out).clamped(), nil
+}
+
+// hueFloor is the chroma, per family of hues, under which a family's
+// ratios are damped: a pale photo's nearly absent hue is not multiplied.
+const hueFloor = 0.3
+
+// scaled returns a photo's amount i of colour moved toward a mood's m, the
+// collection's b, as ratios: by the share a of the way to m and r times
+// m's ratio to b, in logarithms above floor.
+func scaled(i, m, b float32, floor, a, r float64) float64 {
+	li, lm, lb := math.Log(float64(i)+floor), math.Log(float64(m)+floor), math.Log(float64(b)+floor)
+	return math.Exp(li+a*(lm-li)+r*(lm-lb)) - floor
 }
 
 // detailDim and hazeDim are the light vector's dimensions of Detail and
