@@ -186,7 +186,7 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 			// How much of a hue a picture holds scales, from a pale photo
 			// to a vivid one: a mood's "less colour" is a ratio, which a
 			// vivid photo takes as it would its own.
-			out[k] = float32(scaled(vi[k], vm[k], vb[k], hueFloor, w*a, w*r))
+			out[k] = float32(scaled(float64(vi[k]), float64(vm[k]), float64(vb[k]), hueFloor, w*a, w*r))
 			// The families' agreement and salience, weighted by how much
 			// of the collection's colour each holds, are the whole's.
 			whole[0] += float64(vb[k]) * w
@@ -210,7 +210,7 @@ func Target(in Light, m Mood, base Light, s Settings) (Light, error) {
 			}
 		}
 		w, sal := whole[0]/whole[2], whole[1]/whole[2]
-		t := scaled(float32(si), float32(sm), float32(sb), HueSectors*hueFloor, w*s.Absolute.Hue, w*sal*s.Relative.Hue)
+		t := scaled(si, sm, sb, HueSectors*hueFloor, w*s.Absolute.Hue, w*sal*s.Relative.Hue)
 		for k := range out {
 			if isHue(k) && so > 0 {
 				out[k] = float32(float64(max(0, out[k])) * max(0, t) / so)
@@ -227,8 +227,8 @@ const hueFloor = 0.3
 // scaled returns a photo's amount i of colour moved toward a mood's m, the
 // collection's b, as ratios: by the share a of the way to m and r times
 // m's ratio to b, in logarithms above floor.
-func scaled(i, m, b float32, floor, a, r float64) float64 {
-	li, lm, lb := math.Log(float64(i)+floor), math.Log(float64(m)+floor), math.Log(float64(b)+floor)
+func scaled(i, m, b, floor, a, r float64) float64 {
+	li, lm, lb := math.Log(i+floor), math.Log(m+floor), math.Log(b+floor)
 	return math.Exp(li+a*(lm-li)+r*(lm-lb)) - floor
 }
 
