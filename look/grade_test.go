@@ -165,13 +165,19 @@ func meanAbsDiff(a, b *imaging.RGB) float64 {
 	return s / float64(len(a.Pix))
 }
 
+// hueWheel returns a 64×48 picture of every hue at chroma c across, and
+// L* from 30 to 77 down.
+func hueWheel(c float64) *imaging.RGB {
+	return labPicture(64, 48, func(x, y int) (float64, float64, float64) {
+		h := float64(x) / 64 * 2 * math.Pi
+		return 30 + float64(y), c * math.Cos(h), c * math.Sin(h)
+	})
+}
+
 // TestGradeKeepsHues: however far the target's light, a grade turns a
 // colour's hue no further than the light's colour can within its limit.
 func TestGradeKeepsHues(t *testing.T) {
-	photo := labPicture(64, 48, func(x, y int) (float64, float64, float64) {
-		h := float64(x) / 64 * 2 * math.Pi
-		return 30 + float64(y), 40 * math.Cos(h), 40 * math.Sin(h)
-	})
+	photo := hueWheel(40)
 	in, _ := Describe(photo)
 	far := in
 	for k := range far.Tint {
@@ -290,10 +296,7 @@ func TestGuard(t *testing.T) {
 // further than MinChroma, down to Fade, and there every family of hues
 // alike; toward a pale one no family drops below MinChroma.
 func TestGradeFadesAlike(t *testing.T) {
-	photo := labPicture(64, 48, func(x, y int) (float64, float64, float64) {
-		h := float64(x) / 64 * 2 * math.Pi
-		return 30 + float64(y), 45 * math.Cos(h), 45 * math.Sin(h)
-	})
+	photo := hueWheel(45)
 	in, _ := Describe(photo)
 	lim := DefaultLimits
 	for _, c := range []struct {
