@@ -16,7 +16,8 @@ import (
 // from the reference as a whole — a sunset's sky brighter and more orange
 // than its land, a storm's sky darker. Where nothing in the reference
 // looks like a region of the photo (a face against a landscape), the
-// region keeps the global light alone.
+// region keeps the global light alone. A region's change of lightness is
+// laid on as a change of its light (see lit).
 type Placement struct {
 	// Tap is the feature map compared; empty means the network's content
 	// tap.
@@ -159,16 +160,48 @@ func Place(net backbone.Network, input, graded, ref *imaging.RGB, p Placement) (
 			delta[k][i] = float32(d[k])
 		}
 	}
-	lab, err := imaging.ToLab(graded)
+	return lit(graded, delta, gc[0], mx.W, mx.H)
+}
+
+// Bounds of a region's change of light, in stops: a region lit more than
+// twice as brightly, or less than a quarter, is another scene.
+const (
+	maxStopsUp   = 1
+	maxStopsDown = 2
+)
+
+// lit returns m with regional changes laid on: delta holds the change of
+// L*, a* and b* of each cell of a w×h map, whose mean L* is cellL. A
+// change of lightness is a change of the region's light, a gain in linear
+// luminance: its lights take it in full and its shadows in proportion, so
+// that its blacks stay black. Added in L* alike to every pixel, a region's
+// lift is a milky veil over its shadows, and a band where the region ends.
+// The colour shift goes with lightness too.
+func lit(m *imaging.RGB, delta [3][]float32, cellL []float32, w, h int) (*imaging.RGB, error) {
+	lum := func(l float64) float64 {
+		_, y, _ := imaging.LabToXYZ(max(0, min(100, l)), 0, 0)
+		return max(y, 1e-4)
+	}
+	gain := make([]float32, w*h)
+	for i, l := range cellL {
+		g := math.Log2(lum(float64(l+delta[0][i])) / lum(float64(l)))
+		gain[i] = float32(max(-maxStopsDown, min(maxStopsUp, g)))
+	}
+	lab, err := imaging.ToLab(m)
 	if err != nil {
 		return nil, err
 	}
-	for k := range 3 {
-		field := imaging.ResizePlane(delta[k], mx.W, mx.H, graded.W, graded.H)
-		pl := lab.Plane(k)
-		for i, v := range field {
-			pl[i] += v
-		}
+	gf := imaging.ResizePlane(gain, w, h, m.W, m.H)
+	lf := imaging.ResizePlane(cellL, w, h, m.W, m.H)
+	af := imaging.ResizePlane(delta[1], w, h, m.W, m.H)
+	bf := imaging.ResizePlane(delta[2], w, h, m.W, m.H)
+	L, A, B := lab.Plane(0), lab.Plane(1), lab.Plane(2)
+	for i, l := range L {
+		_, y, _ := imaging.LabToXYZ(float64(l), 0, 0)
+		L[i] = float32(max(0, min(100, imaging.Lightness(y*math.Exp2(float64(gf[i]))))))
+		f := min(1, l/max(lf[i], 1))
+		A[i] += f * af[i]
+		B[i] += f * bf[i]
 	}
 	return lab.ToRGB()
 }
