@@ -206,20 +206,19 @@ func TestGradeKeepsHues(t *testing.T) {
 
 func TestGuard(t *testing.T) {
 	g := DefaultGuard
-	h0s := 50 * math.Pi / 180
+	skinHue := 50 * math.Pi / 180
 	// Skin (hue 50°, chroma 25) may turn only SkinTurn.
-	h0 := 50 * math.Pi / 180
-	a, b := g.colour(60, 25*math.Cos(h0), 25*math.Sin(h0), 25*math.Cos(h0+0.8), 25*math.Sin(h0+0.8))
-	if turn := math.Atan2(b, a) - h0; math.Abs(turn*180/math.Pi-g.SkinTurn) > 1 {
+	a, b := g.colour(60, 25*math.Cos(skinHue), 25*math.Sin(skinHue), 25*math.Cos(skinHue+0.8), 25*math.Sin(skinHue+0.8))
+	if turn := math.Atan2(b, a) - skinHue; math.Abs(turn*180/math.Pi-g.SkinTurn) > 1 {
 		t.Errorf("skin turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.SkinTurn)
 	}
 	// So may dark skin in shadow (L* 18, chroma 12), and it keeps half its
 	// chroma when a mood greys everything else.
-	a, b = g.colour(18, 12*math.Cos(h0), 12*math.Sin(h0), 12*math.Cos(h0+0.8), 12*math.Sin(h0+0.8))
-	if turn := math.Atan2(b, a) - h0; math.Abs(turn*180/math.Pi-g.SkinTurn) > 1 {
+	a, b = g.colour(18, 12*math.Cos(skinHue), 12*math.Sin(skinHue), 12*math.Cos(skinHue+0.8), 12*math.Sin(skinHue+0.8))
+	if turn := math.Atan2(b, a) - skinHue; math.Abs(turn*180/math.Pi-g.SkinTurn) > 1 {
 		t.Errorf("dark skin turned %.1f°, want held at %.0f°", turn*180/math.Pi, g.SkinTurn)
 	}
-	a, b = g.colour(18, 12*math.Cos(h0), 12*math.Sin(h0), 2*math.Cos(h0), 2*math.Sin(h0))
+	a, b = g.colour(18, 12*math.Cos(skinHue), 12*math.Sin(skinHue), 2*math.Cos(skinHue), 2*math.Sin(skinHue))
 	if c := math.Hypot(a, b); c < 12*g.SkinMinChroma-0.5 {
 		t.Errorf("dark skin greyed to chroma %.1f, want at least %.1f", c, 12*g.SkinMinChroma)
 	}
@@ -234,7 +233,7 @@ func TestGuard(t *testing.T) {
 		t.Errorf("yellow faded to chroma %.1f, want at least %.1f", c, g.VividKeep*70)
 	}
 	// A blue sky turned green is turned back to within MaxTurn.
-	h0 = 270 * math.Pi / 180
+	h0 := 270 * math.Pi / 180
 	a, b = g.colour(70, 30*math.Cos(h0), 30*math.Sin(h0), 30*math.Cos(h0-1.2), 30*math.Sin(h0-1.2))
 	turn := math.Atan2(b, a) - h0
 	for turn < -math.Pi {
@@ -262,7 +261,7 @@ func TestGuard(t *testing.T) {
 	// is held at SkinMinChroma.
 	people := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
 		if x < 8 {
-			return 60, 25 * math.Cos(h0s), 25 * math.Sin(h0s) // skin
+			return 60, 25 * math.Cos(skinHue), 25 * math.Sin(skinHue) // skin
 		}
 		h := float64(x) / 32 * 2 * math.Pi
 		return 50, 40 * math.Cos(h), 40 * math.Sin(h)
@@ -272,7 +271,7 @@ func TestGuard(t *testing.T) {
 	}{{0.1, g.SkinMinChroma * 0.1 / g.Faded}, {g.Faded, g.SkinMinChroma}, {1, g.SkinMinChroma}} {
 		faded := labPicture(32, 24, func(x, y int) (float64, float64, float64) {
 			if x < 8 {
-				return 60, 2.5 * math.Cos(h0s), 2.5 * math.Sin(h0s)
+				return 60, 2.5 * math.Cos(skinHue), 2.5 * math.Sin(skinHue)
 			}
 			h := float64(x) / 32 * 2 * math.Pi
 			return 50, 40 * c.rest * math.Cos(h), 40 * c.rest * math.Sin(h)
