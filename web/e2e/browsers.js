@@ -10,7 +10,7 @@
 // Not a test: figures depend on the machine.
 import os from 'node:os';
 import { assetPath, launch, open, ready } from './helpers.js';
-import { Session, startDriver } from './webkit.js';
+import { startDriver } from './webkit.js';
 
 const size = process.env.SIZE || '256';
 const iterations = Number(process.env.ITERATIONS || 20);
@@ -41,7 +41,7 @@ async function chromium(browser) {
 }
 
 async function webkit(driver) {
-  const s = await Session.open(driver.url);
+  const s = await driver.session();
   try {
     await s.goto(process.env.SITE_URL);
     await s.until(() => document.querySelector('#engine.ready'));

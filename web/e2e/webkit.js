@@ -36,9 +36,31 @@ function freePort() {
 
 /**
  * startDriver starts WebKitWebDriver on a free loopback port and resolves
- * to {url, stop}. WEBKIT_DRIVER overrides its path.
+ * to {url, stop, session}: session(options) opens a window as Session.open
+ * does. Now and then the driver never answers a new session (the browser
+ * it launches does not come up); a driver silent for a minute is started
+ * afresh and asked once more. WEBKIT_DRIVER overrides its path.
  */
 export async function startDriver() {
+  let d = await launch();
+  return {
+    get url() { return d.url; },
+    stop: () => d.stop(),
+    async session(options = {}) {
+      try {
+        return await Session.open(d.url, { ...options, timeout: 60_000 });
+      } catch (e) {
+        if (e?.name !== 'TimeoutError') throw e;
+        await d.stop();
+        d = await launch();
+        return Session.open(d.url, options);
+      }
+    },
+  };
+}
+
+// launch starts one WebKitWebDriver and resolves to {url, stop}.
+async function launch() {
   const bin = process.env.WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver';
   if (!existsSync(bin)) throw new Error(`no WebKitWebDriver at ${bin}: apt-get install webkit2gtk-driver`);
   if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) throw new Error('WebKitGTK needs a display: run the WebKit tests under xvfb-run (web/e2e/run.sh does)');
@@ -76,12 +98,15 @@ export class WebDriverError extends Error {
 
 /** A WebDriver session: one browser window of its own, with a fresh profile. */
 export class Session {
-  /** open starts a browser through the driver at url. */
-  static async open(url, { width = 1280, height = 900 } = {}) {
+  /**
+   * open starts a browser through the driver at url; with timeout (ms),
+   * a driver that does not answer in time fails it with a TimeoutError.
+   */
+  static async open(url, { width = 1280, height = 900, timeout } = {}) {
     const s = new Session(url, null);
     const r = await s.cmd('POST', '/session', {
       capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: browserBinary(), args: ['--automation'] } } },
-    });
+    }, timeout);
     s.id = r.sessionId;
     s.capabilities = r.capabilities;
     await s.cmd('POST', `/session/${s.id}/timeouts`, { script: 300_000 });
@@ -94,9 +119,10 @@ export class Session {
     this.id = id;
   }
 
-  async cmd(method, path, body) {
+  async cmd(method, path, body, timeout) {
     const r = await fetch(this.url + path, {
       method, headers: { 'content-type': 'application/json; charset=utf-8' }, body: body === undefined ? undefined : JSON.stringify(body),
+      signal: timeout ? AbortSignal.timeout(timeout) : undefined,
     });
     const j = await r.json();
     if (!r.ok || j.value?.error) throw new WebDriverError(j.value?.error || r.status, j.value?.message || JSON.stringify(j));

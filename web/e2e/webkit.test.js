@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SITE, assetPath, imageSize, serve } from './helpers.js';
-import { Key, Session, startDriver } from './webkit.js';
+import { Key, startDriver } from './webkit.js';
 import { PHONE, reachable, save, small, tiny } from './phone.js';
 
 const photo = assetPath('inputs/kodim16.jpg');
@@ -77,7 +77,7 @@ function pixels(s) {
 }
 
 test('WebKit: load with the SIMD engine, picker, mood, transfer, slider, full-size JPEG and PNG', async () => {
-  const s = await Session.open(driver.url);
+  const s = await driver.session();
   try {
     const site = await (await fetch(new URL('site.json', SITE))).json();
     await ready(s, SITE);
@@ -112,7 +112,7 @@ test('WebKit: load with the SIMD engine, picker, mood, transfer, slider, full-si
 
 test('WebKit: offline after the first visit, with the server stopped', async () => {
   const own = await serve();
-  const s = await Session.open(driver.url);
+  const s = await driver.session();
   try {
     try {
       await ready(s, own.url);
@@ -135,7 +135,7 @@ test('WebKit: offline after the first visit, with the server stopped', async () 
 
 test('WebKit: a phone-sized window, thumb-sized controls, no tiny text, Start in reach, focus on the result', async () => {
   const { width, height } = PHONE.viewport;
-  const s = await Session.open(driver.url, { width, height });
+  const s = await driver.session({ width, height });
   try {
     await ready(s, SITE);
     // MiniBrowser's window is 447 px wide at the narrowest (its
