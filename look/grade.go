@@ -39,8 +39,9 @@ type Grade struct {
 	// (0: chroma kept as lightness changes; 1: in proportion).
 	Follow float32
 
-	// quantiles are the hazed photo's tone quantiles (Light.Tone), by
-	// which a pixel's lightness gives its rank and so its tone band.
+	// quantiles are the hazed photo's tone quantiles (Light.Tone), drawn
+	// apart by spread, by which a pixel's lightness gives its rank and so
+	// its tone band.
 	quantiles [ToneKnots]float32
 	slopes    []float32 // the tone curve's tangents at its knots
 }
@@ -133,7 +134,7 @@ func NewGrade(photo *imaging.RGB, target Light, lim Limits) (*Grade, error) {
 			return nil, err
 		}
 	}
-	g.quantiles = in.Tone
+	g.quantiles = spread(in.Tone)
 	g.toneCurve(in, target, lim)
 	g.whiteBalance(in, target, lim)
 	dt := float64(target.Detail+0.3) / float64(in.Detail+0.3)
@@ -364,8 +365,32 @@ func monotoneSlopes(xs, ys []float32) []float32 {
 	return m
 }
 
+// minRankSpan is the least change of lightness, in L*, over which a
+// pixel's rank goes from none to all of the photo: the tone bands' tints
+// part over at least a third of it.
+const minRankSpan = 40
+
+// spread returns tone quantiles q drawn apart about the median to at least
+// minRankSpan per unit of rank; they may pass 0 and 100, where no pixel
+// lies. In a flat photo — a fog, a white backdrop — nearly every pixel lies
+// within a few L*, so its rank, and with it the band whose tint it takes,
+// would turn within a few L*: a uniform grey fog took a warm highlight
+// tint where it was brightest, an orange blotch in grey. Drawn apart, a
+// flat photo takes about one band's tint, its median's.
+func spread(q [ToneKnots]float32) [ToneKnots]float32 {
+	const mid = ToneKnots / 2
+	out := q
+	for i := mid + 1; i < ToneKnots; i++ {
+		out[i] = max(q[i], out[i-1]+float32(minRankSpan*(ToneQuantiles[i]-ToneQuantiles[i-1])))
+	}
+	for i := mid - 1; i >= 0; i-- {
+		out[i] = min(q[i], out[i+1]-float32(minRankSpan*(ToneQuantiles[i+1]-ToneQuantiles[i])))
+	}
+	return out
+}
+
 // rank returns the share of the graded photo darker than lightness l, as
-// its tone quantiles (the curve's knots) give it.
+// its tone quantiles, drawn apart (see spread), give it.
 func (g *Grade) rank(l float64) float64 {
 	q := g.quantiles
 	if l <= float64(q[0]) {
