@@ -327,21 +327,12 @@ func TestGradeFadesAlike(t *testing.T) {
 // brightest.
 func TestGradeFlatPhotoOneTint(t *testing.T) {
 	const w, h = 64, 64
-	lab := imaging.NewLab(w, h)
-	L := lab.Plane(0)
-	for y := range h {
-		for x := range w {
-			if y < 48 {
-				L[y*w+x] = 94 + 4*float32(x)/(w-1) // the fog, brightest on the right
-			} else {
-				L[y*w+x] = 20 + 10*float32(x)/(w-1) // the trees
-			}
+	photo := labPicture(w, h, func(x, y int) (float64, float64, float64) {
+		if y < 48 {
+			return 94 + 4*float64(x)/(w-1), 0, 0 // the fog, brightest on the right
 		}
-	}
-	photo, err := lab.ToRGB()
-	if err != nil {
-		t.Fatal(err)
-	}
+		return 20 + 10*float64(x)/(w-1), 0, 0 // the trees
+	})
 	in, err := Describe(photo)
 	if err != nil {
 		t.Fatal(err)
